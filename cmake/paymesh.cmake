@@ -1,0 +1,20 @@
+# paymesh_library(NAME SOURCES... DEPS ...): one static library per lib/ folder.
+function(paymesh_library name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  add_library(paymesh_${name} STATIC ${ARG_SOURCES})
+  add_library(paymesh::${name} ALIAS paymesh_${name})
+  target_include_directories(paymesh_${name} PUBLIC ${PROJECT_SOURCE_DIR}/lib)
+  target_link_libraries(paymesh_${name} PUBLIC ${ARG_DEPS} PRIVATE paymesh_warnings)
+endfunction()
+
+# paymesh_test(NAME SOURCES... DEPS ...): one gtest binary per library, registered
+# per test case with ctest. Discovery runs when ctest runs, not at build time.
+function(paymesh_test name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  add_executable(${name}_test ${ARG_SOURCES})
+  target_link_libraries(${name}_test PRIVATE ${ARG_DEPS} GTest::gtest GTest::gmock GTest::gtest_main paymesh_warnings)
+  target_compile_definitions(${name}_test PRIVATE
+    PAYMESH_SOURCE_DIR="${PROJECT_SOURCE_DIR}" PAYMESH_BINARY_DIR="${PROJECT_BINARY_DIR}")
+  gtest_discover_tests(${name}_test DISCOVERY_MODE PRE_TEST
+    WORKING_DIRECTORY ${PROJECT_SOURCE_DIR} PROPERTIES LABELS ${name} TIMEOUT 300)
+endfunction()

@@ -1,0 +1,93 @@
+#include "paymeshctl/flags.h"
+
+#include <algorithm>
+#include <charconv>
+
+namespace paymesh::ctl {
+
+Result<Flags> Flags::parse(const std::vector<FlagSpec>& specs, const std::vector<std::string>& args) {
+  Flags flags;
+  bool only_positionals = false;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (only_positionals || arg.size() < 2 || arg[0] != '-') {
+      flags.positionals_.push_back(arg);
+      continue;
+    }
+    if (arg == "--") {
+      only_positionals = true;
+      continue;
+    }
+    std::string name = arg.substr(arg[1] == '-' ? 2 : 1);
+    std::optional<std::string> inline_value;
+    if (auto eq = name.find('='); eq != std::string::npos) {
+      inline_value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+    }
+    auto spec = std::find_if(specs.begin(), specs.end(), [&](const FlagSpec& s) {
+      return arg[1] == '-' ? s.name == name : (!s.short_name.empty() && s.short_name == name);
+    });
+    if (spec == specs.end()) return invalidArgument("unknown flag " + arg.substr(0, 100));
+    std::string value = "true";
+    if (spec->takes_value) {
+      if (inline_value) {
+        value = *inline_value;
+      } else if (i + 1 < args.size()) {
+        value = args[++i];
+      } else {
+        return invalidArgument("flag --" + spec->name + " needs a value");
+      }
+    } else if (inline_value) {
+      return invalidArgument("flag --" + spec->name + " takes no value");
+    }
+    auto& slot = flags.values_[spec->name];
+    if (!slot.empty() && !spec->repeated) return invalidArgument("flag --" + spec->name + " given more than once");
+    slot.push_back(value);
+  }
+  return flags;
+}
+
+std::optional<std::string> Flags::get(const std::string& name) const {
+  auto it = values_.find(name);
+  if (it == values_.end() || it->second.empty()) return std::nullopt;
+  return it->second.back();
+}
+
+std::string Flags::getOr(const std::string& name, const std::string& fallback) const {
+  return get(name).value_or(fallback);
+}
+
+const std::vector<std::string>& Flags::all(const std::string& name) const {
+  static const std::vector<std::string> kEmpty;
+  auto it = values_.find(name);
+  return it == values_.end() ? kEmpty : it->second;
+}
+
+std::string flagsHelp(const std::vector<FlagSpec>& specs) {
+  std::string out;
+  for (const auto& s : specs) {
+    std::string left = "  ";
+    left += s.short_name.empty() ? "    " : "-" + s.short_name + ", ";
+    left += "--" + s.name;
+    if (s.takes_value) left += " " + (s.value_name.empty() ? std::string("VALUE") : s.value_name);
+    if (left.size() < 30) left.resize(30, ' ');
+    else left += "  ";
+    out += left + s.help + (s.repeated ? " (repeatable)" : "") + "\n";
+  }
+  return out;
+}
+
+Result<uint64_t> parseUintFlag(const std::string& flag, const std::string& value, uint64_t min, uint64_t max) {
+  uint64_t v = 0;
+  auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
+  if (ec != std::errc() || ptr != value.data() + value.size() || value.empty()) {
+    return invalidArgument("--" + flag + ": not a non-negative integer: \"" + value.substr(0, 64) + "\"");
+  }
+  if (v < min || v > max) {
+    return invalidArgument("--" + flag + ": must be between " + std::to_string(min) + " and " +
+                           std::to_string(max) + ", got " + value);
+  }
+  return v;
+}
+
+}  // namespace paymesh::ctl

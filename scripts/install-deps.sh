@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Installs every package that building, testing and running the demo of paymesh
+# needs, on Debian 12. Non-interactive and idempotent: safe to run again.
+set -euo pipefail
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+
+PACKAGES=(
+  # toolchain
+  build-essential cmake ninja-build pkg-config git
+  clang clang-format clang-tidy libclang-rt-dev
+  # libraries
+  libcpprest-dev libyaml-cpp-dev nlohmann-json3-dev libxxhash-dev
+  libssl-dev openssl prometheus-cpp-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  # test and demo tools
+  nodejs npm curl ca-certificates
+)
+
+# Skip apt entirely when everything is already there (keeps re-runs fast and offline).
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "install-deps: installing ${missing[*]}"
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# kubectl is used by the end-to-end tests as a cross-check; Debian 12 does not ship
+# it, so the tests that need it are skipped with a message when it is absent.
+
+# JSON-schema validator for the CRD cross-check, installed into the repo's tools dir.
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+if [ ! -x "$ROOT/tools/node_modules/.bin/ajv" ] || [ ! -d "$ROOT/tools/node_modules/ajv-formats" ]; then
+  echo "install-deps: installing the JSON-schema validator (npm)"
+  (cd "$ROOT/tools" && npm ci --no-audit --no-fund --silent)
+fi
+echo "install-deps: ok"
