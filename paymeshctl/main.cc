@@ -1,5 +1,6 @@
 // paymeshctl: the pure parts of paymesh on files, for offline and GitOps use.
 
+#include <algorithm>
 #include <cstdio>
 #include <exception>
 #include <string>
@@ -8,21 +9,24 @@
 
 namespace paymesh::ctl {
 
-const std::vector<Command>& commands() {
-  static const std::vector<Command> kCommands = {
-      {"validate", "validate PaymentService manifests as the API server would", runValidate},
-      {"crd", "print the PaymentService CustomResourceDefinition", runCrd},
-  };
-  return kCommands;
+std::vector<Command>& commandRegistry() {
+  static std::vector<Command> registry;
+  return registry;
 }
 
 namespace {
+
+const std::vector<Command>& commands() {
+  auto& r = commandRegistry();
+  std::sort(r.begin(), r.end(), [](const Command& a, const Command& b) { return a.name < b.name; });
+  return r;
+}
 
 void printUsage(FILE* out) {
   std::fprintf(out,
                "paymeshctl: paymesh on files, for offline and GitOps use\n\n"
                "Usage: paymeshctl COMMAND [FLAGS]\n\nCommands:\n");
-  for (const auto& c : commands()) std::fprintf(out, "  %-12s %s\n", c.name, c.summary);
+  for (const auto& c : commands()) std::fprintf(out, "  %-12s %s\n", c.name.c_str(), c.summary.c_str());
   std::fprintf(out,
                "\nFlags:\n  -h, --help    show this help\n  --version     print the version\n\n"
                "Run 'paymeshctl COMMAND --help' for the flags of a command.\n"
@@ -53,7 +57,7 @@ int main(int argc, char** argv) {
       try {
         return c.run(args);
       } catch (const std::exception& e) {
-        std::fprintf(stderr, "paymeshctl %s: internal error: %s\n", c.name, e.what());
+        std::fprintf(stderr, "paymeshctl %s: internal error: %s\n", c.name.c_str(), e.what());
         return 3;
       }
     }
