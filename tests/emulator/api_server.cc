@@ -176,6 +176,26 @@ ApiServer::ApiServer(Options options) : options_(std::move(options)), rng_(optio
     objects_["/namespaces"][objKey("", ns)] = obj;
   }
   compacted_rv_ = rv_;
+  reaper_ = std::thread([this] {
+    std::unique_lock<std::mutex> lock(mu_);
+    while (!stopping_) {
+      changed_.wait_for(lock, std::chrono::milliseconds(50));
+      auto tick = std::chrono::steady_clock::now();
+      std::vector<std::string> due;
+      for (const auto& [ns, since] : terminating_) {
+        if (tick - since >= options_.namespace_finalize_delay) due.push_back(ns);
+      }
+      for (const auto& ns : due) {
+        terminating_.erase(ns);
+        finalizeDelete(types_["/v1/namespaces"], objKey("", ns), "Background");
+      }
+    }
+  });
+}
+
+ApiServer::~ApiServer() {
+  stop();
+  if (reaper_.joinable()) reaper_.join();
 }
 
 std::string ApiServer::nextRv() { return std::to_string(++rv_); }
@@ -651,6 +671,8 @@ HttpResponse ApiServer::create(const HttpRequest& req, const Target& t, std::uni
     meta["namespace"] = ns;
     if (!objects_["/namespaces"].count(objKey("", ns)))
       return statusError(404, "namespaces \"" + ns + "\" not found", {{"name", ns}, {"kind", "namespaces"}});
+    if (terminating_.count(ns))
+      return statusError(403, "unable to create new content in namespace " + ns + " because it is being terminated");
   } else {
     meta.erase("namespace");
   }
@@ -855,6 +877,18 @@ HttpResponse ApiServer::deleteObject(const ResourceType& type, const std::string
                                          ", ResourceVersion in object meta: " + meta.value("resourceVersion", ""));
   }
   bool has_finalizers = meta.contains("finalizers") && !meta["finalizers"].empty() && type.kind != "Namespace";
+  if (type.kind == "Namespace") {
+    // Terminating first; the reaper removes the contents and then the namespace.
+    if (!meta.contains("deletionTimestamp")) {
+      json old = it->second;
+      it->second["metadata"]["deletionTimestamp"] = rfc3339(std::chrono::system_clock::now());
+      it->second["status"]["phase"] = "Terminating";
+      it->second["metadata"]["resourceVersion"] = nextRv();
+      emit(storeKeyOf(type), "MODIFIED", it->second, old);
+      terminating_[name] = std::chrono::steady_clock::now();
+    }
+    return jsonResponse(200, it->second);
+  }
   if (has_finalizers) {
     if (!meta.contains("deletionTimestamp")) {
       json old = it->second;
@@ -881,7 +915,7 @@ void ApiServer::finalizeDelete(const ResourceType& type, const std::string& key,
   emit(storeKeyOf(type), "DELETED", obj);
   std::string uid = obj["metadata"].value("uid", "");
   if (type.kind == "Namespace") {
-    // No Terminating phase: the contents go right away, finalizers and all.
+    // The contents go with the namespace, finalizers and all.
     std::string ns = obj["metadata"].value("name", "");
     for (auto& [store_key, items] : objects_) {
       std::vector<std::string> doomed;

@@ -14,6 +14,7 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -77,11 +78,16 @@ struct Options {
   // Service references in webhook clientConfig resolve to https://<host>:<port>/<path> through
   // this map, keyed "name.namespace"; unmapped services fail the call.
   std::map<std::string, std::string> service_hosts;
+  // How long a deleted namespace stays Terminating before its contents and itself go.
+  std::chrono::milliseconds namespace_finalize_delay{200};
 };
 
 class ApiServer {
 public:
   explicit ApiServer(Options options = {});
+  ~ApiServer();
+  ApiServer(const ApiServer&) = delete;
+  ApiServer& operator=(const ApiServer&) = delete;
 
   HttpResponse handle(const HttpRequest& request);
 
@@ -172,6 +178,8 @@ private:
   std::mt19937_64 rng_;
   Faults faults_;
   std::mt19937_64 fault_rng_;
+  std::map<std::string, std::chrono::steady_clock::time_point> terminating_;  // namespace -> deletion time
+  std::thread reaper_;  // finalizes terminating namespaces
 };
 
 // "2026-01-02T03:04:05Z"
