@@ -279,7 +279,11 @@ Status RestClient::watch(const ResourceRef& res, const std::string& ns, const Wa
     std::vector<char> chunk(8192);
     for (;;) {
       if (stop.stop_requested()) return Status::ok();
-      size_t n = buf.getn(reinterpret_cast<uint8_t*>(chunk.data()), chunk.size()).get();
+      // Take what has arrived; when nothing has, wait for one byte. A plain getn(8192) would
+      // wait for 8 KiB and sit on events.
+      size_t avail = buf.in_avail();
+      size_t want = avail > 0 ? std::min(avail, chunk.size()) : 1;
+      size_t n = buf.getn(reinterpret_cast<uint8_t*>(chunk.data()), want).get();
       if (n == 0) return Status::ok();  // the server ended the stream
       pending.append(chunk.data(), n);
       size_t nl;

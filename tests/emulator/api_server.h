@@ -19,33 +19,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "emulator/http_types.h"
 #include "emulator/label_selector.h"
 #include "emulator/resource_types.h"
 
 namespace paymesh::emulator {
-
-struct HttpRequest {
-  std::string method;
-  std::string path;                          // without the query string
-  std::map<std::string, std::string> query;  // decoded
-  std::map<std::string, std::string> headers;  // lower-case names
-  std::string body;
-  std::string header(const std::string& name) const {
-    auto it = headers.find(name);
-    return it == headers.end() ? "" : it->second;
-  }
-  std::string param(const std::string& name) const {
-    auto it = query.find(name);
-    return it == query.end() ? "" : it->second;
-  }
-};
-
-struct HttpResponse {
-  int status = 200;
-  std::string content_type = "application/json";
-  std::string body;
-  std::vector<std::pair<std::string, std::string>> headers;
-};
 
 // Faults injected on request; the same seed gives the same sequence of faults.
 struct Faults {
@@ -82,29 +60,29 @@ struct Options {
   std::chrono::milliseconds namespace_finalize_delay{200};
 };
 
-class ApiServer {
+class ApiServer : public RequestHandler {
 public:
   explicit ApiServer(Options options = {});
   ~ApiServer();
   ApiServer(const ApiServer&) = delete;
   ApiServer& operator=(const ApiServer&) = delete;
 
-  HttpResponse handle(const HttpRequest& request);
+  HttpResponse handle(const HttpRequest& request) override;
 
   // Watch requests are served by streamWatch; others by handle.
-  bool isWatch(const HttpRequest& request) const;
+  bool isWatch(const HttpRequest& request) const override;
   // Starts a watch: on success returns nullopt and streams newline-delimited events through
   // `write` until the watch ends, `write` returns false, or stop(); on failure returns the
   // error response to send instead.
   std::optional<HttpResponse> streamWatch(const HttpRequest& request,
-                                          const std::function<bool(const std::string&)>& write);
+                                          const std::function<bool(const std::string&)>& write) override;
 
-  void stop();
+  void stop() override;
   void setFaults(const Faults& faults);
   // Forgets all watch history: every watch from a resourceVersion before now gets 410.
   void expireHistory();
   uint64_t resourceVersion();
-  int latencyMs();
+  int latencyMs() override;
   // All stored objects of one resource (group/resource), for tests.
   std::vector<nlohmann::json> objects(const std::string& group, const std::string& resource,
                                       const std::string& ns = "");

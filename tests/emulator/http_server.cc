@@ -66,7 +66,7 @@ HttpRequest toRequest(const http::request<http::string_body>& req) {
 }  // namespace
 
 struct HttpServer::Impl {
-  ApiServer& api;
+  RequestHandler& api;
   std::optional<ServerTls> tls;
   std::unique_ptr<ssl::context> ssl_ctx;
   net::io_context ioc;
@@ -81,7 +81,7 @@ struct HttpServer::Impl {
   std::list<std::unique_ptr<Conn>> conns;
   std::atomic<bool> stopping{false};
 
-  Impl(ApiServer& a, std::optional<ServerTls> t) : api(a), tls(std::move(t)) {}
+  Impl(RequestHandler& a, std::optional<ServerTls> t) : api(a), tls(std::move(t)) {}
 
   template <class Stream>
   void serve(Stream& stream) {
@@ -192,7 +192,7 @@ struct HttpServer::Impl {
   }
 };
 
-HttpServer::HttpServer(ApiServer& api, std::optional<ServerTls> tls)
+HttpServer::HttpServer(RequestHandler& api, std::optional<ServerTls> tls)
     : impl_(std::make_unique<Impl>(api, std::move(tls))) {}
 
 HttpServer::~HttpServer() { stop(); }

@@ -1,5 +1,5 @@
 #pragma once
-// Serves an ApiServer over HTTP/1.1 on a loopback port, plain or TLS, one thread per
+// Serves a RequestHandler (the ApiServer) over HTTP/1.1 on a loopback port, plain or TLS, one thread per
 // connection; watch responses are chunked streams that stay open.
 
 #include <cstdint>
@@ -10,7 +10,7 @@
 #include <string>
 #include <thread>
 
-#include "emulator/api_server.h"
+#include "emulator/http_types.h"
 
 namespace paymesh::emulator {
 
@@ -22,7 +22,7 @@ struct ServerTls {
 
 class HttpServer {
 public:
-  HttpServer(ApiServer& api, std::optional<ServerTls> tls);
+  HttpServer(RequestHandler& handler, std::optional<ServerTls> tls);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
