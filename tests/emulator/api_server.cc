@@ -161,6 +161,7 @@ Faults faultsFromJson(const json& j) {
   f.throttle_rate = j.value("throttleRate", 0.0);
   f.error_rate = j.value("errorRate", 0.0);
   f.latency_ms = j.value("latencyMs", 0);
+  f.read_error_rate = j.value("readErrorRate", 0.0);
   return f;
 }
 
@@ -359,8 +360,12 @@ std::optional<HttpResponse> ApiServer::authorize(const HttpRequest& req) const {
 }
 
 std::optional<HttpResponse> ApiServer::injectedFault(const HttpRequest& req) {
-  if (!isWrite(req.method)) return std::nullopt;
   std::uniform_real_distribution<double> u(0, 1);
+  if (!isWrite(req.method)) {
+    if (faults_.read_error_rate > 0 && u(fault_rng_) < faults_.read_error_rate)
+      return statusError(500, "injected fault: internal error on read");
+    return std::nullopt;
+  }
   if (faults_.error_rate > 0 && u(fault_rng_) < faults_.error_rate)
     return statusError(500, "injected fault: internal error");
   if (faults_.throttle_rate > 0 && u(fault_rng_) < faults_.throttle_rate) {
@@ -497,11 +502,21 @@ HttpResponse ApiServer::list(const HttpRequest& req, const Target& t) {
   uint64_t limit = 0;
   if (!req.param("limit").empty() && !parseUint(req.param("limit"), limit))
     return statusError(400, "invalid limit \"" + req.param("limit") + "\"");
+  // A continue token holds the first page's resourceVersion and the last key served. Later
+  // pages show current objects (not a snapshot) but report the first page's
+  // resourceVersion, so a watch from it replays whatever changed in between.
   std::string after;
+  uint64_t list_rv = rv_;
   if (!req.param("continue").empty()) {
-    std::string token = req.param("continue");
-    if (token.size() < 2 || token[0] != 'c' || !hexDecode(token.substr(1), after))
+    std::string token = req.param("continue"), decoded;
+    size_t slash = std::string::npos;
+    if (token.size() < 2 || token[0] != 'c' || !hexDecode(token.substr(1), decoded) ||
+        (slash = decoded.find('|')) == std::string::npos || !parseUint(decoded.substr(0, slash), list_rv))
       return statusError(400, "invalid continue token \"" + token + "\"");
+    after = decoded.substr(slash + 1);
+    if (list_rv < compacted_rv_)
+      return statusError(410, "The provided continue parameter is too old to display a consistent list result. "
+                              "You can start a new list without the continue parameter.");
   }
   auto& objs = objects_[storeKeyOf(*t.type)];
   std::vector<json> items;
@@ -520,9 +535,9 @@ HttpResponse ApiServer::list(const HttpRequest& req, const Target& t) {
     items.push_back(withVersion(*t.type, obj));
     last_key = it->first;
   }
-  json meta = {{"resourceVersion", std::to_string(rv_)}};
+  json meta = {{"resourceVersion", std::to_string(list_rv)}};
   if (remaining > 0) {
-    meta["continue"] = "c" + hexEncode(last_key);
+    meta["continue"] = "c" + hexEncode(std::to_string(list_rv) + "|" + last_key);
     meta["remainingItemCount"] = remaining;
   }
   if (req.header("accept").find("as=Table") != std::string::npos) {
@@ -1008,6 +1023,7 @@ std::optional<HttpResponse> ApiServer::streamWatch(const HttpRequest& req,
   Route r = route(req.path);
   if (r.kind != Route::Kind::kResource || (!r.target.name.empty() && !r.legacy_watch))
     return statusError(404, "the server could not find the requested resource");
+  if (auto fault = injectedFault(req)) return *fault;
   const ResourceType type = *r.target.type;  // a copy: the CRD may go away while we stream
   std::string ns = type.namespaced ? r.target.ns : "";
   Selector labels, fields;

@@ -32,6 +32,7 @@ struct Faults {
   double conflict_rate = 0;     // share of writes answered 409 Conflict
   double throttle_rate = 0;     // share of writes answered 429 with Retry-After: 1
   double error_rate = 0;        // share of writes answered 500
+  double read_error_rate = 0;   // share of reads (get, list, watch start) answered 500
   int latency_ms = 0;           // added before every response
 };
 Faults faultsFromJson(const nlohmann::json& j);
