@@ -166,9 +166,10 @@ Result<ClusterConfig> inClusterConfig(const GetEnv& env, const std::string& sa_d
   return cfg;
 }
 
-Result<ClusterConfig> loadConfig(const std::string& kubeconfig_flag, const std::string& context, const GetEnv& env) {
+Result<ClusterConfig> loadConfig(const std::string& kubeconfig_flag, const std::string& context, const GetEnv& env,
+                                 const std::string& sa_dir) {
   if (kubeconfig_flag.empty() && env("KUBECONFIG").empty() && !env("KUBERNETES_SERVICE_HOST").empty())
-    return inClusterConfig(env);
+    return inClusterConfig(env, sa_dir);
   return loadKubeconfig(kubeconfigPath(kubeconfig_flag, env), context);
 }
 

@@ -41,6 +41,7 @@ Result<ClusterConfig> inClusterConfig(const GetEnv& env = realGetEnv,
 // The usual order: an explicit kubeconfig flag, else in-cluster when running in a pod, else
 // $KUBECONFIG / ~/.kube/config.
 Result<ClusterConfig> loadConfig(const std::string& kubeconfig_flag, const std::string& context,
-                                 const GetEnv& env = realGetEnv);
+                                 const GetEnv& env = realGetEnv,
+                                 const std::string& sa_dir = "/var/run/secrets/kubernetes.io/serviceaccount");
 
 }  // namespace paymesh::kube
