@@ -130,6 +130,16 @@ TEST_F(ApiServerTest, NamespaceDeletionTerminatesThenRemovesContents) {
   EXPECT_TRUE(kube::isNotFound(client_->get(kube::resources::kConfigMaps, "gone", "c").status()));
 }
 
+TEST_F(ApiServerTest, LatencyFault) {
+  Faults f;
+  f.latency_ms = 150;
+  emulator_.api().setFaults(f);
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_TRUE(client_->getPath("/version").isOk());
+  EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(150));
+  emulator_.api().setFaults({});
+}
+
 TEST(FaultsTest, SameSeedSameFaults) {
   auto run = [](uint64_t seed) {
     ApiServer api;
