@@ -62,36 +62,39 @@ std::string Store::keyOf(const Json& object) {
   return keyOf(meta.value("namespace", ""), meta.value("name", ""));
 }
 
+ObjectPtr Store::unpack(const Packed& packed) { return std::make_shared<const Json>(Json::from_msgpack(packed)); }
+
 ObjectPtr Store::get(const std::string& ns, const std::string& name) const {
   std::shared_lock lock(mu_);
   auto it = objects_.find(keyOf(ns, name));
-  return it == objects_.end() ? nullptr : it->second;
+  return it == objects_.end() ? nullptr : unpack(it->second);
 }
 
 std::vector<ObjectPtr> Store::list() const {
   std::shared_lock lock(mu_);
   std::vector<ObjectPtr> out;
   out.reserve(objects_.size());
-  for (const auto& [k, v] : objects_) out.push_back(v);
+  for (const auto& [k, v] : objects_) out.push_back(unpack(v));
+  return out;
+}
+
+std::vector<ObjectPtr> Store::collectLocked(const KeySet& keys) const {
+  std::vector<ObjectPtr> out;
+  out.reserve(keys.size());
+  for (const std::string* k : keys) out.push_back(unpack(objects_.at(*k)));
   return out;
 }
 
 std::vector<ObjectPtr> Store::byNamespace(const std::string& ns) const {
   std::shared_lock lock(mu_);
-  std::vector<ObjectPtr> out;
   auto it = by_namespace_.find(ns);
-  if (it == by_namespace_.end()) return out;
-  for (const auto& k : it->second) out.push_back(objects_.at(k));
-  return out;
+  return it == by_namespace_.end() ? std::vector<ObjectPtr>{} : collectLocked(it->second);
 }
 
 std::vector<ObjectPtr> Store::byLabel(const std::string& key, const std::string& value) const {
   std::shared_lock lock(mu_);
-  std::vector<ObjectPtr> out;
   auto it = by_label_.find(key + "=" + value);
-  if (it == by_label_.end()) return out;
-  for (const auto& k : it->second) out.push_back(objects_.at(k));
-  return out;
+  return it == by_label_.end() ? std::vector<ObjectPtr>{} : collectLocked(it->second);
 }
 
 size_t Store::size() const {
@@ -99,7 +102,7 @@ size_t Store::size() const {
   return objects_.size();
 }
 
-void Store::indexLocked(const std::string& key, const Json& object, bool add) {
+void Store::indexLocked(const std::string* key, const Json& object, bool add) {
   const Json& meta = object.value("metadata", Json::object());
   auto update = [&](auto& index, const std::string& ikey) {
     if (add) {
@@ -122,45 +125,49 @@ void Store::indexLocked(const std::string& key, const Json& object, bool add) {
 std::pair<ObjectPtr, ObjectPtr> Store::upsert(Json object) {
   if (trim_) trim_(object);
   std::string key = keyOf(object);
+  Packed packed = Json::to_msgpack(object);
   auto stored = std::make_shared<const Json>(std::move(object));
   std::unique_lock lock(mu_);
   ObjectPtr old;
   auto it = objects_.find(key);
   if (it != objects_.end()) {
-    old = it->second;
-    indexLocked(key, *old, false);
-    it->second = stored;
+    old = unpack(it->second);
+    indexLocked(&it->first, *old, false);
+    it->second = std::move(packed);
   } else {
-    objects_.emplace(key, stored);
+    it = objects_.emplace(std::move(key), std::move(packed)).first;
   }
-  indexLocked(key, *stored, true);
+  indexLocked(&it->first, *stored, true);
   return {old, stored};
 }
 
 ObjectPtr Store::erase(const std::string& ns, const std::string& name) {
-  std::string key = keyOf(ns, name);
   std::unique_lock lock(mu_);
-  auto it = objects_.find(key);
+  auto it = objects_.find(keyOf(ns, name));
   if (it == objects_.end()) return nullptr;
-  ObjectPtr old = it->second;
-  indexLocked(key, *old, false);
+  ObjectPtr old = unpack(it->second);
+  indexLocked(&it->first, *old, false);
   objects_.erase(it);
   return old;
 }
 
 std::map<std::string, ObjectPtr> Store::replace(std::vector<Json> objects) {
-  std::unordered_map<std::string, ObjectPtr> fresh;
+  std::unordered_map<std::string, Packed> fresh;
+  std::vector<std::pair<std::string, Json>> trimmed;
+  trimmed.reserve(objects.size());
   for (auto& o : objects) {
     if (trim_) trim_(o);
     std::string key = keyOf(o);
-    fresh[key] = std::make_shared<const Json>(std::move(o));
+    fresh[key] = Json::to_msgpack(o);
+    trimmed.emplace_back(std::move(key), std::move(o));
   }
   std::unique_lock lock(mu_);
-  std::map<std::string, ObjectPtr> old(objects_.begin(), objects_.end());
-  objects_ = std::move(fresh);
+  std::map<std::string, ObjectPtr> old;
+  for (const auto& [k, v] : objects_) old.emplace(k, unpack(v));
   by_namespace_.clear();
   by_label_.clear();
-  for (const auto& [k, v] : objects_) indexLocked(k, *v, true);
+  objects_ = std::move(fresh);
+  for (const auto& [k, o] : trimmed) indexLocked(&objects_.find(k)->first, o, true);
   return old;
 }
 
