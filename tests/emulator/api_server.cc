@@ -1047,8 +1047,12 @@ std::optional<HttpResponse> ApiServer::streamWatch(const HttpRequest& req,
     if (!ns.empty() && obj["metadata"].value("namespace", "") != ns) return false;
     return matches(labels, labelsOf(obj)) && matches(fields, fieldsOf(obj, fields));
   };
+  bool as_table = req.header("accept").find("as=Table") != std::string::npos;
+  std::string include_object = req.param("includeObject");
   auto line = [&](const std::string& event_type, const json& obj) {
-    return json{{"type", event_type}, {"object", withVersion(type, obj)}}.dump() + "\n";
+    json o = withVersion(type, obj);
+    if (as_table) o = toTable(type, {o}, include_object, std::chrono::system_clock::now(), json::object());
+    return json{{"type", event_type}, {"object", o}}.dump() + "\n";
   };
   lock.unlock();
   if (!write("")) return std::nullopt;  // the response head goes out before the first event
