@@ -110,7 +110,7 @@ TEST_F(KubectlE2e, ApplyGetPatchDescribeDelete) {
   // patch for the custom resource.
   fs::path changed = writeChanged(kTestData / "examples/settlement.yaml",
                                   {{"port: 50051}", "port: 50052}"}, {"mode: \"one\"", "mode: \"two\""},
-                                   {"settlement:1.0", "settlement:1.1"}});
+                                   {"settlement:1.0", "settlement:1.1"}, {"settlement:2.0", "settlement:2.1"}});
   r = kubectl("apply -f " + changed.string());
   ASSERT_EQ(r.code, 0) << r.out;
   EXPECT_NE(r.out.find("paymentservice.paymesh.io/settlement configured"), std::string::npos) << r.out;
@@ -125,6 +125,11 @@ TEST_F(KubectlE2e, ApplyGetPatchDescribeDelete) {
   ASSERT_EQ(p["spec"]["containers"].size(), 1u);
   EXPECT_EQ(p["spec"]["containers"][0]["image"], "registry.example/settlement:1.1");
   EXPECT_EQ(p["spec"]["containers"][0]["ports"][0]["containerPort"], 50051);
+  EXPECT_NE(r.out.find("deployment.apps/settlement configured"), std::string::npos) << r.out;
+  auto d = object("apps", "deployments", "settlement");
+  ASSERT_EQ(d["spec"]["template"]["spec"]["containers"].size(), 2u);
+  EXPECT_EQ(d["spec"]["template"]["spec"]["containers"][0]["image"], "registry.example/settlement:2.1");
+  EXPECT_EQ(d["spec"]["template"]["spec"]["containers"][1]["image"], "registry.example/metrics:1.0");
 
   // Printer columns, through the short name.
   r = kubectl("get psvc -A");
@@ -179,6 +184,7 @@ TEST_F(KubectlE2e, ApplyGetPatchDescribeDelete) {
   EXPECT_TRUE(object("", "namespaces", "payments").is_null());
   EXPECT_TRUE(object("", "pods", "settlement-0").is_null());
   EXPECT_TRUE(object("", "configmaps", "settlement-extra").is_null());
+  EXPECT_TRUE(object("apps", "deployments", "settlement").is_null());
 
   r = kubectl("delete -f " + (kTestData / "crds").string());
   ASSERT_EQ(r.code, 0) << r.out;
