@@ -76,6 +76,8 @@ int run(const Args& args) {
           "ClusterRole", "ClusterRoleBinding", "PersistentVolume", "StorageClass", "PriorityClass"};
       std::string ns = kClusterScoped.count(m.kind()) ? "" : m.namespaceOr("default");
       std::string name = m.name().empty() ? "<unnamed>" : m.name();
+      // A hostile name must not flood the terminal; 80 characters identify any real one.
+      if (name.size() > 80) name = name.substr(0, 80) + "...";
       std::string where = m.file + ":" + std::to_string(m.doc.line);
       if (!m.doc.value.is_object()) {
         std::printf("%s: not a Kubernetes object (got a %s)\n", where.c_str(), model::jsonTypeName(m.doc.value).c_str());
