@@ -61,6 +61,7 @@ ordered_json toOpenApi(const Schema& schema) {
       if (size_t max = formatMaxLength(schema.value_format)) value["maxLength"] = max;
       if (!vp.empty()) value["pattern"] = vp;
       out["additionalProperties"] = value;
+      if (schema.min_properties) out["minProperties"] = *schema.min_properties;
       break;
     }
   }

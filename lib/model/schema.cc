@@ -209,6 +209,10 @@ void defaultAndValidate(nlohmann::json& value, const Schema& schema, const std::
           errors.push_back({child, *badv});
         }
       }
+      if (schema.min_properties && static_cast<int64_t>(value.size()) < *schema.min_properties) {
+        errors.push_back({path, "must have at least " + std::to_string(*schema.min_properties) + " entr" +
+                                    (*schema.min_properties == 1 ? "y" : "ies")});
+      }
       return;
     case Type::kArray: {
       if (!value.is_array()) {
