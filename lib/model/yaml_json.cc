@@ -159,6 +159,37 @@ struct Converter {
 
 }  // namespace
 
+namespace {
+
+// Line (1-based) of the first byte that is not well-formed UTF-8, or 0 when all is.
+// JSON, YAML and the API server all require UTF-8; catching it here keeps every later
+// step (and every error message that quotes a value) on valid text.
+int firstInvalidUtf8Line(std::string_view text) {
+  int line = 1;
+  size_t i = 0;
+  while (i < text.size()) {
+    auto c = static_cast<unsigned char>(text[i]);
+    if (c == '\n') ++line;
+    size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    if (len == 0 || i + len > text.size()) return line;
+    uint32_t cp = len == 1 ? c : len == 2 ? (c & 0x1F) : len == 3 ? (c & 0x0F) : (c & 0x07);
+    for (size_t k = 1; k < len; ++k) {
+      auto cc = static_cast<unsigned char>(text[i + k]);
+      if ((cc >> 6) != 0x2) return line;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    // Overlong forms, surrogates and values past U+10FFFF are not UTF-8.
+    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10FFFF ||
+        (cp >= 0xD800 && cp <= 0xDFFF)) {
+      return line;
+    }
+    i += len;
+  }
+  return 0;
+}
+
+}  // namespace
+
 Result<std::vector<YamlDocument>> parseYamlDocuments(std::string_view text, const YamlLimits& limits) {
   if (text.size() > limits.max_bytes) {
     return invalidArgument("input too large: " + std::to_string(text.size()) + " bytes, at most " +
@@ -166,6 +197,9 @@ Result<std::vector<YamlDocument>> parseYamlDocuments(std::string_view text, cons
   }
   if (text.find('\0') != std::string_view::npos) {
     return invalidArgument("input is binary, not YAML or JSON (it holds NUL bytes)");
+  }
+  if (int bad = firstInvalidUtf8Line(text); bad != 0) {
+    return invalidArgument("line " + std::to_string(bad) + ": input is not valid UTF-8");
   }
   std::vector<YAML::Node> nodes;
   try {

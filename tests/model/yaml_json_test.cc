@@ -123,3 +123,21 @@ TEST(YamlJsonTest, EmitterRoundTrips) {
 
 }  // namespace
 }  // namespace paymesh::model
+
+namespace paymesh::model {
+namespace {
+
+TEST(YamlJsonTest, InvalidUtf8IsRefusedWithItsLine) {
+  for (std::string bad : {std::string("a: 1\nb: \xff\n"), std::string("a: 1\nb: \xc0\xaf\n"),
+                          std::string("a: 1\nb: \xed\xa0\x80\n"), std::string("a: 1\nb: \xe2\x82\n")}) {
+    auto docs = parseYamlDocuments(bad);
+    ASSERT_FALSE(docs.isOk());
+    EXPECT_EQ(docs.status().message(), "line 2: input is not valid UTF-8");
+  }
+  auto ok = parseYamlDocuments("name: \xc3\xa9\xe2\x82\xac\xf0\x9f\x92\xb3\n");
+  ASSERT_TRUE(ok.isOk());
+  EXPECT_EQ((*ok)[0].value["name"], "\xc3\xa9\xe2\x82\xac\xf0\x9f\x92\xb3");
+}
+
+}  // namespace
+}  // namespace paymesh::model
