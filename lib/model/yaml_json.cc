@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <sstream>
@@ -213,11 +214,15 @@ Result<std::vector<YamlDocument>> parseYamlDocuments(std::string_view text, cons
   }
   std::vector<YamlDocument> docs;
   size_t budget_used = 0;
+  // Without aliases a document cannot hold more nodes than about half its bytes; a
+  // budget tied to the input size stops alias bombs long before they cost anything.
+  YamlLimits effective = limits;
+  effective.max_nodes = std::min(limits.max_nodes, 4 * text.size() + 1024);
   for (const auto& node : nodes) {
     if (node.IsNull() || !node.IsDefined()) continue;
     YamlDocument doc;
     doc.line = node.Mark().line + 1;
-    Converter conv{limits, doc.lines};
+    Converter conv{effective, doc.lines};
     conv.nodes = budget_used;
     try {
       RETURN_IF_ERROR(conv.convert(node, "", 0, doc.value));
