@@ -14,7 +14,7 @@ RUN cmake --preset release && cmake --build --preset release -j"$(nproc)" \
 FROM debian:12-slim
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      ca-certificates libssl3 libyaml-cpp0.7 libcpprest2.10 libxxhash0 \
+      ca-certificates libssl3 libyaml-0-2 libcpprest2.10 libxxhash0 \
       libprometheus-cpp-core1.0 libprometheus-cpp-pull1.0 \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=build /out/ /usr/local/bin/
