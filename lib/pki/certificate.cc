@@ -178,7 +178,7 @@ Result<std::vector<Certificate>> parsePemCertificates(std::string_view pem) {
       if (label.find("PRIVATE KEY") != std::string_view::npos) {
         return invalidArgument(block_name + " is a private key where a certificate was expected");
       }
-      bool plain_label = label.size() <= 40 && label.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ0-9 ") == std::string_view::npos;
+      bool plain_label = label.size() <= 40 && label.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ") == std::string_view::npos;
       return invalidArgument(block_name + " is not a CERTIFICATE (found " +
                              (plain_label ? "\"" + std::string(label) + "\"" : std::string("a malformed label")) + ")");
     }

@@ -13,6 +13,8 @@ Result<MtlsContext> MtlsContext::create(Role role, const IssuedCertificate& iden
   ossl::SslCtxPtr ctx(SSL_CTX_new(role == Role::kServer ? TLS_server_method() : TLS_client_method()));
   if (!ctx) return ossl::error(Code::kInternal, "creating the TLS context failed");
   SSL_CTX_set_min_proto_version(ctx.get(), TLS1_2_VERSION);
+  // Send exactly leaf + chain; never pull roots out of the trust store into the chain.
+  SSL_CTX_set_mode(ctx.get(), SSL_MODE_NO_AUTO_CHAIN);
   if (SSL_CTX_use_certificate(ctx.get(), identity.certificate.get()) != 1 ||
       SSL_CTX_use_PrivateKey(ctx.get(), identity.key.get()) != 1 || SSL_CTX_check_private_key(ctx.get()) != 1) {
     return ossl::error(Code::kInvalidArgument, "the TLS identity's key does not match its certificate");
