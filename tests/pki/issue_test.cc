@@ -77,6 +77,26 @@ TEST_F(IssueTest, EveryCertificateGetsAFreshKeyAndARandom128BitSerial) {
   EXPECT_GE(long_serials, 30);
 }
 
+TEST_F(IssueTest, PublicKeyInfoIsExactlyTheKeys) {
+  // The EC fast path must encode the same SubjectPublicKeyInfo OpenSSL's encoder would.
+  for (auto alg : {KeyAlgorithm::kEcdsaP256, KeyAlgorithm::kRsa2048}) {
+    auto spec = workloadLeafSpec(settlement(), 24h, alg);
+    auto issued = issueCertificate(*ca_, *spec, fixedNow());
+    ASSERT_TRUE(issued.isOk());
+    unsigned char* from_cert = nullptr;
+    unsigned char* from_key = nullptr;
+    int cert_len = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(issued->certificate.get()), &from_cert);
+    int key_len = i2d_PUBKEY(issued->key.get(), &from_key);
+    ASSERT_GT(cert_len, 0);
+    EXPECT_EQ(std::string(reinterpret_cast<char*>(from_cert), static_cast<size_t>(cert_len)),
+              std::string(reinterpret_cast<char*>(from_key), static_cast<size_t>(key_len)));
+    OPENSSL_free(from_cert);
+    OPENSSL_free(from_key);
+    ASSERT_NE(X509_get0_pubkey(issued->certificate.get()), nullptr);
+    EXPECT_EQ(EVP_PKEY_eq(X509_get0_pubkey(issued->certificate.get()), issued->key.get()), 1);
+  }
+}
+
 TEST_F(IssueTest, RsaWorkloadHasKeyEncipherment) {
   auto spec = workloadLeafSpec(settlement(), 24h, KeyAlgorithm::kRsa2048);
   auto issued = issueCertificate(*ca_, *spec, fixedNow());
