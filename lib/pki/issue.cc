@@ -76,4 +76,10 @@ Result<IssuedCertificate> issueCertificate(const CertificateAuthority& ca, const
   return signCertificate(ca, spec, std::move(key), now);
 }
 
+RenewalDecision decideCertificateRenewal(const Certificate& cert, std::optional<std::chrono::seconds> renew_before,
+                                         TimePoint now, const Certificate* signing_ca) {
+  bool by_signer = signing_ca == nullptr || cert.isSignedBy(*signing_ca);
+  return decideRenewal(cert.notBefore(), cert.notAfter(), renew_before, now, by_signer);
+}
+
 }  // namespace paymesh::pki

@@ -10,6 +10,7 @@
 #include "pki/authority.h"
 #include "pki/certificate.h"
 #include "pki/key.h"
+#include "pki/rotation.h"
 
 namespace paymesh::pki {
 
@@ -62,5 +63,10 @@ Result<IssuedCertificate> issueCertificate(const CertificateAuthority& ca, const
 // separate key generation from signing).
 Result<IssuedCertificate> signCertificate(const CertificateAuthority& ca, const LeafSpec& spec, PrivateKey key,
                                           TimePoint now);
+
+// decideRenewal on an issued certificate's validity. With signing_ca, a certificate that
+// CA did not sign (the CA was switched) is renewed at once.
+RenewalDecision decideCertificateRenewal(const Certificate& cert, std::optional<std::chrono::seconds> renew_before,
+                                         TimePoint now, const Certificate* signing_ca = nullptr);
 
 }  // namespace paymesh::pki

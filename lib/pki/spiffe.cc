@@ -111,20 +111,40 @@ Result<SpiffeId> parseSpiffeId(std::string_view id) {
   return out;
 }
 
-Status verifyPeerSpiffeId(const Certificate& peer, std::string_view expected) {
+namespace {
+
+// The URI SAN of a peer certificate, when it is exactly one valid SPIFFE ID.
+Result<std::string> peerSpiffeId(const Certificate& peer) {
   std::vector<std::string> uris = peer.uris();
-  if (uris.empty()) return {Code::kPermissionDenied, "peer certificate has no URI SAN (no SPIFFE ID)"};
+  if (uris.empty()) return Status{Code::kPermissionDenied, "peer certificate has no URI SAN (no SPIFFE ID)"};
   if (uris.size() > 1) {
-    return {Code::kPermissionDenied, "peer certificate has " + std::to_string(uris.size()) +
-                                         " URI SANs; an X.509-SVID carries exactly one"};
+    return Status{Code::kPermissionDenied, "peer certificate has " + std::to_string(uris.size()) +
+                                               " URI SANs; an X.509-SVID carries exactly one"};
   }
   if (auto parsed = parseSpiffeId(uris.front()); !parsed.isOk()) {
-    return {Code::kPermissionDenied, "peer URI SAN is not a valid SPIFFE ID: " + parsed.status().message()};
+    return Status{Code::kPermissionDenied, "peer URI SAN is not a valid SPIFFE ID: " + parsed.status().message()};
   }
-  if (uris.front() != expected) {
-    return {Code::kPermissionDenied, "peer SPIFFE ID " + quote(uris.front()) + " is not the expected " + quote(expected)};
+  return uris.front();
+}
+
+}  // namespace
+
+Status verifyPeerSpiffeId(const Certificate& peer, std::string_view expected) {
+  ASSIGN_OR_RETURN(std::string id, peerSpiffeId(peer));
+  if (id != expected) {
+    return {Code::kPermissionDenied, "peer SPIFFE ID " + quote(id) + " is not the expected " + quote(expected)};
   }
   return Status::ok();
+}
+
+Status verifyPeerSpiffeId(const Certificate& peer, const std::vector<std::string>& allowed) {
+  if (allowed.size() == 1) return verifyPeerSpiffeId(peer, allowed.front());
+  ASSIGN_OR_RETURN(std::string id, peerSpiffeId(peer));
+  for (const auto& a : allowed) {
+    if (id == a) return Status::ok();
+  }
+  return {Code::kPermissionDenied, "peer SPIFFE ID " + quote(id) + " is not one of the " +
+                                       std::to_string(allowed.size()) + " allowed identities"};
 }
 
 }  // namespace paymesh::pki

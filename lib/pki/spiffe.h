@@ -4,6 +4,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/status.h"
 #include "pki/certificate.h"
@@ -31,5 +32,7 @@ Status validateDnsSubdomain(std::string_view what, std::string_view value);
 // The identity check on a verified peer: an X.509-SVID carries exactly one URI SAN,
 // which must equal `expected`. Run it after the chain has verified.
 Status verifyPeerSpiffeId(const Certificate& peer, std::string_view expected);
+// The same, for a server that admits several callers (authorization.allowedCallers).
+Status verifyPeerSpiffeId(const Certificate& peer, const std::vector<std::string>& allowed);
 
 }  // namespace paymesh::pki

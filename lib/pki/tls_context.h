@@ -1,12 +1,13 @@
 #pragma once
 // A mutual-TLS SSL_CTX for one mesh endpoint: presents its issued certificate, trusts a
 // bundle, requires a peer certificate, and accepts the peer only when its SPIFFE ID is
-// the expected one (checked inside the handshake, so a wrong identity aborts it).
+// one of the allowed ones (checked inside the handshake, so a wrong identity aborts it).
 
 #include <openssl/ssl.h>
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "base/status.h"
 #include "pki/issue.h"
@@ -20,20 +21,23 @@ public:
   enum class Role { kServer, kClient };
 
   static Result<MtlsContext> create(Role role, const IssuedCertificate& identity, const TrustBundle& bundle,
-                                    std::string expected_peer_id);
+                                    std::vector<std::string> allowed_peer_ids);
+  static Result<MtlsContext> create(Role role, const IssuedCertificate& identity, const TrustBundle& bundle,
+                                    std::string expected_peer_id) {
+    return create(role, identity, bundle, std::vector<std::string>{std::move(expected_peer_id)});
+  }
 
+  // Shared by every connection made from it; safe to use from several threads.
   SSL_CTX* get() const { return ctx_.get(); }
-  // Why the last peer was refused by the identity check ("" if it was not).
-  std::string lastIdentityError() const { return check_->last_error; }
+
+  // Why the peer of this connection was refused by the identity check ("" if it was not).
+  static std::string peerIdentityError(const SSL* ssl);
 
 private:
-  struct PeerCheck {
-    std::string expected;
-    std::string last_error;
-  };
-  MtlsContext(ossl::SslCtxPtr ctx, std::unique_ptr<PeerCheck> check) : ctx_(std::move(ctx)), check_(std::move(check)) {}
+  MtlsContext(ossl::SslCtxPtr ctx, std::unique_ptr<std::vector<std::string>> allowed)
+      : ctx_(std::move(ctx)), allowed_(std::move(allowed)) {}
   ossl::SslCtxPtr ctx_;
-  std::unique_ptr<PeerCheck> check_;  // stable address: the verify callback holds it
+  std::unique_ptr<std::vector<std::string>> allowed_;  // stable address: the verify callback reads it
 };
 
 }  // namespace paymesh::pki

@@ -195,6 +195,21 @@ TEST_F(IssueTest, RefusesToSignWithAnExpiredCa) {
   EXPECT_NE(issued.status().message().find("expired at"), std::string::npos);
 }
 
+TEST_F(IssueTest, RenewalOfAnIssuedCertificate) {
+  auto spec = workloadLeafSpec(settlement(), 24h, KeyAlgorithm::kEcdsaP256);
+  auto issued = issueCertificate(*ca_, *spec, fixedNow());
+  // notBefore is 5 minutes back, so 2/3 of the 24h05m lifetime falls at +16h.
+  auto d = decideCertificateRenewal(issued->certificate, std::nullopt, fixedNow() + 1h);
+  EXPECT_FALSE(d.renew);
+  EXPECT_EQ(d.next_check, fixedNow() - 5min + std::chrono::seconds(24h + 5min) * 2 / 3);
+  EXPECT_TRUE(decideCertificateRenewal(issued->certificate, 8h, fixedNow() + 16h).renew);
+  EXPECT_FALSE(decideCertificateRenewal(issued->certificate, 8h, fixedNow() + 15h, &ca_->certificate()).renew);
+  auto next_ca = CertificateAuthority::create({"next", KeyAlgorithm::kEcdsaP256, 24h * 365}, fixedNow());
+  auto switched = decideCertificateRenewal(issued->certificate, 8h, fixedNow() + 1h, &next_ca->certificate());
+  EXPECT_TRUE(switched.renew);
+  EXPECT_EQ(switched.reason, "issuer rotated");
+}
+
 TEST_F(IssueTest, BadSpecsGiveClearErrors) {
   struct Case {
     LeafSpec spec;

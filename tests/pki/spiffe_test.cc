@@ -99,6 +99,19 @@ TEST_F(VerifyPeerSpiffeIdTest, RefusesAnotherIdentity) {
                    .isOk());
 }
 
+TEST_F(VerifyPeerSpiffeIdTest, AcceptsAnyOfSeveralAllowed) {
+  auto cert = issue({"spiffe://cluster.local/ns/payments/sa/refunds"});
+  std::vector<std::string> allowed = {"spiffe://cluster.local/ns/payments/sa/payment",
+                                      "spiffe://cluster.local/ns/payments/sa/refunds"};
+  EXPECT_TRUE(verifyPeerSpiffeId(cert, allowed).isOk());
+  allowed.pop_back();
+  allowed.push_back("spiffe://cluster.local/ns/payments/sa/clearing");
+  Status s = verifyPeerSpiffeId(cert, allowed);
+  EXPECT_EQ(s.code(), Code::kPermissionDenied);
+  EXPECT_NE(s.message().find("is not one of the 2 allowed identities"), std::string::npos) << s.message();
+  EXPECT_FALSE(verifyPeerSpiffeId(cert, std::vector<std::string>{}).isOk());
+}
+
 TEST_F(VerifyPeerSpiffeIdTest, RefusesNoneOrSeveralUris) {
   Status none = verifyPeerSpiffeId(issue({}), "spiffe://cluster.local/ns/a/sa/b");
   EXPECT_NE(none.message().find("no URI SAN"), std::string::npos);

@@ -25,7 +25,7 @@ using namespace std::chrono_literals;
 struct Endpoint {
   IssuedCertificate identity;
   TrustBundle bundle;
-  std::string expected_peer;
+  std::vector<std::string> allowed_peers;
 };
 
 struct Outcome {
@@ -73,8 +73,8 @@ std::string sslError(SSL* ssl, int rc) {
 
 Outcome handshake(const Endpoint& server, const Endpoint& client) {
   Outcome out;
-  auto server_ctx = MtlsContext::create(MtlsContext::Role::kServer, server.identity, server.bundle, server.expected_peer);
-  auto client_ctx = MtlsContext::create(MtlsContext::Role::kClient, client.identity, client.bundle, client.expected_peer);
+  auto server_ctx = MtlsContext::create(MtlsContext::Role::kServer, server.identity, server.bundle, server.allowed_peers);
+  auto client_ctx = MtlsContext::create(MtlsContext::Role::kClient, client.identity, client.bundle, client.allowed_peers);
   EXPECT_TRUE(server_ctx.isOk()) << server_ctx.status().toString();
   EXPECT_TRUE(client_ctx.isOk()) << client_ctx.status().toString();
   if (!server_ctx.isOk() || !client_ctx.isOk()) return out;
@@ -99,14 +99,14 @@ Outcome handshake(const Endpoint& server, const Endpoint& client) {
     int rc = SSL_accept(ssl.get());
     if (rc != 1) {
       out.server_error = sslError(ssl.get(), rc);
-      out.server_identity_error = server_ctx->lastIdentityError();
+      out.server_identity_error = MtlsContext::peerIdentityError(ssl.get());
       return;
     }
     char buf[4] = {};
     rc = SSL_read(ssl.get(), buf, sizeof(buf));
     if (rc != 4 || std::string(buf, 4) != "ping") {
       out.server_error = sslError(ssl.get(), rc);
-      out.server_identity_error = server_ctx->lastIdentityError();
+      out.server_identity_error = MtlsContext::peerIdentityError(ssl.get());
       return;
     }
     ossl::X509Ptr peer(SSL_get1_peer_certificate(ssl.get()));
@@ -127,7 +127,7 @@ Outcome handshake(const Endpoint& server, const Endpoint& client) {
     int rc = SSL_connect(ssl.get());
     if (rc != 1) {
       out.client_error = sslError(ssl.get(), rc);
-      out.client_identity_error = client_ctx->lastIdentityError();
+      out.client_identity_error = MtlsContext::peerIdentityError(ssl.get());
     } else {
       // In TLS 1.3 the server judges the client certificate after the client has
       // finished; a refusal shows up on the first read.
@@ -167,8 +167,8 @@ protected:
   }
   static std::string id(const std::string& sa) { return *spiffeId("cluster.local", "payments", sa); }
 
-  Endpoint settlementServer() { return {workload(*ca_, "settlement", now_), bundle_, id("payment")}; }
-  Endpoint paymentClient(IssuedCertificate cert) { return {std::move(cert), bundle_, id("settlement")}; }
+  Endpoint settlementServer() { return {workload(*ca_, "settlement", now_), bundle_, {id("payment")}}; }
+  Endpoint paymentClient(IssuedCertificate cert) { return {std::move(cert), bundle_, {id("settlement")}}; }
 
   TimePoint now_;
   std::optional<CertificateAuthority> ca_;
@@ -184,10 +184,23 @@ TEST_F(MtlsHandshakeTest, PeersWithIssuedCertificatesConnect) {
 }
 
 TEST_F(MtlsHandshakeTest, RsaAndEcdsaPeersConnect) {
-  Endpoint server{workload(*ca_, "settlement", now_, KeyAlgorithm::kRsa2048), bundle_, id("payment")};
+  Endpoint server{workload(*ca_, "settlement", now_, KeyAlgorithm::kRsa2048), bundle_, {id("payment")}};
   Outcome o = handshake(server, paymentClient(workload(*ca_, "payment", now_)));
   EXPECT_TRUE(o.server_ok) << o.server_error;
   EXPECT_TRUE(o.client_ok) << o.client_error;
+}
+
+TEST_F(MtlsHandshakeTest, ServerAdmitsAnyOfItsAllowedCallers) {
+  Endpoint server = settlementServer();
+  server.allowed_peers = {id("payment"), id("refunds")};
+  Outcome o = handshake(server, paymentClient(workload(*ca_, "refunds", now_)));
+  EXPECT_TRUE(o.server_ok) << o.server_error;
+  EXPECT_TRUE(o.client_ok) << o.client_error;
+  EXPECT_EQ(o.server_saw, id("refunds"));
+  Outcome refused = handshake(server, paymentClient(workload(*ca_, "clearing", now_)));
+  EXPECT_FALSE(refused.server_ok);
+  EXPECT_NE(refused.server_identity_error.find("is not one of the 2 allowed identities"), std::string::npos)
+      << refused.server_identity_error;
 }
 
 TEST_F(MtlsHandshakeTest, ClientFromAnotherCaIsRefused) {
@@ -198,7 +211,7 @@ TEST_F(MtlsHandshakeTest, ClientFromAnotherCaIsRefused) {
 }
 
 TEST_F(MtlsHandshakeTest, ServerFromAnotherCaIsRefused) {
-  Endpoint server{workload(*other_ca_, "settlement", now_), bundle_, id("payment")};
+  Endpoint server{workload(*other_ca_, "settlement", now_), bundle_, {id("payment")}};
   server.bundle = TrustBundle({ca_->certificate(), other_ca_->certificate()});  // it would accept the client
   Outcome o = handshake(server, paymentClient(workload(*ca_, "payment", now_)));
   EXPECT_FALSE(o.client_ok);
@@ -214,7 +227,7 @@ TEST_F(MtlsHandshakeTest, ExpiredClientCertificateIsRefused) {
 }
 
 TEST_F(MtlsHandshakeTest, ExpiredServerCertificateIsRefused) {
-  Endpoint server{workload(*ca_, "settlement", now_ - 48h), bundle_, id("payment")};
+  Endpoint server{workload(*ca_, "settlement", now_ - 48h), bundle_, {id("payment")}};
   Outcome o = handshake(server, paymentClient(workload(*ca_, "payment", now_)));
   EXPECT_FALSE(o.client_ok);
   EXPECT_NE(o.client_error.find("certificate has expired"), std::string::npos) << o.client_error;
@@ -233,7 +246,7 @@ TEST_F(MtlsHandshakeTest, WrongClientIdentityIsRefused) {
 }
 
 TEST_F(MtlsHandshakeTest, WrongServerIdentityIsRefused) {
-  Endpoint server{workload(*ca_, "impostor", now_), bundle_, id("payment")};
+  Endpoint server{workload(*ca_, "impostor", now_), bundle_, {id("payment")}};
   Outcome o = handshake(server, paymentClient(workload(*ca_, "payment", now_)));
   EXPECT_FALSE(o.client_ok);
   EXPECT_FALSE(o.server_ok);
@@ -244,6 +257,7 @@ TEST_F(MtlsHandshakeTest, WrongServerIdentityIsRefused) {
 TEST_F(MtlsHandshakeTest, CreateRejectsBadInputs) {
   auto cert = workload(*ca_, "payment", now_);
   EXPECT_FALSE(MtlsContext::create(MtlsContext::Role::kServer, cert, bundle_, "payment").isOk());
+  EXPECT_FALSE(MtlsContext::create(MtlsContext::Role::kServer, cert, bundle_, std::vector<std::string>{}).isOk());
   EXPECT_FALSE(MtlsContext::create(MtlsContext::Role::kServer, cert, TrustBundle(), id("x")).isOk());
   IssuedCertificate mismatched = cert;
   mismatched.key = *PrivateKey::generate(KeyAlgorithm::kEcdsaP256);
