@@ -130,22 +130,26 @@ TEST(CaRotationTest, WalksThePhasesInOrder) {
 
 // --- a simulated mesh across CA rotations and leaf renewals ---
 
-// Peers pick up what the operator writes into their Secret after a per-peer lag, as a
-// kubelet syncs mounted Secrets. The operator only knows what it wrote.
-struct SecretVersion {
+// Every party picks up what the operator writes for it after its own lag: sidecars as a
+// kubelet syncs mounted Secrets, the API server as it reloads the webhook's caBundle.
+// The operator only knows what it wrote.
+struct Version {
   TimePoint written;
-  IssuedCertificate leaf;
+  std::optional<IssuedCertificate> leaf;  // none for the API server: it only trusts
   TrustBundle bundle;
 };
 
-struct Peer {
+enum class Kind { kWorkload, kWebhook, kApiServer };
+
+struct Party {
   std::string name;
+  Kind kind;
   std::chrono::seconds duration;
   std::optional<std::chrono::seconds> renew_before;
   std::chrono::seconds lag;
-  std::vector<SecretVersion> versions;
-  const SecretVersion& written() const { return versions.back(); }
-  const SecretVersion& served(TimePoint now) const {
+  std::vector<Version> versions;
+  const Version& written() const { return versions.back(); }
+  const Version& served(TimePoint now) const {
     for (auto it = versions.rbegin(); it != versions.rend(); ++it) {
       if (it->written + lag <= now) return *it;
     }
@@ -165,7 +169,7 @@ struct SimResult {
 SimResult simulate(bool naive) {
   const auto step = 30min;
   const auto ca_duration = 24h * 6;
-  CaRotationConfig cfg{2h};  // at least the largest peer lag
+  CaRotationConfig cfg{2h};  // at least the largest lag
   TimePoint now = fixedNow();
   std::map<std::string, CertificateAuthority> cas;
   auto newCa = [&](TimePoint at) {
@@ -180,18 +184,33 @@ SimResult simulate(bool naive) {
     for (const auto& id : trustedCas(s)) b.add(cas.at(id).certificate());
     return b;
   };
-  std::vector<Peer> peers = {{"payment", 24h, 8h, 0s, {}},
-                             {"settlement", 12h, std::nullopt, 1h, {}},
-                             {"clearing", 24h, 2h, 2h, {}}};
-  auto issueFor = [&](const Peer& p, TimePoint at) {
-    auto spec = *workloadLeafSpec({"cluster.local", "payments", p.name, p.name}, p.duration, KeyAlgorithm::kEcdsaP256);
-    auto issued = issueCertificate(cas.at(signingCa(state)), spec, at);
+  std::vector<Party> parties = {{"payment", Kind::kWorkload, 24h, 8h, 0s, {}},
+                                {"settlement", Kind::kWorkload, 12h, std::nullopt, 1h, {}},
+                                {"clearing", Kind::kWorkload, 24h, 2h, 2h, {}},
+                                {"paymesh-webhook", Kind::kWebhook, 48h, 12h, 1h, {}},
+                                {"kube-apiserver", Kind::kApiServer, 0s, std::nullopt, 90min, {}}};
+  auto issueFor = [&](const Party& p, TimePoint at) -> std::optional<IssuedCertificate> {
+    if (p.kind == Kind::kApiServer) return std::nullopt;
+    auto spec = p.kind == Kind::kWebhook
+                    ? webhookLeafSpec(p.name, "paymesh-system", p.duration)
+                    : workloadLeafSpec({"cluster.local", "payments", p.name, p.name}, p.duration, KeyAlgorithm::kEcdsaP256);
+    auto issued = issueCertificate(cas.at(signingCa(state)), *spec, at);
     EXPECT_TRUE(issued.isOk()) << issued.status().toString();
     return *issued;
   };
-  for (auto& p : peers) p.versions.push_back({now - 24h, issueFor(p, now), bundleFor(state)});
+  for (auto& p : parties) p.versions.push_back({now - 24h, issueFor(p, now), bundleFor(state)});
 
   SimResult result;
+  auto check = [&](const Party& verifier, const Party& holder, TrustBundle::Purpose purpose) {
+    const Version& v = verifier.served(now);
+    const Version& h = holder.served(now);
+    ++result.verifications;
+    Status s = v.bundle.verify(h.leaf->certificate, h.leaf->chain, now, purpose);
+    if (!s.isOk()) {
+      result.failures.push_back(formatTime(now) + " " + verifier.name + " cannot verify " + holder.name + ": " +
+                                s.message());
+    }
+  };
   for (TimePoint end = now + 24h * 14; now <= end; now += step) {
     // 1. The CA itself is renewed like a leaf: at 2/3 of its lifetime a rotation starts.
     const Certificate& current = cas.at(state.ca).certificate();
@@ -211,12 +230,13 @@ SimResult simulate(bool naive) {
       seen.bundles_distributed = true;
       std::set<std::string> want;
       for (const auto& id : trustedCas(state)) want.insert(id);
-      for (const auto& p : peers) {
+      for (const auto& p : parties) {
         std::set<std::string> have;
         for (const auto& c : p.written().bundle.cas()) have.insert(c.fingerprintSha256());
         if (have != want) seen.bundles_distributed = false;
-        if (state.phase == CaPhase::kNewCaActive && p.written().leaf.certificate.isSignedBy(cas.at(state.ca).certificate()) &&
-            now < p.written().leaf.certificate.notAfter()) {
+        const auto& leaf = p.written().leaf;
+        if (state.phase == CaPhase::kNewCaActive && leaf && leaf->certificate.isSignedBy(cas.at(state.ca).certificate()) &&
+            now < leaf->certificate.notAfter()) {
           ++seen.live_leaves_signed_by_old;
         }
       }
@@ -225,31 +245,32 @@ SimResult simulate(bool naive) {
       state = next.state;
     }
     result.phases_seen.insert(caPhaseName(state.phase));
-    // 3. Reconcile every workload Secret: renew when due or signed by a CA that no longer signs.
-    for (auto& p : peers) {
-      const SecretVersion& w = p.written();
-      const Certificate& signer = cas.at(signingCa(state)).certificate();
-      bool by_signer = w.leaf.certificate.isSignedBy(signer);
-      auto d = decideRenewal(w.leaf.certificate.notBefore(), w.leaf.certificate.notAfter(), p.renew_before, now, by_signer);
+    // 3. Reconcile: renew leaves that are due or signed by a CA that no longer signs;
+    //    rewrite Secrets (and the webhook's caBundle) whose bundle is not the phase's.
+    for (auto& p : parties) {
+      const Version& w = p.written();
       TrustBundle bundle = bundleFor(state);
-      bool bundle_changed = bundle.toPem() != w.bundle.toPem();
-      if (d.renew) {
+      bool renew = false;
+      if (w.leaf) {
+        const Certificate& signer = cas.at(signingCa(state)).certificate();
+        renew = decideCertificateRenewal(w.leaf->certificate, p.renew_before, now, &signer).renew;
+      }
+      if (renew) {
         ++result.renewals;
         p.versions.push_back({now, issueFor(p, now), bundle});
-      } else if (bundle_changed) {
+      } else if (bundle.toPem() != w.bundle.toPem()) {
         p.versions.push_back({now, w.leaf, bundle});
       }
     }
-    // 4. Every certificate a peer serves must verify against every peer's bundle, now.
-    for (const auto& server : peers) {
-      for (const auto& client : peers) {
-        const SecretVersion& s = server.served(now);
-        const SecretVersion& c = client.served(now);
-        ++result.verifications;
-        Status v = c.bundle.verify(s.leaf.certificate, s.leaf.chain, now, TrustBundle::Purpose::kServer);
-        if (!v.isOk()) {
-          result.failures.push_back(formatTime(now) + " " + client.name + " cannot verify " + server.name + ": " +
-                                    v.message());
+    // 4. Every certificate served must verify, now, for everyone who checks it: each
+    //    workload pair both ways (mTLS), and the API server calling the webhook.
+    for (const auto& server : parties) {
+      for (const auto& client : parties) {
+        if (server.kind == Kind::kWorkload && client.kind == Kind::kWorkload) {
+          check(client, server, TrustBundle::Purpose::kServer);
+          check(server, client, TrustBundle::Purpose::kClient);
+        } else if (server.kind == Kind::kWebhook && client.kind == Kind::kApiServer) {
+          check(client, server, TrustBundle::Purpose::kServer);
         }
       }
     }
@@ -260,18 +281,21 @@ SimResult simulate(bool naive) {
 TEST(CaRotationSimulationTest, EveryLiveCertificateVerifiesAtEveryStep) {
   SimResult r = simulate(/*naive=*/false);
   EXPECT_TRUE(r.failures.empty()) << r.failures.size() << " failures, first: " << r.failures.front();
-  EXPECT_EQ(r.verifications, 673 * 9);
+  EXPECT_EQ(r.verifications, 673 * (9 * 2 + 1));  // 30-minute steps over 14 days
   EXPECT_GE(r.rotations_completed, 2);
   EXPECT_EQ(r.phases_seen, (std::set<std::string>{"Active", "NewCaStaged", "NewCaActive", "OldCaRemoved"}));
   EXPECT_GE(r.renewals, 40);
 }
 
 TEST(CaRotationSimulationTest, SwappingTheCaAtOnceBreaksPeers) {
-  // The control: the same mesh without the staged plan does fail, so the check above
-  // is able to see a broken rotation.
+  // The control: the same mesh without the staged plan does fail, among sidecars and
+  // between the API server and the webhook, so the check above can see a broken rotation.
   SimResult r = simulate(/*naive=*/true);
   EXPECT_GE(r.rotations_completed, 2);
-  EXPECT_FALSE(r.failures.empty());
+  ASSERT_FALSE(r.failures.empty());
+  bool webhook_broke = false;
+  for (const auto& f : r.failures) webhook_broke |= f.find("kube-apiserver cannot verify paymesh-webhook") != std::string::npos;
+  EXPECT_TRUE(webhook_broke);
 }
 
 }  // namespace
