@@ -156,7 +156,6 @@ TEST_F(PkiCmdTest, BadInputsGiveClearErrorsAndExitCodes) {
   run("cp " + leafdir + "/tls.crt " + leafdir + "/ca.crt && cp " + leafdir + "/tls.key " + leafdir + "/ca.key");
   // An expired CA.
   auto old = *pki::CertificateAuthority::create({"expired CA", pki::KeyAlgorithm::kEcdsaP256, 2h}, now - 48h);
-  dir_.write("expired/.keep", "");
   std::string expired = dir_.file("expired");
   run("mkdir -p " + expired);
   dir_.write("expired/ca.crt", old.certificate().toPem());
