@@ -93,9 +93,32 @@ Result<RingHash> RingHash::fromPoints(uint64_t minRingSize, uint64_t maxRingSize
   return RingHash(minRingSize, maxRingSize, hashFunction, std::move(endpoints), std::move(hashes), std::move(owners));
 }
 
+RingHash::RingHash(uint64_t min_ring_size, uint64_t max_ring_size, HashFunction hash_function,
+                   std::vector<Endpoint> endpoints, std::vector<uint64_t> hashes, std::vector<uint32_t> owners)
+    : min_ring_size_(min_ring_size), max_ring_size_(max_ring_size), hash_function_(hash_function),
+      endpoints_(std::move(endpoints)), hashes_(std::move(hashes)), owners_(std::move(owners)) {
+  // About one point per bucket, at most 2^20 buckets (4 MiB).
+  while (bucket_bits_ < 20 && (uint64_t{1} << bucket_bits_) < hashes_.size()) ++bucket_bits_;
+  const size_t buckets = size_t{1} << bucket_bits_;
+  bucket_start_.resize(buckets + 1);
+  size_t point = 0;
+  for (size_t b = 0; b < buckets; ++b) {
+    // First point whose hash is in bucket b or later.
+    while (point < hashes_.size() && bucketOf(hashes_[point]) < b) ++point;
+    bucket_start_[b] = static_cast<uint32_t>(point);
+  }
+  bucket_start_[buckets] = static_cast<uint32_t>(hashes_.size());
+}
+
 uint32_t RingHash::lookupIndex(uint64_t hash) const {
-  auto it = std::lower_bound(hashes_.begin(), hashes_.end(), hash);
-  return owners_[it == hashes_.end() ? 0 : static_cast<size_t>(it - hashes_.begin())];
+  // Ketama: the first point with hash >= h, wrapping to the first point of the ring.
+  const size_t b = bucketOf(hash);
+  const auto first = hashes_.begin() + bucket_start_[b];
+  const auto last = hashes_.begin() + bucket_start_[b + 1];
+  auto it = std::lower_bound(first, last, hash);
+  // Past the bucket's points: the answer is the next bucket's first point (or the wrap).
+  const size_t i = static_cast<size_t>(it - hashes_.begin());
+  return owners_[i == hashes_.size() ? 0 : i];
 }
 
 std::vector<uint64_t> RingHash::pointCounts() const {

@@ -47,9 +47,9 @@ public:
 
 private:
   RingHash(uint64_t min_ring_size, uint64_t max_ring_size, HashFunction hash_function, std::vector<Endpoint> endpoints,
-           std::vector<uint64_t> hashes, std::vector<uint32_t> owners)
-      : min_ring_size_(min_ring_size), max_ring_size_(max_ring_size), hash_function_(hash_function),
-        endpoints_(std::move(endpoints)), hashes_(std::move(hashes)), owners_(std::move(owners)) {}
+           std::vector<uint64_t> hashes, std::vector<uint32_t> owners);
+
+  size_t bucketOf(uint64_t hash) const { return bucket_bits_ == 0 ? 0 : static_cast<size_t>(hash >> (64 - bucket_bits_)); }
 
   uint64_t min_ring_size_;
   uint64_t max_ring_size_;
@@ -57,6 +57,11 @@ private:
   std::vector<Endpoint> endpoints_;
   std::vector<uint64_t> hashes_;
   std::vector<uint32_t> owners_;
+  // Lookup accelerator: bucket b (the top bucket_bits_ bits of a hash) starts its search
+  // at point bucket_start_[b] and ends before bucket_start_[b + 1]. Same answer as a
+  // binary search over the whole ring, with about one cache miss instead of ~16.
+  int bucket_bits_ = 0;
+  std::vector<uint32_t> bucket_start_;
 };
 
 }  // namespace paymesh::ring

@@ -195,6 +195,18 @@ Result<Ring> parseDocument(const Json& doc) {
     return invalidArgument("checksum: the file says " + checksum.substr(0, 40) + " but its content gives " + want +
                            " (the file was altered or truncated)");
   }
+  // The checksum proves the file is intact; rebuilding proves it is the ring the
+  // sidecar computes from these endpoints and parameters (a few ms at default sizes).
+  auto rebuilt = Ring::build(ring->spec(), ring->endpoints());
+  if (!rebuilt) return rebuilt.status().withContext("rebuilding the ring");
+  const bool same = ring->maglev() != nullptr
+                        ? ring->maglev()->slots() == rebuilt->maglev()->slots()
+                        : ring->ringHash()->hashes() == rebuilt->ringHash()->hashes() &&
+                              ring->ringHash()->owners() == rebuilt->ringHash()->owners();
+  if (!same) {
+    return invalidArgument(std::string(ring->maglev() != nullptr ? "table" : "ring") +
+                           ": differs from the one its endpoints and parameters give");
+  }
   return std::move(*ring);
 }
 

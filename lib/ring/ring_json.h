@@ -18,7 +18,8 @@ inline constexpr const char* kRingJsonKind = "PaymeshRing";
 // Pretty-printed JSON (2-space indent) ending in a newline.
 std::string toRingJson(const Ring& ring);
 
-// Parses and verifies (version, field types, encodings, sizes, ordering, checksum).
+// Parses and verifies: version, field types, encodings, sizes, ordering, the checksum,
+// and that the stored table or ring is the one the endpoints and parameters give.
 Result<Ring> parseRingJson(std::string_view text);
 
 // "xxh64:<16 hex digits>" over the canonical text of the ring (see the doc).

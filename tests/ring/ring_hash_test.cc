@@ -1,5 +1,6 @@
 #include "ring/ring_hash.h"
 
+#include <algorithm>
 #include <limits>
 #include <string>
 #include <utility>
@@ -172,6 +173,28 @@ TEST(RingHashTest, FromPointsChecksOrderAndOwners) {
   EXPECT_FALSE(RingHash::fromPoints(2, 2, HashFunction::kXxHash64, eps, {1, 5}, {0, 2}).isOk());
   EXPECT_FALSE(RingHash::fromPoints(2, 2, HashFunction::kXxHash64, eps, {1, 5}, {0}).isOk());
   EXPECT_FALSE(RingHash::fromPoints(2, 2, HashFunction::kXxHash64, eps, {}, {}).isOk());
+}
+
+// The bucketed lookup gives the same point as a plain binary search over the ring.
+TEST(RingHashTest, LookupEqualsBinarySearch) {
+  for (uint64_t size : {1u, 2u, 7u, 1000u, 70000u}) {
+    auto r = RingHash::build(size, size, HashFunction::kXxHash64, ports("10.0.0.", 1, 5));
+    ASSERT_TRUE(r.isOk());
+    const auto& h = r->hashes();
+    auto reference = [&](uint64_t x) {
+      auto it = std::lower_bound(h.begin(), h.end(), x);
+      return r->owners()[it == h.end() ? 0 : static_cast<size_t>(it - h.begin())];
+    };
+    std::vector<uint64_t> probes{0, 1, std::numeric_limits<uint64_t>::max(), uint64_t{1} << 63};
+    for (size_t i = 0; i < h.size(); i += 1 + h.size() / 500) {
+      probes.push_back(h[i]);
+      probes.push_back(h[i] - 1);
+      probes.push_back(h[i] + 1);
+    }
+    uint64_t x = 12345;
+    for (int i = 0; i < 2000; ++i) probes.push_back(x = x * 6364136223846793005ULL + 1442695040888963407ULL);
+    for (uint64_t p : probes) EXPECT_EQ(r->lookupIndex(p), reference(p)) << "size " << size << " hash " << p;
+  }
 }
 
 TEST(RingHashTest, SharesCoverTheHashSpace) {

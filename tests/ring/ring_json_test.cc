@@ -121,6 +121,18 @@ TEST(RingJsonTest, ChecksumCoversTheTable) {
   EXPECT_NE(r.status().message().find("checksum"), std::string::npos) << r.status().message();
 }
 
+// A file whose table was replaced and whose checksum was recomputed still fails: the
+// parser rebuilds the ring and compares.
+TEST(RingJsonTest, RejectsATableThatIsNotTheAlgorithmsOutput) {
+  Ring ring = build(maglevSpec(7), pods(3));
+  auto forged = MaglevTable::fromSlots(7, ring.endpoints(), {0, 0, 0, 0, 0, 0, 0});
+  ASSERT_TRUE(forged.isOk());
+  const std::string text = toRingJson(Ring(std::move(forged).value()));
+  auto r = parseRingJson(text);
+  ASSERT_FALSE(r.isOk());
+  EXPECT_EQ(r.status().message(), "table: differs from the one its endpoints and parameters give");
+}
+
 TEST(RingJsonTest, RejectsBrokenDocuments) {
   const std::string good = toRingJson(build(ringHashSpec(12), pods(3)));
   auto mutate = [&](auto fn) {
