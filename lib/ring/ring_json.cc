@@ -199,13 +199,15 @@ Result<Ring> parseDocument(const Json& doc) {
   // sidecar computes from these endpoints and parameters (a few ms at default sizes).
   auto rebuilt = Ring::build(ring->spec(), ring->endpoints());
   if (!rebuilt) return rebuilt.status().withContext("rebuilding the ring");
-  const bool same = ring->maglev() != nullptr
-                        ? ring->maglev()->slots() == rebuilt->maglev()->slots()
-                        : ring->ringHash()->hashes() == rebuilt->ringHash()->hashes() &&
-                              ring->ringHash()->owners() == rebuilt->ringHash()->owners();
-  if (!same) {
-    return invalidArgument(std::string(ring->maglev() != nullptr ? "table" : "ring") +
-                           ": differs from the one its endpoints and parameters give");
+  const MaglevTable* m = ring->maglev();
+  const MaglevTable* m2 = rebuilt->maglev();
+  const RingHash* rh = ring->ringHash();
+  const RingHash* rh2 = rebuilt->ringHash();
+  if (m != nullptr && m2 != nullptr && m->slots() != m2->slots()) {
+    return invalidArgument("table: differs from the one its endpoints and parameters give");
+  }
+  if (rh != nullptr && rh2 != nullptr && (rh->hashes() != rh2->hashes() || rh->owners() != rh2->owners())) {
+    return invalidArgument("ring: differs from the one its endpoints and parameters give");
   }
   return std::move(*ring);
 }
