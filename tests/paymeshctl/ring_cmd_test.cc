@@ -112,6 +112,17 @@ TEST(RingCmdTest, BuildThenLookupFromRingJson) {
   EXPECT_EQ(std::count(table.out.begin(), table.out.end(), '\n'), 65537);
 }
 
+// The CLI prints the same bytes as the library golden files (Envoy's Basic cases).
+TEST(RingCmdTest, BuildMatchesGoldenFiles) {
+  const std::string dir = std::string(PAYMESH_SOURCE_DIR) + "/tests/testdata/ring/";
+  auto maglev = paymeshctl("ring build --table-size 7 " + kSixHosts);
+  EXPECT_EQ(maglev.code, 0) << maglev.err;
+  EXPECT_EQ(maglev.out, slurp(dir + "maglev_basic.json"));
+  auto ring_hash = paymeshctl("ring build -a ring-hash --min-ring-size 12 " + kSixHosts);
+  EXPECT_EQ(ring_hash.code, 0) << ring_hash.err;
+  EXPECT_EQ(ring_hash.out, slurp(dir + "ring_hash_basic.json"));
+}
+
 TEST(RingCmdTest, OutputIsIndependentOfInputOrder) {
   auto a = paymeshctl("ring build -a ring-hash -e b=2 -e a -e c");
   auto b = paymeshctl("ring build -a ring-hash -e c -e b=2 -e a");
