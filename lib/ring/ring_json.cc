@@ -1,6 +1,7 @@
 #include "ring/ring_json.h"
 
 #include <cstdio>
+#include <optional>
 
 #include <nlohmann/json.hpp>
 
