@@ -3,6 +3,7 @@
 
 #include <cstdio>
 
+#include "model/api_docs.h"
 #include "model/crd.h"
 #include "paymeshctl/commands.h"
 #include "paymeshctl/flags.h"
@@ -12,7 +13,7 @@ namespace {
 
 const std::vector<FlagSpec>& specs() {
   static const std::vector<FlagSpec> kSpecs = {
-      {"output", "o", true, false, "yaml|json", "output format (default yaml)"},
+      {"output", "o", true, false, "yaml|json|markdown", "output format (default yaml); markdown prints the API reference"},
       {"help", "h", false, false, "", "show this help"},
   };
   return kSpecs;
@@ -26,7 +27,7 @@ int run(const Args& args) {
   }
   if (flags->has("help")) {
     std::printf("Print the PaymentService CustomResourceDefinition (generated from the model).\n\n"
-                "Usage: paymeshctl crd [-o yaml|json]\n\nFlags:\n%s",
+                "Usage: paymeshctl crd [-o yaml|json|markdown]\n\nFlags:\n%s",
                 flagsHelp(specs()).c_str());
     return 0;
   }
@@ -35,8 +36,10 @@ int run(const Args& args) {
     std::fputs(model::paymentServiceCrdYaml().c_str(), stdout);
   } else if (format == "json") {
     std::printf("%s\n", model::paymentServiceCrd().dump(2).c_str());
+  } else if (format == "markdown") {
+    std::fputs(model::apiReferenceMarkdown().c_str(), stdout);
   } else {
-    std::fprintf(stderr, "paymeshctl crd: --output must be yaml or json, got \"%s\"\n", format.substr(0, 32).c_str());
+    std::fprintf(stderr, "paymeshctl crd: --output must be yaml, json or markdown, got \"%s\"\n", format.substr(0, 32).c_str());
     return 2;
   }
   return 0;

@@ -12,7 +12,7 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config git
   clang clang-format clang-tidy libclang-rt-dev
   # libraries
-  libcpprest-dev libyaml-cpp-dev nlohmann-json3-dev libxxhash-dev
+  libcpprest-dev libyaml-dev nlohmann-json3-dev libxxhash-dev
   libssl-dev openssl prometheus-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   # test and demo tools

@@ -1,5 +1,7 @@
 #include "model/crd.h"
 
+#include "model/api_docs.h"
+
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -26,6 +28,11 @@ TEST(CrdTest, CheckedInCrdEqualsTheGeneratedOne) {
       << "crds/ drifted from the model: regenerate it with `paymeshctl crd`";
   EXPECT_EQ(readFile(PAYMESH_SOURCE_DIR "/charts/paymesh/crds/paymesh.io_paymentservices.yaml"), want)
       << "the chart's copy of the CRD drifted: copy crds/ into charts/paymesh/crds/";
+}
+
+TEST(CrdTest, ApiReferenceIsUpToDate) {
+  EXPECT_EQ(readFile(PAYMESH_SOURCE_DIR "/docs/api.md"), apiReferenceMarkdown())
+      << "docs/api.md drifted from the model: regenerate it with `paymeshctl crd -o markdown > docs/api.md`";
 }
 
 TEST(CrdTest, YamlReadsBackAsTheSameObject) {

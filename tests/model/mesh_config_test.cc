@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "model/manifest.h"
+
 namespace paymesh::model {
 namespace {
 
@@ -61,6 +63,24 @@ TEST(MeshConfigTest, LoadNamesFileAndLine) {
   EXPECT_NE(r.status().message().find(":4: sidecar.colour: unknown field"), std::string::npos);
   std::filesystem::remove(path);
   EXPECT_EQ(loadMeshConfig(path.string()).status().code(), Code::kNotFound);
+}
+
+}  // namespace
+}  // namespace paymesh::model
+
+namespace paymesh::model {
+namespace {
+
+// What Helm renders into the mesh-config ConfigMap comes from values.yaml's meshConfig.
+TEST(MeshConfigTest, ChartValuesAndExampleAreValid) {
+  auto values = readManifests(PAYMESH_SOURCE_DIR "/charts/paymesh/values.yaml");
+  ASSERT_TRUE(values.isOk()) << values.status().message();
+  auto r = parseMeshConfig((*values)[0].doc.value["meshConfig"]);
+  EXPECT_TRUE(r.errors.empty()) << toString(r.errors[0]);
+  auto example = loadMeshConfig(PAYMESH_SOURCE_DIR "/examples/mesh-config.yaml");
+  ASSERT_TRUE(example.isOk()) << example.status().message();
+  // The example spells out the defaults.
+  EXPECT_EQ(example->raw, parseMeshConfig(nlohmann::json()).config->raw);
 }
 
 }  // namespace

@@ -123,3 +123,60 @@ TEST(YamlJsonTest, EmitterRoundTrips) {
 
 }  // namespace
 }  // namespace paymesh::model
+
+namespace paymesh::model {
+namespace {
+
+TEST(YamlJsonTest, InvalidUtf8IsRefusedWithItsLine) {
+  for (std::string bad : {std::string("a: 1\nb: \xff\n"), std::string("a: 1\nb: \xc0\xaf\n"),
+                          std::string("a: 1\nb: \xed\xa0\x80\n"), std::string("a: 1\nb: \xe2\x82\n")}) {
+    auto docs = parseYamlDocuments(bad);
+    ASSERT_FALSE(docs.isOk());
+    EXPECT_EQ(docs.status().message(), "line 2: input is not valid UTF-8");
+  }
+  auto ok = parseYamlDocuments("name: \xc3\xa9\xe2\x82\xac\xf0\x9f\x92\xb3\n");
+  ASSERT_TRUE(ok.isOk());
+  EXPECT_EQ((*ok)[0].value["name"], "\xc3\xa9\xe2\x82\xac\xf0\x9f\x92\xb3");
+}
+
+}  // namespace
+}  // namespace paymesh::model
+
+namespace paymesh::model {
+namespace {
+
+// Inputs that made other YAML parsers loop forever; each must answer at once.
+TEST(YamlJsonTest, MalformedInputsAnswerAtOnce) {
+  for (const char* bad : {",a\n- b\n", "# c\n,s#o x\n  ports:\n    - na\ntrme: grpc\n    us t\n", "[", "{a: [}", "a: b: c",
+                          "- a\nb: c\n", "\t- tab\n", "? [a]\n: b\n", "*undefined\n", "&a [*a]\n"}) {
+    auto docs = parseYamlDocuments(bad);
+    EXPECT_FALSE(docs.isOk()) << bad;
+    if (!docs.isOk()) {
+      EXPECT_EQ(docs.status().message().rfind("line ", 0), 0u) << docs.status().message();
+    }
+  }
+}
+
+TEST(YamlJsonTest, AnchorsAliasesAndMergeKeys) {
+  auto docs = parseYamlDocuments(
+      "base: &cb {maxConnections: 10, interval: 5s}\n"
+      "tuned:\n  <<: *cb\n  interval: 1s\n"
+      "list: &l [1, 2]\ncopy: *l\n"
+      "many:\n  <<: [*cb, {extra: true}]\n");
+  ASSERT_TRUE(docs.isOk()) << docs.status().message();
+  const auto& v = (*docs)[0].value;
+  EXPECT_EQ(v["tuned"], nlohmann::json::parse(R"({"maxConnections": 10, "interval": "1s"})"));
+  EXPECT_EQ(v["copy"], nlohmann::json::array({1, 2}));
+  EXPECT_EQ(v["many"]["extra"], true);
+  EXPECT_EQ(v["many"]["maxConnections"], 10);
+  EXPECT_EQ((*docs)[0].lines.at("tuned.interval"), 4);
+}
+
+TEST(YamlJsonTest, NonStringKeysAreRefused) {
+  auto docs = parseYamlDocuments("? [a, b]\n: c\n");
+  ASSERT_FALSE(docs.isOk());
+  EXPECT_NE(docs.status().message().find("mapping keys must be strings"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace paymesh::model
