@@ -8,6 +8,40 @@
 
 namespace paymesh::ring {
 
+namespace {
+
+// Normalised weights and the scale, with Envoy's floating-point steps.
+double scaleFor(uint64_t minRingSize, uint64_t maxRingSize, const std::vector<Endpoint>& endpoints,
+                std::vector<double>& weights) {
+  uint64_t sum = 0;
+  for (const auto& e : endpoints) sum += e.weight;
+  double min_weight = 1.0;
+  weights.clear();
+  weights.reserve(endpoints.size());
+  for (const auto& e : endpoints) {
+    weights.push_back(static_cast<double>(e.weight) / static_cast<double>(sum));
+    min_weight = std::min(min_weight, weights.back());
+  }
+  return std::min(std::ceil(min_weight * static_cast<double>(minRingSize)) / min_weight,
+                  static_cast<double>(maxRingSize));
+}
+
+}  // namespace
+
+uint64_t RingHash::pointCount(uint64_t minRingSize, uint64_t maxRingSize, const std::vector<Endpoint>& endpoints) {
+  std::vector<double> weights;
+  const double scale = scaleFor(minRingSize, maxRingSize, endpoints, weights);
+  // build() adds points one at a time while points < target; starting from a whole
+  // number, that ends at ceil(target) whenever target is ahead.
+  double current = 0.0;
+  double target = 0.0;
+  for (double w : weights) {
+    target += scale * w;
+    if (current < target) current = std::ceil(target);
+  }
+  return static_cast<uint64_t>(current);
+}
+
 Result<RingHash> RingHash::build(uint64_t minRingSize, uint64_t maxRingSize, HashFunction hashFunction,
                                  std::vector<Endpoint> endpoints) {
   RingSpec spec;
@@ -17,18 +51,9 @@ Result<RingHash> RingHash::build(uint64_t minRingSize, uint64_t maxRingSize, Has
   RETURN_IF_ERROR(validateSpec(spec));
   ASSIGN_OR_RETURN(endpoints, canonicalEndpoints(std::move(endpoints)));
 
-  uint64_t sum = 0;
-  for (const auto& e : endpoints) sum += e.weight;
-  double min_weight = 1.0;
-  std::vector<double> weights;
-  weights.reserve(endpoints.size());
-  for (const auto& e : endpoints) {
-    weights.push_back(static_cast<double>(e.weight) / static_cast<double>(sum));
-    min_weight = std::min(min_weight, weights.back());
-  }
   // The same floating-point steps as Envoy, so the point counts agree exactly.
-  const double scale = std::min(std::ceil(min_weight * static_cast<double>(minRingSize)) / min_weight,
-                                static_cast<double>(maxRingSize));
+  std::vector<double> weights;
+  const double scale = scaleFor(minRingSize, maxRingSize, endpoints, weights);
 
   struct Point {
     uint64_t hash;

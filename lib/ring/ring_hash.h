@@ -30,6 +30,10 @@ public:
                                      std::vector<Endpoint> endpoints, std::vector<uint64_t> hashes,
                                      std::vector<uint32_t> owners);
 
+  // The number of points build() makes for these (canonical) endpoints, without hashing:
+  // lets a reader refuse an inconsistent file before rebuilding a large ring.
+  static uint64_t pointCount(uint64_t minRingSize, uint64_t maxRingSize, const std::vector<Endpoint>& endpoints);
+
   uint64_t minRingSize() const { return min_ring_size_; }
   uint64_t maxRingSize() const { return max_ring_size_; }
   HashFunction hashFunction() const { return hash_function_; }

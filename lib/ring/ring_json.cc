@@ -181,6 +181,16 @@ Result<Ring> parseDocument(const Json& doc) {
     ASSIGN_OR_RETURN(payload.owners, stringField(*r, "ring.", field::kOwners));
     ASSIGN_OR_RETURN(auto hashes, decodeInts(payload.hashes, 8, "ring.hashes"));
     ASSIGN_OR_RETURN(auto owners, decodeInts(payload.owners, width, "ring.owners"));
+    RingSpec spec;
+    spec.algorithm = Algorithm::kRingHash;
+    spec.minRingSize = min_size;
+    spec.maxRingSize = max_size;
+    if (auto s = validateSpec(spec); !s.isOk()) return s;
+    // Checked before anything is rebuilt, so a small file cannot ask for a huge ring.
+    if (auto want = RingHash::pointCount(min_size, max_size, endpoints); points != want) {
+      return invalidArgument("ring.points: the endpoints and parameters give " + std::to_string(want) +
+                             " points, the file says " + std::to_string(points));
+    }
     if (hashes.size() != points) {
       return invalidArgument("ring.hashes: holds " + std::to_string(hashes.size()) + " points, ring.points says " +
                              std::to_string(points));

@@ -197,6 +197,21 @@ TEST(RingHashTest, LookupEqualsBinarySearch) {
   }
 }
 
+TEST(RingHashTest, PointCountPredictsBuild) {
+  std::vector<Endpoint> eps;
+  for (uint32_t i = 0; i < 40; ++i) {
+    eps.push_back({"pod-" + std::to_string(i), 1 + (i * 7919) % 13});
+    for (auto [min, max] : {std::pair<uint64_t, uint64_t>{1, 1}, {3, 5}, {12, 8388608}, {1024, 8388608},
+                            {1000, 1500}, {4096, 4096}}) {
+      auto canon = canonicalEndpoints(eps);
+      ASSERT_TRUE(canon.isOk());
+      auto r = RingHash::build(min, max, HashFunction::kXxHash64, eps);
+      ASSERT_TRUE(r.isOk());
+      EXPECT_EQ(RingHash::pointCount(min, max, *canon), r->hashes().size()) << i << " " << min << " " << max;
+    }
+  }
+}
+
 TEST(RingHashTest, SharesCoverTheHashSpace) {
   auto r = RingHash::build(1024, kDefaultMaxRingSize, HashFunction::kXxHash64, ports("10.0.0.", 1, 10));
   ASSERT_TRUE(r.isOk());
