@@ -121,6 +121,9 @@ int run(const Args& args) {
                      name.c_str(), missing.c_str(), ns.c_str());
         exit_code = 1;
       }
+      for (const auto& note : cfg->notes) {
+        std::fprintf(stderr, "note: %s/%s: %s\n", ns.c_str(), name.c_str(), note.c_str());
+      }
       for (const auto& empty : cfg->without_endpoints) {
         std::fprintf(stderr, "note: %s/%s: %s has no ready endpoints; its cluster renders empty\n", ns.c_str(),
                      name.c_str(), empty.c_str());

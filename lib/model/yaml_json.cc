@@ -382,9 +382,41 @@ std::string scalar(const J& v) {
 template <typename J>
 void emit(const J& v, int indent, std::ostringstream& out);
 
+// Multi-line text (a config file inside a ConfigMap) prints as a literal block, line
+// for line, when that reads back exactly; otherwise it is quoted.
+bool literalBlockFits(const std::string& s) {
+  if (s.find('\n') == std::string::npos || s.front() == ' ' || s.front() == '\n') return false;
+  for (unsigned char c : s) {
+    if ((c < 0x20 && c != '\n') || c == 0x7f) return false;
+  }
+  // YAML infers the block's indentation from its first line, which must not start
+  // with a space (checked above); later lines may.
+  return true;
+}
+
+void emitLiteralBlock(const std::string& s, int indent, std::ostringstream& out) {
+  size_t end = s.size();
+  while (end > 0 && s[end - 1] == '\n') --end;
+  size_t trailing = s.size() - end;
+  out << (trailing == 0 ? " |-" : trailing == 1 ? " |" : " |+") << "\n";
+  std::string pad(static_cast<size_t>(indent), ' ');
+  size_t start = 0;
+  std::string body = s.substr(0, end);
+  while (start <= body.size()) {
+    size_t nl = body.find('\n', start);
+    std::string line = body.substr(start, nl == std::string::npos ? std::string::npos : nl - start);
+    out << (line.empty() ? "" : pad + line) << "\n";
+    if (nl == std::string::npos) break;
+    start = nl + 1;
+  }
+  for (size_t i = 1; i < trailing; ++i) out << "\n";
+}
+
 template <typename J>
 void emitBlockChild(const J& v, int indent, std::ostringstream& out) {
-  if (v.is_object() && !v.empty()) {
+  if (v.is_string() && literalBlockFits(v.template get_ref<const std::string&>())) {
+    emitLiteralBlock(v.template get_ref<const std::string&>(), indent, out);
+  } else if (v.is_object() && !v.empty()) {
     out << "\n";
     emit(v, indent, out);
   } else if (v.is_array() && !v.empty()) {

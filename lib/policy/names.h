@@ -26,7 +26,7 @@ inline std::string configPath(const std::string& file) { return std::string(kCon
 inline std::string outboundCluster(const std::string& service) { return "outbound|" + service; }
 inline std::string primaryCluster(const std::string& service) { return "outbound|" + service + "|primary"; }
 inline std::string inboundCluster(const std::string& port_name) { return "inbound|" + port_name; }
-inline std::string edsFile(const std::string& cluster_service) { return "eds-" + cluster_service + ".yaml"; }
+inline std::string edsFile(const std::string& cluster_service) { return "eds-" + cluster_service + ".json"; }
 
 // The SPIFFE identity of a service's workloads.
 inline std::string spiffeId(const std::string& trust_domain, const std::string& ns, const std::string& service_account) {

@@ -10,6 +10,8 @@
 #include "policy/eds.h"
 #include "policy/listeners.h"
 #include "policy/names.h"
+#include "policy/service_ring.h"
+#include "ring/ring_json.h"
 
 namespace paymesh::policy {
 
@@ -42,6 +44,19 @@ namespace {
 
 std::string yamlFile(const Json& v) { return model::toYaml(v); }
 
+std::string endpointsJson(const Json& response) {
+  const Json& assignment = response["resources"][0];
+  std::string out = "{\"resources\":[{\"@type\":" + assignment["@type"].dump() +
+                    ",\"cluster_name\":" + assignment["cluster_name"].dump() + ",\"endpoints\":[";
+  if (!assignment["endpoints"].empty()) {
+    out += "{\"lb_endpoints\":[\n";
+    const Json& eps = assignment["endpoints"][0]["lb_endpoints"];
+    for (size_t i = 0; i < eps.size(); ++i) out += eps[i].dump() + (i + 1 < eps.size() ? ",\n" : "\n");
+    out += "]}";
+  }
+  return out + "]}]}\n";
+}
+
 const std::vector<model::ServiceEndpoint>& endpointsOf(const RenderInputs& in, const std::string& name) {
   static const std::vector<model::ServiceEndpoint> kNone;
   auto it = in.endpoints.find(name);
@@ -72,7 +87,9 @@ Result<SidecarConfig> renderSidecarConfig(const RenderInputs& in) {
     clusters.push_back(std::move(c));
     auto endpoints = model::readyEndpoints(endpointsOf(in, target.metadata.name));
     if (endpoints.empty()) out.without_endpoints.push_back(target.metadata.name);
-    out.files[edsFile(target.metadata.name)] = yamlFile(endpointsResponse(target, endpoints, mesh));
+    // Endpoint files are compact JSON, one endpoint per line: at 1,000 endpoints a
+    // file is half the size of the same YAML, which keeps the ConfigMap small.
+    out.files[edsFile(target.metadata.name)] = endpointsJson(endpointsResponse(target, endpoints, mesh));
   };
 
   // Inbound: what this service accepts, unless it runs without the mesh's mTLS (its
@@ -128,6 +145,19 @@ Result<SidecarConfig> renderSidecarConfig(const RenderInputs& in) {
     }
   };
   typedFirst(clusters);
+
+  // The service's own ring, for `paymeshctl ring lookup` and the status checksum.
+  ASSIGN_OR_RETURN(auto own_ring, serviceRing(self, endpointsOf(in, self.metadata.name)));
+  if (own_ring) {
+    std::string text = ring::toRingJson(*own_ring);
+    if (text.size() <= kMaxRingJsonBytes) {
+      out.files[kRingFile] = std::move(text);
+      out.ring_checksum = ring::ringChecksum(*own_ring);
+    } else {
+      out.notes.push_back("ring.json not published: " + std::to_string(text.size()) + " bytes exceeds " +
+                          std::to_string(kMaxRingJsonBytes) + "; lower tableSize or maxRingSize");
+    }
+  }
   out.files[kBootstrapFile] = yamlFile(bootstrap(self, mesh));
   out.files[kListenersFile] = yamlFile(Json{{"resources", listeners}});
   out.files[kClustersFile] = yamlFile(Json{{"resources", clusters}});

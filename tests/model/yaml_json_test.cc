@@ -121,6 +121,18 @@ TEST(YamlJsonTest, EmitterRoundTrips) {
   EXPECT_EQ((*docs)[0].value, v) << text;
 }
 
+TEST(YamlJsonTest, MultiLineTextPrintsAsALiteralBlockAndReadsBack) {
+  for (std::string text : {"a\nb", "a\nb\n", "a\nb\n\n\n", "resources:\n  - x: 1\n    y: [2]\n", "a\n\n  b\n",
+                           " leading\nspace", "\nstarts empty", "tab\tinside\nok\n", "# comment\n- dash\n"}) {
+    nlohmann::json v = {{"data", {{"file", text}}}};
+    std::string yaml = toYaml(v);
+    auto docs = parseYamlDocuments(yaml);
+    ASSERT_TRUE(docs.isOk()) << yaml;
+    EXPECT_EQ((*docs)[0].value, v) << yaml;
+  }
+  EXPECT_NE(toYaml(nlohmann::json{{"f", "a: 1\nb: 2\n"}}).find("f: |\n  a: 1\n  b: 2\n"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace paymesh::model
 

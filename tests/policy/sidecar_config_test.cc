@@ -24,8 +24,8 @@ TEST(SidecarConfigTest, ConfigMapCarriesEveryFileAndTheHash) {
   EXPECT_EQ(cfg.config_hash.rfind("sha256:", 0), 0u);
   std::vector<std::string> keys;
   for (const auto& [k, v] : cfg.files) keys.push_back(k);
-  EXPECT_EQ(keys, (std::vector<std::string>{"cds.yaml", "eds-clearing.yaml", "eds-settlement-standby.yaml",
-                                            "eds-settlement.yaml", "envoy.yaml", "lds.yaml"}));
+  EXPECT_EQ(keys, (std::vector<std::string>{"cds.yaml", "eds-clearing.json", "eds-settlement-standby.json",
+                                            "eds-settlement.json", "envoy.yaml", "lds.yaml"}));
   EXPECT_TRUE(cfg.missing.empty());
   EXPECT_EQ(cfg.config_hash, configHash(cfg.files));
 }
@@ -50,7 +50,7 @@ TEST(SidecarConfigTest, AnEndpointChangeRewritesOnlyThatEndpointFile) {
   space.endpoints["clearing"].push_back({"clearing-new", "10.9.9.9", 1, true});
   auto after = render(space, "payment");
   for (const auto& [name, content] : before.files) {
-    if (name == "eds-clearing.yaml") {
+    if (name == "eds-clearing.json") {
       EXPECT_NE(after.files.at(name), content);
       EXPECT_NE(after.files.at(name).find("10.9.9.9"), std::string::npos);
     } else {
@@ -73,7 +73,7 @@ TEST(SidecarConfigTest, MissingDependenciesAreListedAndTheRestRenders) {
   std::vector<std::string> names;
   for (const auto& l : lds["resources"]) names.push_back(l["name"]);
   EXPECT_EQ(names, (std::vector<std::string>{"inbound", "outbound|settlement"}));
-  EXPECT_FALSE(cfg.files.count("eds-clearing.yaml"));
+  EXPECT_FALSE(cfg.files.count("eds-clearing.json"));
 }
 
 TEST(SidecarConfigTest, ServicesWithoutEndpointsStillRender) {
@@ -82,7 +82,7 @@ TEST(SidecarConfigTest, ServicesWithoutEndpointsStillRender) {
   space.endpoints.erase("settlement-standby");
   auto cfg = render(space, "payment");
   EXPECT_EQ(cfg.without_endpoints, std::vector<std::string>{"settlement-standby"});
-  json eds = file(cfg, "eds-settlement-standby.yaml");
+  json eds = file(cfg, "eds-settlement-standby.json");
   EXPECT_EQ(eds["resources"][0]["endpoints"], json::array());
   EXPECT_EQ(eds["resources"][0]["cluster_name"], "outbound|settlement-standby");
 }
@@ -115,6 +115,62 @@ TEST(SidecarConfigTest, DisabledTlsHasNoInboundListener) {
   auto in = exampleInputs();
   auto cfg = render(in.namespaces.at("payments"), "ledger");
   EXPECT_EQ(file(cfg, "lds.yaml")["resources"], json::array());
+}
+
+}  // namespace
+}  // namespace paymesh::policy
+
+#include "ring/ring_json.h"
+
+namespace paymesh::policy {
+namespace {
+
+TEST(SidecarConfigTest, RingJsonNamesThePodEnvoyPicks) {
+  auto in = testing::exampleInputs();
+  auto& space = in.namespaces.at("payments");
+  auto cfg = testing::render(space, "settlement");
+  ASSERT_TRUE(cfg.files.count("ring.json"));
+  auto published = ring::parseRingJson(cfg.files.at("ring.json"));
+  ASSERT_TRUE(published.isOk()) << published.status().message();
+  EXPECT_EQ(cfg.ring_checksum, ring::ringChecksum(*published));
+  // Keys and order are those of the endpoint file callers use for settlement.
+  auto eds = testing::file(testing::render(space, "payment"), "eds-settlement.json");
+  std::vector<std::string> eds_keys, ring_keys;
+  for (const auto& ep : eds["resources"][0]["endpoints"][0]["lb_endpoints"]) {
+    eds_keys.push_back(ep["metadata"]["filter_metadata"]["envoy.lb"]["hash_key"]);
+  }
+  for (const auto& ep : published->endpoints()) {
+    ring_keys.push_back(ep.key);
+    EXPECT_EQ(ep.weight, 1u);
+  }
+  EXPECT_EQ(ring_keys, eds_keys);
+  EXPECT_EQ(published->spec().tableSize, 65537u);
+  // No ring for services that do not hash, or have nobody to hash to.
+  EXPECT_FALSE(testing::render(space, "payment").files.count("ring.json"));
+  space.endpoints.erase("settlement");
+  EXPECT_FALSE(testing::render(space, "settlement").files.count("ring.json"));
+}
+
+// 1,000 endpoints in every endpoint file and in the ring: the ConfigMap must stay well
+// under the 1 MiB object limit. The size is printed for docs/sidecar-config.md.
+TEST(SidecarConfigTest, ThousandEndpointsFitInAConfigMap) {
+  auto in = testing::exampleInputs();
+  auto& space = in.namespaces.at("payments");
+  for (auto& [name, eps] : space.endpoints) {
+    eps.clear();
+    for (int i = 0; i < 1000; ++i) {
+      eps.push_back({name + "-" + std::to_string(100000 + i), "10." + std::to_string(i / 250) + "." +
+                                                                 std::to_string(i % 250) + ".7",
+                     1, true});
+    }
+  }
+  for (const char* svc : {"settlement", "payment"}) {
+    auto cfg = testing::render(space, svc);
+    size_t total = 0;
+    for (const auto& [k, v] : cfg.files) total += k.size() + v.size();
+    std::printf("ConfigMap %s-paymesh with 1,000 endpoints per service: %zu bytes\n", svc, total);
+    EXPECT_LT(total, 1024u * 1024u) << svc;
+  }
 }
 
 }  // namespace
