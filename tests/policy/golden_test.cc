@@ -53,6 +53,32 @@ TEST(GoldenTest, PaymeshctlRenderWritesTheSameFiles) {
   fs::remove_all(dir);
 }
 
+// What the ConfigMap publishes, what `ring lookup -f` computes from the same manifests,
+// and what `ring lookup --ring` reads back all name the same pod for a payment id.
+TEST(GoldenTest, RingLookupAgreesWithThePublishedRing) {
+  using paymesh::testing::runCommand;
+  const std::string ctl = paymesh::testing::paymeshctl();
+  const std::string inputs = " -f " PAYMESH_SOURCE_DIR "/examples/payments -f " PAYMESH_SOURCE_DIR "/examples/endpoints";
+  auto in = testing::exampleInputs();
+  auto cfg = testing::render(in.namespaces.at("payments"), "settlement");
+  std::string ring_path = "/tmp/paymesh-ring-" + std::to_string(::getpid()) + ".json";
+  std::ofstream(ring_path) << cfg.files.at("ring.json");
+  for (int i = 0; i < 20; ++i) {
+    std::string key = "pay-" + std::to_string(i * 7919);
+    auto from_file = runCommand(ctl + " ring lookup --ring " + ring_path + " " + key);
+    auto from_manifests = runCommand(ctl + " ring lookup" + inputs + " --service settlement --key " + key);
+    ASSERT_EQ(from_file.exit_code, 0) << from_file.err;
+    ASSERT_EQ(from_manifests.exit_code, 0) << from_manifests.err;
+    EXPECT_EQ(from_file.out, from_manifests.out) << key;
+    EXPECT_EQ(from_file.out.rfind("settlement-7d9f8-", 0), 0u) << from_file.out;
+  }
+  auto no_ring = runCommand(ctl + " ring lookup" + inputs + " --service payment pay-1");
+  EXPECT_EQ(no_ring.exit_code, 1);
+  EXPECT_NE(no_ring.err.find("balances with LeastConnections, not ConsistentHash"), std::string::npos) << no_ring.err;
+  EXPECT_EQ(runCommand(ctl + " ring lookup" + inputs + " pay-1").exit_code, 2);  // -f needs --service
+  std::filesystem::remove(ring_path);
+}
+
 TEST(GoldenTest, PaymeshctlRenderErrors) {
   using paymesh::testing::runCommand;
   const std::string ctl = paymesh::testing::paymeshctl();
