@@ -1,6 +1,6 @@
 #include "pki/tls_secret.h"
 
-#include "pki/base64.h"
+#include "base/base64.h"
 
 namespace paymesh::pki {
 namespace {

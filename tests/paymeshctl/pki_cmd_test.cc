@@ -7,7 +7,7 @@
 
 #include "../pki/pki_test_util.h"
 #include "pki/authority.h"
-#include "pki/base64.h"
+#include "base/base64.h"
 #include "pki/certificate.h"
 #include "pki/issue.h"
 
@@ -234,7 +234,7 @@ TEST_F(PkiCmdTest, NoKeyMaterialInAnythingPrinted) {
       "/ca.crt " + dir_.file("swapped/ca.key"));
   EXPECT_NE(ctl(issueArgs(dir_.file("swapped"), dir_.file("c"))).exit_code, 0);
   EXPECT_NE(ctl(issueArgs(ca, dir_.file("c")) + " --trust " + dir_.file("a/tls.key")).exit_code, 0);
-  EXPECT_NE(ctl("cert issue --ca " + ca + " --spiffe " + pki::base64Encode(readFile(ca + "/ca.key")) + " --out " +
+  EXPECT_NE(ctl("cert issue --ca " + ca + " --spiffe " + paymesh::base64Encode(readFile(ca + "/ca.key")) + " --out " +
                 dir_.file("d"))
                 .exit_code,
             0);
@@ -260,7 +260,7 @@ TEST_F(PkiCmdTest, NoKeyMaterialInAnythingPrinted) {
     }
     EXPECT_EQ(printed_.find(der_b64), std::string::npos);
     // The base64 of the PEM (a Secret's data) past its constant armour and DER prefix.
-    EXPECT_EQ(printed_.find(pki::base64Encode(pem).substr(84, 40)), std::string::npos);
+    EXPECT_EQ(printed_.find(paymesh::base64Encode(pem).substr(84, 40)), std::string::npos);
   }
 }
 

@@ -9,7 +9,7 @@
 #include <cstdio>
 
 #include "pki/authority.h"
-#include "pki/base64.h"
+#include "base/base64.h"
 #include "pki/issue.h"
 #include "pki/tls_context.h"
 #include "pki/tls_secret.h"

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "pki/base64.h"
+#include "base/base64.h"
 #include "pki_test_util.h"
 
 namespace paymesh::pki {

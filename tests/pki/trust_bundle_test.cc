@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "pki/authority.h"
-#include "pki/base64.h"
+#include "base/base64.h"
 #include "pki/issue.h"
 #include "pki_test_util.h"
 

@@ -1,8 +1,8 @@
-#include "pki/base64.h"
+#include "base/base64.h"
 
 #include <gtest/gtest.h>
 
-namespace paymesh::pki {
+namespace paymesh {
 namespace {
 
 TEST(Base64Test, Rfc4648Vectors) {
@@ -30,5 +30,12 @@ TEST(Base64Test, RejectsMalformed) {
   }
 }
 
+TEST(Base64Test, RejectsMalformedPadding) {
+  EXPECT_FALSE(base64Decode("Zm9").isOk());
+  EXPECT_FALSE(base64Decode("Zm9*").isOk());
+  EXPECT_FALSE(base64Decode("Zg==Zm9v").isOk());
+  EXPECT_FALSE(base64Decode("Z===").isOk());
+}
+
 }  // namespace
-}  // namespace paymesh::pki
+}  // namespace paymesh
