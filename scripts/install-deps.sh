@@ -12,12 +12,16 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config git
   clang clang-format clang-tidy libclang-rt-dev
   # libraries
-  libcpprest-dev libyaml-cpp-dev nlohmann-json3-dev libxxhash-dev
+  libcpprest-dev libyaml-dev nlohmann-json3-dev libxxhash-dev
   libssl-dev openssl prometheus-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   # test and demo tools
-  nodejs npm curl ca-certificates
+  curl ca-certificates
 )
+# Node.js runs the CRD cross-check. A machine may already have it from elsewhere (with
+# its own npm), so the Debian packages are only installed when the commands are missing.
+command -v node >/dev/null 2>&1 || PACKAGES+=(nodejs)
+command -v npm >/dev/null 2>&1 || PACKAGES+=(npm)
 
 # Skip apt entirely when everything is already there (keeps re-runs fast and offline).
 missing=()

@@ -1,0 +1,127 @@
+#include "model/formats.h"
+
+#include "base/duration.h"
+
+namespace paymesh::model {
+namespace {
+
+bool lowerAlnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
+bool alnum(char c) { return lowerAlnum(c) || (c >= 'A' && c <= 'Z'); }
+
+bool isDns1123Label(std::string_view s) {
+  if (s.empty() || s.size() > 63) return false;
+  if (!lowerAlnum(s.front()) || !lowerAlnum(s.back())) return false;
+  for (char c : s) {
+    if (!lowerAlnum(c) && c != '-') return false;
+  }
+  return true;
+}
+
+bool isDns1123Subdomain(std::string_view s) {
+  if (s.empty() || s.size() > 253) return false;
+  size_t start = 0;
+  while (true) {
+    size_t dot = s.find('.', start);
+    std::string_view label = s.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
+    if (!isDns1123Label(label)) return false;
+    if (dot == std::string_view::npos) return true;
+    start = dot + 1;
+  }
+}
+
+// Kubernetes "qualified name": [A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?, at most 63.
+bool isQualifiedName(std::string_view s) {
+  if (s.empty() || s.size() > 63) return false;
+  if (!alnum(s.front()) || !alnum(s.back())) return false;
+  for (char c : s) {
+    if (!alnum(c) && c != '-' && c != '_' && c != '.') return false;
+  }
+  return true;
+}
+
+std::string quoted(std::string_view s) {
+  std::string out = "\"";
+  out += s.substr(0, 64);
+  if (s.size() > 64) out += "...";
+  out += "\"";
+  return out;
+}
+
+}  // namespace
+
+std::optional<std::string> checkFormat(Format format, std::string_view text) {
+  switch (format) {
+    case Format::kNone:
+      return std::nullopt;
+    case Format::kDns1123Label:
+      if (isDns1123Label(text)) return std::nullopt;
+      return "must be a lowercase RFC 1123 label (a-z, 0-9 and '-', starting and ending with an "
+             "alphanumeric, at most 63 characters), got " + quoted(text);
+    case Format::kDns1123Subdomain:
+      if (isDns1123Subdomain(text)) return std::nullopt;
+      return "must be a lowercase RFC 1123 subdomain (labels of a-z, 0-9 and '-' joined by '.', at "
+             "most 253 characters), got " + quoted(text);
+    case Format::kDuration: {
+      auto d = parseDuration(text);
+      if (d.isOk()) return std::nullopt;
+      return "must be a duration such as 500ms, 2s or 1h30m, got " + quoted(text);
+    }
+    case Format::kHttpHeaderName: {
+      bool ok = !text.empty() && text.size() <= 256;
+      for (char c : text) ok = ok && (lowerAlnum(c) || c == '-' || c == '_');
+      if (ok) return std::nullopt;
+      return "must be a lowercase HTTP header name (a-z, 0-9, '-' and '_'), got " + quoted(text);
+    }
+    case Format::kLabelKey: {
+      size_t slash = text.find('/');
+      bool ok = slash == std::string_view::npos
+                    ? isQualifiedName(text)
+                    : (isDns1123Subdomain(text.substr(0, slash)) && isQualifiedName(text.substr(slash + 1)));
+      if (ok) return std::nullopt;
+      return "must be a label key (an optional DNS subdomain prefix and '/', then a name of at most 63 "
+             "characters), got " + quoted(text);
+    }
+    case Format::kLabelValue:
+      if (text.empty() || isQualifiedName(text)) return std::nullopt;
+      return "must be a label value (at most 63 characters of A-Z, a-z, 0-9, '-', '_' and '.', starting "
+             "and ending with an alphanumeric), got " + quoted(text);
+    case Format::kImage: {
+      bool ok = !text.empty() && text.size() <= 512;
+      for (char c : text) ok = ok && c > ' ' && c < 127;
+      if (ok) return std::nullopt;
+      return "must be a container image reference without whitespace, got " + quoted(text);
+    }
+  }
+  return std::nullopt;
+}
+
+std::string formatPattern(Format format) {
+  switch (format) {
+    case Format::kNone: return "";
+    case Format::kDns1123Label: return "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
+    case Format::kDns1123Subdomain: return "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
+    case Format::kDuration: return "^\\+?(0|(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ns|us|\u00b5s|\u03bcs|ms|s|m|h))+)$";
+    case Format::kHttpHeaderName: return "^[a-z0-9_-]+$";
+    case Format::kLabelKey:
+      return "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$";
+    case Format::kLabelValue: return "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$";
+    case Format::kImage: return "^[!-~]+$";
+  }
+  return "";
+}
+
+size_t formatMaxLength(Format format) {
+  switch (format) {
+    case Format::kDns1123Label: return 63;
+    case Format::kDns1123Subdomain: return 253;
+    case Format::kDuration: return 64;
+    case Format::kHttpHeaderName: return 256;
+    case Format::kLabelKey: return 317;
+    case Format::kLabelValue: return 63;
+    case Format::kImage: return 512;
+    case Format::kNone: return 0;
+  }
+  return 0;
+}
+
+}  // namespace paymesh::model

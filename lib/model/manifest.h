@@ -1,0 +1,32 @@
+#pragma once
+// Reading Kubernetes manifests from files: a file, a directory (every .yaml, .yml and
+// .json under it, in sorted order) or "-" for standard input; multi-document YAML or
+// JSON; `kind: List` expanded into its items.
+
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "model/yaml_json.h"
+
+namespace paymesh::model {
+
+struct Manifest {
+  std::string file;  // as given on the command line, or the file found in a directory
+  YamlDocument doc;
+
+  std::string kind() const;
+  std::string apiVersion() const;
+  std::string name() const;
+  std::string namespaceOr(const std::string& fallback) const;
+  int lineOf(const std::string& path) const { return doc.lineOf(path); }
+};
+
+// Unreadable input (missing file, unreadable directory, broken YAML) is an error whose
+// message starts with "FILE:" or "FILE:LINE:".
+Result<std::vector<Manifest>> readManifests(const std::string& path);
+
+// Parses already-read text; `file` is used in messages.
+Result<std::vector<Manifest>> parseManifests(const std::string& text, const std::string& file);
+
+}  // namespace paymesh::model

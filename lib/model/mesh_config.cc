@@ -1,0 +1,164 @@
+#include "model/mesh_config.h"
+
+#include <set>
+
+#include "model/manifest.h"
+
+namespace paymesh::model {
+namespace {
+
+using nlohmann::json;
+
+SchemaPtr withDefault(SchemaPtr x, json value) {
+  return s::with(std::move(x), [&](Schema& m) { m.default_value = std::move(value); });
+}
+
+SchemaPtr port(const char* description, int64_t def) {
+  return withDefault(s::integer(description, 1, 65535), def);
+}
+
+SchemaPtr buildMeshSchema() {
+  MeshConfig d;  // the defaults live in the struct; the schema repeats them as data
+  auto ca = withDefault(
+      s::object("Mesh certificate authority.",
+                {{"secretName", withDefault(s::string("Secret holding the CA (tls.crt, tls.key).", Format::kDns1123Subdomain),
+                                            d.ca.secret_name)},
+                 {"namespace", withDefault(s::string("Namespace of the CA Secret.", Format::kDns1123Label), d.ca.namespace_)},
+                 {"existing", withDefault(s::boolean("The CA is managed elsewhere: never create it, fail if absent."), false)},
+                 {"keyAlgorithm",
+                  withDefault(s::enumeration("Key algorithm of a created CA.", {"ECDSAP256", "RSA2048", "RSA3072"}), "ECDSAP256")},
+                 {"duration", withDefault(s::duration("Lifetime of a created CA.", "24h", "876000h"), "87600h")},
+                 {"rotationOverlap",
+                  withDefault(s::duration("How long old and new CA are both trusted during rotation.", "1m", "8760h"), "48h")}}),
+      json::object());
+  auto sidecar = withDefault(
+      s::object("The injected sidecar container.",
+                {{"image", withDefault(s::string("Sidecar image.", Format::kImage), d.sidecar.image)},
+                 {"imagePullPolicy", withDefault(s::enumeration("Pull policy.", {"Always", "IfNotPresent", "Never"}),
+                                                 d.sidecar.image_pull_policy)},
+                 {"cpuRequest", withDefault(s::string("CPU request."), d.sidecar.cpu_request)},
+                 {"memoryRequest", withDefault(s::string("Memory request."), d.sidecar.memory_request)},
+                 {"memoryLimit", withDefault(s::string("Memory limit."), d.sidecar.memory_limit)},
+                 {"logLevel", withDefault(s::enumeration("Sidecar log level.",
+                                                         {"trace", "debug", "info", "warn", "error", "critical", "off"}),
+                                          d.sidecar.log_level)},
+                 {"concurrency", withDefault(s::integer("Sidecar worker threads.", 1, 64), d.sidecar.concurrency)},
+                 {"runAsUser", withDefault(s::integer("UID the sidecar runs as.", 1, 2147483647), d.sidecar.run_as_user)}}),
+      json::object());
+  auto injection = withDefault(
+      s::object("Which pods get a sidecar.",
+                {{"namespaceSelector", withDefault(s::stringMap("Labels a namespace must carry for injection.",
+                                                                Format::kLabelKey, Format::kLabelValue),
+                                                   json{{"paymesh.io/injection", "enabled"}})},
+                 {"podAnnotation", withDefault(s::string("Pod annotation that opts in (\"true\") or out (\"false\").",
+                                                         Format::kLabelKey),
+                                               d.injection.pod_annotation)}}),
+      json::object());
+  auto webhook = withDefault(
+      s::object("The injection webhook.",
+                {{"serviceName", withDefault(s::string("Service of the webhook.", Format::kDns1123Label), d.webhook.service_name)},
+                 {"namespace", withDefault(s::string("Namespace of the webhook.", Format::kDns1123Label), d.webhook.namespace_)},
+                 {"secretName", withDefault(s::string("Secret of the serving certificate.", Format::kDns1123Subdomain),
+                                            d.webhook.secret_name)},
+                 {"configurationName", withDefault(s::string("MutatingWebhookConfiguration name.", Format::kDns1123Subdomain),
+                                                   d.webhook.configuration_name)}}),
+      json::object());
+  return s::object(
+      "paymesh mesh configuration.",
+      {{"trustDomain", withDefault(s::string("SPIFFE trust domain.", Format::kDns1123Subdomain), d.trust_domain)},
+       {"inboundPort", port("Sidecar inbound (mTLS) port.", d.inbound_port)},
+       {"adminPort", port("Sidecar admin port, bound to 127.0.0.1.", d.admin_port)},
+       {"statsPort", port("Sidecar Prometheus stats port.", d.stats_port)},
+       {"readinessPort", port("Sidecar readiness port.", d.readiness_port)},
+       {"idempotencyHeader",
+        withDefault(s::string("Header that marks a request as safe to retry.", Format::kHttpHeaderName), d.idempotency_header)},
+       {"ca", ca},
+       {"sidecar", sidecar},
+       {"injection", injection},
+       {"webhook", webhook}});
+}
+
+KeyAlgorithm keyAlgorithm(const std::string& s) {
+  return s == "RSA2048" ? KeyAlgorithm::kRsa2048 : s == "RSA3072" ? KeyAlgorithm::kRsa3072 : KeyAlgorithm::kEcdsaP256;
+}
+
+}  // namespace
+
+const Schema& meshConfigSchema() {
+  static const SchemaPtr schema = buildMeshSchema();
+  return *schema;
+}
+
+MeshConfigResult parseMeshConfig(const json& input) {
+  MeshConfigResult result;
+  json v = input.is_null() ? json::object() : input;
+  if (!v.is_object()) {
+    result.errors.push_back({"", "mesh config must be a mapping, got " + jsonTypeName(v)});
+    return result;
+  }
+  defaultAndValidate(v, meshConfigSchema(), "", result.errors);
+  if (!result.errors.empty()) return result;
+  // Ports must not collide: they share the pod's network namespace.
+  std::map<int64_t, std::string> ports;
+  for (const char* p : {"inboundPort", "adminPort", "statsPort", "readinessPort"}) {
+    int64_t n = v[p].get<int64_t>();
+    if (auto it = ports.find(n); it != ports.end()) {
+      result.errors.push_back({p, "port " + std::to_string(n) + " is already used by " + it->second});
+    }
+    ports[n] = p;
+  }
+  if (!result.errors.empty()) return result;
+
+  MeshConfig c;
+  c.trust_domain = v["trustDomain"];
+  c.inbound_port = v["inboundPort"];
+  c.admin_port = v["adminPort"];
+  c.stats_port = v["statsPort"];
+  c.readiness_port = v["readinessPort"];
+  c.idempotency_header = v["idempotencyHeader"];
+  const json& ca = v["ca"];
+  c.ca.secret_name = ca["secretName"];
+  c.ca.namespace_ = ca["namespace"];
+  c.ca.existing = ca["existing"];
+  c.ca.key_algorithm = keyAlgorithm(ca["keyAlgorithm"]);
+  c.ca.duration = parseDuration(ca["duration"].get<std::string>()).value();
+  c.ca.rotation_overlap = parseDuration(ca["rotationOverlap"].get<std::string>()).value();
+  const json& sc = v["sidecar"];
+  c.sidecar.image = sc["image"];
+  c.sidecar.image_pull_policy = sc["imagePullPolicy"];
+  c.sidecar.cpu_request = sc["cpuRequest"];
+  c.sidecar.memory_request = sc["memoryRequest"];
+  c.sidecar.memory_limit = sc["memoryLimit"];
+  c.sidecar.log_level = sc["logLevel"];
+  c.sidecar.concurrency = sc["concurrency"];
+  c.sidecar.run_as_user = sc["runAsUser"];
+  c.injection.namespace_selector = v["injection"]["namespaceSelector"].get<std::map<std::string, std::string>>();
+  c.injection.pod_annotation = v["injection"]["podAnnotation"];
+  const json& wh = v["webhook"];
+  c.webhook.service_name = wh["serviceName"];
+  c.webhook.namespace_ = wh["namespace"];
+  c.webhook.secret_name = wh["secretName"];
+  c.webhook.configuration_name = wh["configurationName"];
+  c.raw = std::move(v);
+  result.config = std::move(c);
+  return result;
+}
+
+Result<MeshConfig> loadMeshConfig(const std::string& path) {
+  ASSIGN_OR_RETURN(auto manifests, readManifests(path));
+  if (manifests.size() > 1) return invalidArgument(path + ": mesh config must be a single YAML document");
+  json value = manifests.empty() ? json::object() : manifests[0].doc.value;
+  auto r = parseMeshConfig(value);
+  if (!r.errors.empty()) {
+    std::string msg;
+    for (const auto& e : r.errors) {
+      if (!msg.empty()) msg += "\n";
+      int line = manifests.empty() ? 1 : manifests[0].lineOf(e.path);
+      msg += path + ":" + std::to_string(line) + ": " + toString(e);
+    }
+    return invalidArgument(msg);
+  }
+  return *r.config;
+}
+
+}  // namespace paymesh::model

@@ -1,0 +1,144 @@
+#include "pki/rotation.h"
+
+namespace paymesh::pki {
+
+TimePoint renewalTime(TimePoint not_before, TimePoint not_after, std::optional<std::chrono::seconds> renew_before) {
+  auto lifetime = not_after - not_before;
+  if (renew_before && *renew_before > std::chrono::seconds(0) && *renew_before < lifetime) {
+    return not_after - *renew_before;
+  }
+  return not_before + lifetime * 2 / 3;
+}
+
+Status validateRenewBefore(std::chrono::seconds duration, std::optional<std::chrono::seconds> renew_before) {
+  if (!renew_before) return Status::ok();
+  if (*renew_before <= std::chrono::seconds(0)) return invalidArgument("certificate.renewBefore must be positive");
+  if (*renew_before >= duration) {
+    return invalidArgument("certificate.renewBefore must be shorter than certificate.duration");
+  }
+  return Status::ok();
+}
+
+RenewalDecision decideRenewal(TimePoint not_before, TimePoint not_after,
+                              std::optional<std::chrono::seconds> renew_before, TimePoint now,
+                              bool signed_by_signing_ca) {
+  RenewalDecision d;
+  d.renew_at = renewalTime(not_before, not_after, renew_before);
+  if (!signed_by_signing_ca) {
+    d.renew = true;
+    d.reason = "issuer rotated";
+  } else if (now >= not_after) {
+    d.renew = true;
+    d.reason = "expired";
+  } else if (now >= d.renew_at) {
+    d.renew = true;
+    d.reason = "due";
+  } else {
+    d.reason = "not due";
+  }
+  d.next_check = d.renew ? now : d.renew_at;
+  return d;
+}
+
+const char* caPhaseName(CaPhase phase) {
+  switch (phase) {
+    case CaPhase::kActive: return "Active";
+    case CaPhase::kNewCaStaged: return "NewCaStaged";
+    case CaPhase::kNewCaActive: return "NewCaActive";
+    case CaPhase::kOldCaRemoved: return "OldCaRemoved";
+  }
+  return "Unknown";
+}
+
+CaRotationState initialCaState(std::string ca, TimePoint now) {
+  CaRotationState s;
+  s.ca = std::move(ca);
+  s.phase_since = now;
+  return s;
+}
+
+Result<CaRotationState> startCaRotation(const CaRotationState& state, std::string new_ca, TimePoint now) {
+  if (state.phase != CaPhase::kActive) {
+    return failedPrecondition(std::string("a CA rotation is already in progress (phase ") + caPhaseName(state.phase) + ")");
+  }
+  if (new_ca.empty()) return invalidArgument("new CA id is empty");
+  if (new_ca == state.ca) return invalidArgument("new CA is the current CA");
+  CaRotationState next;
+  next.phase = CaPhase::kNewCaStaged;
+  next.ca = state.ca;
+  next.next_ca = std::move(new_ca);
+  next.phase_since = now;
+  return next;
+}
+
+CaRotationStep advanceCaRotation(const CaRotationState& state, const CaRotationConfig& config,
+                                 const CaRotationObservation& observed, TimePoint now) {
+  CaRotationStep step{state, false, now + config.propagation_delay};
+  auto settled = state.phase_since + config.propagation_delay;
+  auto enter = [&](CaPhase phase) {
+    step.state.phase = phase;
+    step.state.phase_since = now;
+    step.state.old_leaves_gone_since.reset();
+    step.changed = true;
+    step.next_check = now + config.propagation_delay;
+  };
+  switch (state.phase) {
+    case CaPhase::kActive:
+      step.next_check = TimePoint::max();  // nothing to do until a rotation starts
+      break;
+    case CaPhase::kNewCaStaged:
+      if (observed.bundles_distributed && now >= settled) {
+        enter(CaPhase::kNewCaActive);
+      } else if (now < settled) {
+        step.next_check = settled;
+      }
+      break;
+    case CaPhase::kNewCaActive: {
+      if (observed.live_leaves_signed_by_old > 0) {
+        step.state.old_leaves_gone_since.reset();
+        break;
+      }
+      TimePoint gone = state.old_leaves_gone_since.value_or(now);
+      step.state.old_leaves_gone_since = gone;
+      step.changed = !state.old_leaves_gone_since.has_value();
+      TimePoint ready = std::max(settled, gone + config.propagation_delay);
+      if (now >= ready) {
+        step.state.retired_ca = state.ca;
+        step.state.ca = state.next_ca;
+        step.state.next_ca.clear();
+        enter(CaPhase::kOldCaRemoved);
+      } else {
+        step.next_check = ready;
+      }
+      break;
+    }
+    case CaPhase::kOldCaRemoved:
+      if (observed.bundles_distributed && now >= settled) {
+        step.state.retired_ca.clear();
+        enter(CaPhase::kActive);
+        step.next_check = TimePoint::max();
+      } else if (now < settled) {
+        step.next_check = settled;
+      }
+      break;
+  }
+  return step;
+}
+
+std::vector<std::string> trustedCas(const CaRotationState& state) {
+  switch (state.phase) {
+    case CaPhase::kNewCaStaged:
+    case CaPhase::kNewCaActive:
+      return {state.ca, state.next_ca};
+    case CaPhase::kActive:
+    case CaPhase::kOldCaRemoved:
+      break;
+  }
+  return {state.ca};
+}
+
+const std::string& signingCa(const CaRotationState& state) {
+  return state.phase == CaPhase::kNewCaActive ? state.next_ca : state.ca;
+}
+
+}  // namespace paymesh::pki

@@ -1,0 +1,38 @@
+#pragma once
+// SPIFFE IDs (spiffe://<trust domain>/<path>) and the peer identity check that every
+// mTLS endpoint runs after chain verification.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/status.h"
+#include "pki/certificate.h"
+
+namespace paymesh::pki {
+
+struct SpiffeId {
+  std::string trust_domain;
+  std::string path;  // "/ns/<ns>/sa/<sa>", or "" for the trust domain itself
+  std::string str() const { return "spiffe://" + trust_domain + path; }
+};
+
+// "spiffe://<trustDomain>/ns/<namespace>/sa/<serviceAccount>". The trust domain follows
+// the SPIFFE rules (lowercase letters, digits, '.', '-', '_'); the namespace must be a
+// DNS-1123 label and the service account a DNS-1123 subdomain, as Kubernetes requires.
+Result<std::string> spiffeId(std::string_view trust_domain, std::string_view ns, std::string_view service_account);
+
+// Parses and validates any SPIFFE ID (SPIFFE ID spec, section 2).
+Result<SpiffeId> parseSpiffeId(std::string_view id);
+
+Status validateTrustDomain(std::string_view trust_domain);
+Status validateDnsLabel(std::string_view what, std::string_view value);
+Status validateDnsSubdomain(std::string_view what, std::string_view value);
+
+// The identity check on a verified peer: an X.509-SVID carries exactly one URI SAN,
+// which must equal `expected`. Run it after the chain has verified.
+Status verifyPeerSpiffeId(const Certificate& peer, std::string_view expected);
+// The same, for a server that admits several callers (authorization.allowedCallers).
+Status verifyPeerSpiffeId(const Certificate& peer, const std::vector<std::string>& allowed);
+
+}  // namespace paymesh::pki

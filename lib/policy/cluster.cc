@@ -1,0 +1,126 @@
+#include "policy/cluster.h"
+
+#include "base/duration.h"
+#include "policy/names.h"
+#include "policy/tls_context.h"
+
+namespace paymesh::policy {
+
+using model::LbPolicy;
+using model::PaymentService;
+
+namespace {
+
+constexpr const char* kConnectTimeout = "1s";
+
+Json http2Options() {
+  return {{"envoy.extensions.upstreams.http.v3.HttpProtocolOptions",
+           {{"@type", "type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions"},
+            {"explicit_http_config", {{"http2_protocol_options", Json::object()}}}}}};
+}
+
+Json pathSource(const std::string& file) {
+  return {{"resource_api_version", "V3"},
+          {"path_config_source", {{"path", configPath(file)}, {"watched_directory", {{"path", kConfigDir}}}}}};
+}
+
+const char* lbPolicy(const PaymentService& s) {
+  switch (s.spec.lb_policy) {
+    case LbPolicy::kRoundRobin:
+    case LbPolicy::kWeightedRoundRobin: return "ROUND_ROBIN";
+    case LbPolicy::kLeastConnections: return "LEAST_REQUEST";
+    case LbPolicy::kConsistentHash:
+      return s.spec.ring.algorithm == model::RingAlgorithm::kMaglev ? "MAGLEV" : "RING_HASH";
+  }
+  return "ROUND_ROBIN";
+}
+
+}  // namespace
+
+bool carriesHashKeys(const PaymentService& target) { return target.spec.lb_policy == LbPolicy::kConsistentHash; }
+bool carriesWeights(const PaymentService& target) { return target.spec.lb_policy == LbPolicy::kWeightedRoundRobin; }
+
+std::string edsClusterName(const PaymentService& target) {
+  return target.spec.resilience.fallback_service ? primaryCluster(target.metadata.name)
+                                                 : outboundCluster(target.metadata.name);
+}
+
+Json serviceCluster(const PaymentService& target, const model::MeshConfig& mesh) {
+  const auto& spec = target.spec;
+  const auto& cb = spec.resilience.circuit_breaker;
+  std::string name = edsClusterName(target);
+  Json c;
+  c["name"] = name;
+  c["type"] = "EDS";
+  c["eds_cluster_config"] = {{"service_name", name}, {"eds_config", pathSource(edsFile(target.metadata.name))}};
+  c["connect_timeout"] = kConnectTimeout;
+  c["lb_policy"] = lbPolicy(target);
+  if (spec.lb_policy == LbPolicy::kConsistentHash) {
+    if (spec.ring.algorithm == model::RingAlgorithm::kMaglev) {
+      c["maglev_lb_config"] = {{"table_size", spec.ring.table_size}};
+    } else {
+      c["ring_hash_lb_config"] = {
+          {"minimum_ring_size", spec.ring.virtual_nodes},
+          {"maximum_ring_size", spec.ring.max_ring_size},
+          {"hash_function", spec.ring.hash_function == model::HashFunction::kXxHash ? "XX_HASH" : "MURMUR_HASH_2"}};
+    }
+  } else if (spec.lb_policy == LbPolicy::kLeastConnections) {
+    // Power of two choices over outstanding requests: Envoy's least-request balancer.
+    c["least_request_lb_config"] = {{"choice_count", 2}};
+  }
+  // The retry budget replaces max_retries (Envoy ignores max_retries when a budget is
+  // set): retries may use 20% of active requests, and at least maxRetries at a time.
+  c["circuit_breakers"] = {
+      {"thresholds", Json::array({{{"priority", "DEFAULT"},
+                                   {"max_connections", cb.max_connections},
+                                   {"max_pending_requests", cb.max_pending_requests},
+                                   {"max_requests", cb.max_requests},
+                                   {"retry_budget", {{"budget_percent", {{"value", 20.0}}},
+                                                     {"min_retry_concurrency", cb.max_retries}}}}})}};
+  c["outlier_detection"] = {{"consecutive_5xx", cb.consecutive_errors},
+                            {"consecutive_gateway_failure", cb.consecutive_errors},
+                            {"enforcing_consecutive_gateway_failure", 100},
+                            {"interval", formatProtoDuration(cb.interval)},
+                            {"base_ejection_time", formatProtoDuration(cb.base_ejection_time)},
+                            {"max_ejection_percent", cb.max_ejection_percent}};
+  const model::Port& port = spec.ports.front();
+  bool http2 = port.protocol == model::Protocol::kGrpc;
+  if (http2) c["typed_extension_protocol_options"] = http2Options();
+  if (spec.tls.mode != model::TlsMode::kDisable) {
+    c["transport_socket"] =
+        upstreamTlsSocket(portSni(port.name, target.metadata.name, target.metadata.namespace_),
+                          spiffeId(mesh.trust_domain, target.metadata.namespace_, spec.service_account), http2);
+  }
+  return c;
+}
+
+Json fallbackAggregateCluster(const PaymentService& target, const PaymentService& fallback) {
+  return {{"name", outboundCluster(target.metadata.name)},
+          {"connect_timeout", kConnectTimeout},
+          {"lb_policy", "CLUSTER_PROVIDED"},
+          {"cluster_type",
+           {{"name", "envoy.clusters.aggregate"},
+            {"typed_config",
+             {{"@type", "type.googleapis.com/envoy.extensions.clusters.aggregate.v3.ClusterConfig"},
+              // Priority order: the primary's endpoints first, the fallback's only when
+              // the primary has no healthy endpoint left.
+              {"clusters", Json::array({edsClusterName(target), edsClusterName(fallback)})}}}}}};
+}
+
+Json inboundCluster(const model::Port& port) {
+  Json c = {{"name", policy::inboundCluster(port.name)},
+            {"type", "STATIC"},
+            {"connect_timeout", kConnectTimeout},
+            {"load_assignment",
+             {{"cluster_name", policy::inboundCluster(port.name)},
+              {"endpoints",
+               Json::array({{{"lb_endpoints",
+                              Json::array({{{"endpoint",
+                                             {{"address",
+                                               {{"socket_address",
+                                                 {{"address", "127.0.0.1"}, {"port_value", port.port}}}}}}}}})}}})}}}};
+  if (port.protocol == model::Protocol::kGrpc) c["typed_extension_protocol_options"] = http2Options();
+  return c;
+}
+
+}  // namespace paymesh::policy

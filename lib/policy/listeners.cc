@@ -1,0 +1,211 @@
+#include "policy/listeners.h"
+
+#include "base/duration.h"
+#include "policy/names.h"
+#include "policy/tls_context.h"
+
+namespace paymesh::policy {
+
+using model::PaymentService;
+using model::Protocol;
+
+namespace {
+
+Json routerFilter() {
+  return {{"name", "envoy.filters.http.router"},
+          {"typed_config", {{"@type", "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router"}}}};
+}
+
+Json httpConnectionManager(const std::string& stat_prefix, Json route_config, Json http_filters) {
+  http_filters.push_back(routerFilter());
+  return {{"name", "envoy.filters.network.http_connection_manager"},
+          {"typed_config",
+           {{"@type", "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager"},
+            {"stat_prefix", stat_prefix},
+            {"codec_type", "AUTO"},
+            {"route_config", std::move(route_config)},
+            {"http_filters", std::move(http_filters)}}}};
+}
+
+Json tcpProxy(const std::string& stat_prefix, const std::string& cluster) {
+  return {{"name", "envoy.filters.network.tcp_proxy"},
+          {"typed_config",
+           {{"@type", "type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy"},
+            {"stat_prefix", stat_prefix},
+            {"cluster", cluster}}}};
+}
+
+Json socketAddress(const std::string& ip, int32_t port) {
+  return {{"socket_address", {{"address", ip}, {"port_value", port}}}};
+}
+
+// ALLOW rules naming each allowed caller's SPIFFE identity (the URI SAN of its
+// certificate). Connections from anyone else, or in plain text, match no policy.
+Json rbacRules(const PaymentService& self, const std::map<std::string, std::string>& caller_accounts,
+               const model::MeshConfig& mesh) {
+  Json principals = Json::array();
+  for (const auto& caller : self.spec.allowed_callers) {
+    auto it = caller_accounts.find(caller);
+    std::string sa = it == caller_accounts.end() ? caller : it->second;
+    principals.push_back(
+        {{"authenticated", {{"principal_name", {{"exact", spiffeId(mesh.trust_domain, self.metadata.namespace_, sa)}}}}}});
+  }
+  return {{"action", "ALLOW"},
+          {"policies", {{"allowed-callers", {{"permissions", Json::array({{{"any", true}}})}, {"principals", principals}}}}}};
+}
+
+Json inboundFilters(const PaymentService& self, const model::Port& port, const Json* rules) {
+  std::string stat = "inbound_" + port.name;
+  if (port.protocol == Protocol::kTcp) {
+    Json filters = Json::array();
+    if (rules) {
+      filters.push_back({{"name", "envoy.filters.network.rbac"},
+                         {"typed_config",
+                          {{"@type", "type.googleapis.com/envoy.extensions.filters.network.rbac.v3.RBAC"},
+                           {"stat_prefix", stat + "_rbac"},
+                           {"rules", *rules}}}});
+    }
+    filters.push_back(tcpProxy(stat, inboundCluster(port.name)));
+    return filters;
+  }
+  Json http_filters = Json::array();
+  if (rules) {
+    http_filters.push_back({{"name", "envoy.filters.http.rbac"},
+                            {"typed_config",
+                             {{"@type", "type.googleapis.com/envoy.extensions.filters.http.rbac.v3.RBAC"},
+                              {"rules", *rules}}}});
+  }
+  // The caller's sidecar enforces the request timeout; inbound lets it run that long.
+  Json route_config = {
+      {"name", inboundCluster(port.name)},
+      {"virtual_hosts",
+       Json::array({{{"name", inboundCluster(port.name)},
+                     {"domains", Json::array({"*"})},
+                     {"routes", Json::array({{{"match", {{"prefix", "/"}}},
+                                              {"route", {{"cluster", inboundCluster(port.name)},
+                                                         {"timeout", formatProtoDuration(
+                                                                         self.spec.resilience.timeout)}}}}})}}})}};
+  return Json::array({httpConnectionManager(stat, route_config, http_filters)});
+}
+
+std::string retryOn(const model::Retry& retry) {
+  std::string out;
+  for (const auto& r : retry.retry_on) out += (out.empty() ? "" : ",") + r;
+  return out;
+}
+
+Json hashPolicies(const PaymentService& target) {
+  Json out = Json::array();
+  if (target.spec.lb_policy != model::LbPolicy::kConsistentHash) return out;
+  const auto& hk = target.spec.hash_key;
+  switch (hk.kind) {
+    case model::HashKeyKind::kHeader:
+      out.push_back({{"header", {{"header_name", hk.header}}}});
+      break;
+    case model::HashKeyKind::kCookie: {
+      Json cookie = {{"name", hk.cookie_name}};
+      if (hk.cookie_ttl) cookie["ttl"] = formatProtoDuration(*hk.cookie_ttl);
+      out.push_back({{"cookie", cookie}});
+      break;
+    }
+    case model::HashKeyKind::kSourceIp:
+      out.push_back({{"connection_properties", {{"source_ip", true}}}});
+      break;
+  }
+  return out;
+}
+
+Json route(const PaymentService& target, Json match, bool with_retries) {
+  const auto& res = target.spec.resilience;
+  Json r = {{"cluster", outboundCluster(target.metadata.name)}, {"timeout", formatProtoDuration(res.timeout)}};
+  if (with_retries) {
+    Json policy = {{"retry_on", retryOn(res.retry)}, {"num_retries", res.retry.attempts}};
+    if (res.retry.per_try_timeout) policy["per_try_timeout"] = formatProtoDuration(*res.retry.per_try_timeout);
+    policy["retry_back_off"] = {{"base_interval", formatProtoDuration(res.retry.backoff_base)},
+                                {"max_interval", formatProtoDuration(res.retry.backoff_max)}};
+    r["retry_policy"] = policy;
+  } else {
+    r["retry_policy"] = {{"num_retries", 0}};
+  }
+  Json hp = hashPolicies(target);
+  if (!hp.empty()) r["hash_policy"] = hp;
+  return {{"match", std::move(match)}, {"route", std::move(r)}};
+}
+
+}  // namespace
+
+Json outboundRoutes(const PaymentService& target, const model::MeshConfig& mesh) {
+  const auto& retry = target.spec.resilience.retry;
+  Json routes = Json::array();
+  if (retry.attempts > 0 && retry.require_idempotency_key) {
+    // Only a request that carries an idempotency key may be retried: a payment without
+    // one is sent once, whatever fails.
+    routes.push_back(route(target,
+                           {{"prefix", "/"},
+                            {"headers", Json::array({{{"name", mesh.idempotency_header}, {"present_match", true}}})}},
+                           true));
+    routes.push_back(route(target, {{"prefix", "/"}}, false));
+  } else {
+    routes.push_back(route(target, {{"prefix", "/"}}, retry.attempts > 0));
+  }
+  return routes;
+}
+
+Json outboundListener(const PaymentService& target, int32_t local_port, const model::MeshConfig& mesh) {
+  const std::string name = outboundCluster(target.metadata.name);
+  const model::Port& port = target.spec.ports.front();
+  Json filters;
+  if (port.protocol == Protocol::kTcp) {
+    Json proxy = tcpProxy("outbound_" + target.metadata.name, name);
+    // Retrying a connect is safe: no byte of the payment has been sent yet.
+    proxy["typed_config"]["max_connect_attempts"] = target.spec.resilience.retry.attempts + 1;
+    if (target.spec.lb_policy == model::LbPolicy::kConsistentHash &&
+        target.spec.hash_key.kind == model::HashKeyKind::kSourceIp) {
+      proxy["typed_config"]["hash_policy"] = Json::array({{{"source_ip", Json::object()}}});
+    }
+    filters = Json::array({proxy});
+  } else {
+    Json route_config = {{"name", name},
+                         {"virtual_hosts", Json::array({{{"name", target.metadata.name},
+                                                         {"domains", Json::array({"*"})},
+                                                         {"routes", outboundRoutes(target, mesh)}}})}};
+    filters = Json::array({httpConnectionManager("outbound_" + target.metadata.name, route_config, Json::array())});
+  }
+  return {{"@type", "type.googleapis.com/envoy.config.listener.v3.Listener"},
+          {"name", name},
+          {"address", socketAddress("127.0.0.1", local_port)},
+          {"filter_chains", Json::array({{{"filters", filters}}})}};
+}
+
+Json inboundListener(const PaymentService& self, const std::map<std::string, std::string>& caller_accounts,
+                     const model::MeshConfig& mesh) {
+  Json rules = rbacRules(self, caller_accounts, mesh);
+  const Json* rbac = self.spec.allowed_callers.empty() ? nullptr : &rules;
+  Json chains = Json::array();
+  for (const auto& port : self.spec.ports) {
+    chains.push_back(
+        {{"name", inboundCluster(port.name)},
+         {"filter_chain_match",
+          {{"server_names", Json::array({portSni(port.name, self.metadata.name, self.metadata.namespace_)})},
+           {"transport_protocol", "tls"}}},
+         {"filters", inboundFilters(self, port, rbac)},
+         {"transport_socket", downstreamTlsSocket(mesh.trust_domain, true)}});
+  }
+  if (self.spec.tls.mode == model::TlsMode::kPermissive) {
+    // Plain text reaches the first port; with allowedCallers set it is refused, as a
+    // plain-text caller has no identity to check.
+    chains.push_back({{"name", "inbound|plaintext"},
+                      {"filter_chain_match", {{"transport_protocol", "raw_buffer"}}},
+                      {"filters", inboundFilters(self, self.spec.ports.front(), rbac)}});
+  }
+  return {{"@type", "type.googleapis.com/envoy.config.listener.v3.Listener"},
+          {"name", "inbound"},
+          {"address", socketAddress("0.0.0.0", mesh.inbound_port)},
+          {"listener_filters",
+           Json::array({{{"name", "envoy.filters.listener.tls_inspector"},
+                         {"typed_config",
+                          {{"@type", "type.googleapis.com/envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector"}}}}})},
+          {"filter_chains", chains}};
+}
+
+}  // namespace paymesh::policy

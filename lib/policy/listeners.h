@@ -1,0 +1,28 @@
+#pragma once
+// Envoy v3 listeners: the inbound mTLS listener in front of the application, and one
+// outbound listener on 127.0.0.1 per dependency, with routes that carry timeouts,
+// retries (only where safe for payments) and hash policies.
+
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "model/mesh_config.h"
+#include "model/payment_service.h"
+
+namespace paymesh::policy {
+
+using Json = nlohmann::ordered_json;
+
+// `callers` maps PaymentService names to their service accounts, to name the SPIFFE
+// identities allowed in; a caller not in the map is assumed to use its own name.
+Json inboundListener(const model::PaymentService& self, const std::map<std::string, std::string>& caller_accounts,
+                     const model::MeshConfig& mesh);
+
+// The listener the application reaches `target` through at 127.0.0.1:`local_port`.
+Json outboundListener(const model::PaymentService& target, int32_t local_port, const model::MeshConfig& mesh);
+
+// The retry policy and routes for `target`, exposed for tests.
+Json outboundRoutes(const model::PaymentService& target, const model::MeshConfig& mesh);
+
+}  // namespace paymesh::policy

@@ -1,0 +1,41 @@
+#pragma once
+// Names and paths shared by every part of the sidecar configuration: the ConfigMap
+// mount, the Secret mount, and the cluster, listener and file names.
+
+#include <string>
+
+#include "model/mesh_config.h"
+#include "model/payment_service.h"
+
+namespace paymesh::policy {
+
+inline constexpr const char* kConfigDir = "/etc/paymesh/config";
+inline constexpr const char* kTlsDir = "/etc/paymesh/tls";
+inline constexpr const char* kBootstrapFile = "envoy.yaml";
+inline constexpr const char* kListenersFile = "lds.yaml";
+inline constexpr const char* kClustersFile = "cds.yaml";
+inline constexpr const char* kRingFile = "ring.json";
+inline constexpr const char* kConfigHashAnnotation = "paymesh.io/config-hash";
+
+inline std::string configMapName(const std::string& service) { return service + "-paymesh"; }
+inline std::string tlsSecretName(const std::string& service) { return service + "-paymesh-tls"; }
+inline std::string configPath(const std::string& file) { return std::string(kConfigDir) + "/" + file; }
+
+// Callers reach a dependency through "outbound|<name>"; with a fallback that is an
+// aggregate over "outbound|<name>|primary" and the fallback's own cluster.
+inline std::string outboundCluster(const std::string& service) { return "outbound|" + service; }
+inline std::string primaryCluster(const std::string& service) { return "outbound|" + service + "|primary"; }
+inline std::string inboundCluster(const std::string& port_name) { return "inbound|" + port_name; }
+inline std::string edsFile(const std::string& cluster_service) { return "eds-" + cluster_service + ".json"; }
+
+// The SPIFFE identity of a service's workloads.
+inline std::string spiffeId(const std::string& trust_domain, const std::string& ns, const std::string& service_account) {
+  return "spiffe://" + trust_domain + "/ns/" + ns + "/sa/" + service_account;
+}
+
+// SNI a caller sends for a port of a service; the inbound listener picks the app port by it.
+inline std::string portSni(const std::string& port_name, const std::string& service, const std::string& ns) {
+  return port_name + "." + service + "." + ns + ".svc";
+}
+
+}  // namespace paymesh::policy

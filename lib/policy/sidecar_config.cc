@@ -1,0 +1,170 @@
+#include "policy/sidecar_config.h"
+
+#include <openssl/evp.h>
+
+#include <set>
+
+#include "model/yaml_json.h"
+#include "policy/bootstrap.h"
+#include "policy/cluster.h"
+#include "policy/eds.h"
+#include "policy/listeners.h"
+#include "policy/names.h"
+#include "policy/service_ring.h"
+#include "ring/ring_json.h"
+
+namespace paymesh::policy {
+
+using Json = nlohmann::ordered_json;
+using model::PaymentService;
+
+std::string configHash(const std::map<std::string, std::string>& files) {
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
+  for (const auto& [name, content] : files) {
+    // Length-prefixed so that moving bytes between names changes the hash.
+    std::string header = std::to_string(name.size()) + ":" + name + ":" + std::to_string(content.size()) + ":";
+    EVP_DigestUpdate(ctx, header.data(), header.size());
+    EVP_DigestUpdate(ctx, content.data(), content.size());
+  }
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_DigestFinal_ex(ctx, digest, &len);
+  EVP_MD_CTX_free(ctx);
+  static const char* kHex = "0123456789abcdef";
+  std::string out = "sha256:";
+  for (unsigned int i = 0; i < len; ++i) {
+    out += kHex[digest[i] >> 4];
+    out += kHex[digest[i] & 0xf];
+  }
+  return out;
+}
+
+namespace {
+
+std::string yamlFile(const Json& v) { return model::toYaml(v); }
+
+
+const std::vector<model::ServiceEndpoint>& endpointsOf(const RenderInputs& in, const std::string& name) {
+  static const std::vector<model::ServiceEndpoint> kNone;
+  auto it = in.endpoints.find(name);
+  return it == in.endpoints.end() ? kNone : it->second;
+}
+
+}  // namespace
+
+Result<SidecarConfig> renderSidecarConfig(const RenderInputs& in) {
+  if (in.self == nullptr || in.mesh == nullptr) return invalidArgument("render: no PaymentService or mesh config given");
+  const PaymentService& self = *in.self;
+  const model::MeshConfig& mesh = *in.mesh;
+  SidecarConfig out;
+
+  auto lookup = [&](const std::string& name) -> const PaymentService* {
+    auto it = in.services.find(name);
+    return it == in.services.end() ? nullptr : it->second;
+  };
+
+  Json listeners = Json::array();
+  Json clusters = Json::array();
+  std::set<std::string> eds_rendered;  // services whose EDS cluster and file exist
+
+  auto addEdsCluster = [&](const PaymentService& target) {
+    if (!eds_rendered.insert(target.metadata.name).second) return;
+    Json c = serviceCluster(target, mesh);
+    c["@type"] = "type.googleapis.com/envoy.config.cluster.v3.Cluster";
+    clusters.push_back(std::move(c));
+    auto endpoints = model::readyEndpoints(endpointsOf(in, target.metadata.name));
+    if (endpoints.empty()) out.without_endpoints.push_back(target.metadata.name);
+    out.files[edsFile(target.metadata.name)] = endpointsFile(target, endpoints, mesh);
+  };
+
+  // Inbound: what this service accepts, unless it runs without the mesh's mTLS (its
+  // callers then reach the application port directly).
+  if (self.spec.tls.mode != model::TlsMode::kDisable) {
+    std::map<std::string, std::string> accounts;
+    for (const auto& [name, svc] : in.services) accounts[name] = svc->spec.service_account;
+    listeners.push_back(inboundListener(self, accounts, mesh));
+    for (const auto& port : self.spec.ports) {
+      Json c = inboundCluster(port);
+      c["@type"] = "type.googleapis.com/envoy.config.cluster.v3.Cluster";
+      clusters.push_back(std::move(c));
+    }
+  }
+
+  // Outbound: one listener and one cluster per dependency, in declared order.
+  for (size_t i = 0; i < self.spec.dependencies.size(); ++i) {
+    const std::string& name = self.spec.dependencies[i].name;
+    const PaymentService* target = lookup(name);
+    if (target == nullptr) {
+      out.missing.push_back(name);
+      continue;
+    }
+    listeners.push_back(outboundListener(*target, model::dependencyLocalPort(self.spec, i), mesh));
+    addEdsCluster(*target);
+    if (target->spec.resilience.fallback_service) {
+      const PaymentService* fallback = lookup(*target->spec.resilience.fallback_service);
+      if (fallback == nullptr) {
+        out.missing.push_back(*target->spec.resilience.fallback_service);
+        // Without its fallback the dependency still gets "outbound|<name>": an
+        // aggregate over the primary alone keeps the listener's cluster name valid.
+        Json agg = fallbackAggregateCluster(*target, *target);
+        agg["cluster_type"]["typed_config"]["clusters"] = Json::array({edsClusterName(*target)});
+        agg["@type"] = "type.googleapis.com/envoy.config.cluster.v3.Cluster";
+        clusters.push_back(std::move(agg));
+        continue;
+      }
+      Json agg = fallbackAggregateCluster(*target, *fallback);
+      agg["@type"] = "type.googleapis.com/envoy.config.cluster.v3.Cluster";
+      clusters.push_back(std::move(agg));
+      addEdsCluster(*fallback);
+    }
+  }
+
+  // "@type" first in every resource, as the API reference prints them.
+  auto typedFirst = [](Json& resources) {
+    for (auto& r : resources) {
+      Json ordered = {{"@type", r["@type"]}};
+      for (auto it = r.begin(); it != r.end(); ++it) {
+        if (it.key() != "@type") ordered[it.key()] = it.value();
+      }
+      r = std::move(ordered);
+    }
+  };
+  typedFirst(clusters);
+
+  // The service's own ring, for `paymeshctl ring lookup` and the status checksum.
+  ASSIGN_OR_RETURN(auto own_ring, serviceRing(self, endpointsOf(in, self.metadata.name)));
+  if (own_ring) {
+    std::string text = ring::toRingJson(*own_ring);
+    if (text.size() <= kMaxRingJsonBytes) {
+      out.files[kRingFile] = std::move(text);
+      out.ring_checksum = ring::ringChecksum(*own_ring);
+    } else {
+      out.notes.push_back("ring.json not published: " + std::to_string(text.size()) + " bytes exceeds " +
+                          std::to_string(kMaxRingJsonBytes) + "; lower tableSize or maxRingSize");
+    }
+  }
+  out.files[kBootstrapFile] = yamlFile(bootstrap(self, mesh));
+  out.files[kListenersFile] = yamlFile(Json{{"resources", listeners}});
+  out.files[kClustersFile] = yamlFile(Json{{"resources", clusters}});
+  out.config_hash = configHash(out.files);
+
+  Json meta = {{"name", configMapName(self.metadata.name)},
+               {"namespace", self.metadata.namespace_},
+               {"labels", {{"app.kubernetes.io/managed-by", "paymesh"}, {"paymesh.io/service", self.metadata.name}}},
+               {"annotations", {{kConfigHashAnnotation, out.config_hash}}}};
+  if (!self.metadata.uid.empty()) {
+    meta["ownerReferences"] = Json::array({{{"apiVersion", model::kApiVersion},
+                                            {"kind", model::kKind},
+                                            {"name", self.metadata.name},
+                                            {"uid", self.metadata.uid},
+                                            {"controller", true},
+                                            {"blockOwnerDeletion", true}}});
+  }
+  Json data = Json::object();
+  for (const auto& [k, v] : out.files) data[k] = v;
+  out.config_map = {{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"metadata", meta}, {"data", data}};
+  return out;
+}
+
+}  // namespace paymesh::policy

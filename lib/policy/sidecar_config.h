@@ -1,0 +1,49 @@
+#pragma once
+// The whole sidecar configuration of one PaymentService, as the ConfigMap
+// <name>-paymesh: a pure function of the service, the services it calls (and their
+// fallbacks), their endpoints and the mesh config. The operator writes what this
+// returns; `paymeshctl render` prints it.
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "base/status.h"
+#include "model/endpoints.h"
+#include "model/mesh_config.h"
+#include "model/payment_service.h"
+
+namespace paymesh::policy {
+
+struct RenderInputs {
+  const model::PaymentService* self = nullptr;
+  // Every PaymentService of the namespace by name (self included or not).
+  std::map<std::string, const model::PaymentService*> services;
+  // Endpoints by service name; absent means none.
+  std::map<std::string, std::vector<model::ServiceEndpoint>> endpoints;
+  const model::MeshConfig* mesh = nullptr;
+};
+
+struct SidecarConfig {
+  std::map<std::string, std::string> files;  // ConfigMap data: file name -> content
+  std::string config_hash;                   // "sha256:<hex>" over every file
+  std::vector<std::string> missing;          // dependencies (or fallbacks) not found
+  std::vector<std::string> without_endpoints;  // services rendered with no endpoint
+  std::string ring_checksum;                 // of ring.json, when the service has a ring
+  std::vector<std::string> notes;            // worth telling a person (e.g. ring not published)
+  nlohmann::ordered_json config_map;          // the ConfigMap object as written
+};
+
+// Missing dependencies are left out and listed in `missing` (the operator reports
+// them in status); an invalid input (no self, no mesh) is an error.
+Result<SidecarConfig> renderSidecarConfig(const RenderInputs& in);
+
+// ring.json is left out above this size so the ConfigMap stays well under 1 MiB.
+inline constexpr size_t kMaxRingJsonBytes = 700 * 1024;
+
+// SHA-256 over the files in name order, as "sha256:<hex>".
+std::string configHash(const std::map<std::string, std::string>& files);
+
+}  // namespace paymesh::policy

@@ -1,0 +1,161 @@
+// paymeshctl render: the ConfigMaps <name>-paymesh exactly as the operator writes them,
+// from PaymentServices and their endpoints (Pods or EndpointSlices) on files.
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "model/mesh_config.h"
+#include "model/yaml_json.h"
+#include "paymeshctl/commands.h"
+#include "paymeshctl/flags.h"
+#include "policy/manifest_inputs.h"
+#include "policy/sidecar_config.h"
+
+namespace paymesh::ctl {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::vector<FlagSpec>& specs() {
+  static const std::vector<FlagSpec> kSpecs = {
+      {"file", "f", true, true, "PATH", "PaymentServices plus Pods/EndpointSlices (file, directory or -)"},
+      {"mesh-config", "", true, false, "FILE", "mesh configuration (default: built-in defaults)"},
+      {"output-dir", "o", true, false, "DIR", "write DIR/<namespace>/<name>-paymesh.yaml instead of printing"},
+      {"service", "s", true, true, "NAME", "render only these PaymentServices (default: all)"},
+      {"help", "h", false, false, "", "show this help"},
+  };
+  return kSpecs;
+}
+
+void printHelp() {
+  std::printf(
+      "Render the sidecar configuration of every PaymentService as the ConfigMap the\n"
+      "operator writes (<name>-paymesh). Endpoints come from Pod manifests that match a\n"
+      "service's selector and from EndpointSlices labelled kubernetes.io/service-name.\n\n"
+      "Usage: paymeshctl render -f PATH [-f PATH...] [--mesh-config FILE] [-o DIR]\n\n"
+      "Flags:\n%s\n"
+      "Exit codes: 0 rendered, 1 invalid input or a missing dependency, 2 usage error or\n"
+      "unreadable input. Nothing is written unless everything renders.\n",
+      flagsHelp(specs()).c_str());
+}
+
+Status writeAtomically(const fs::path& path, const std::string& content) {
+  std::error_code ec;
+  fs::create_directories(path.parent_path(), ec);
+  if (ec) return unavailable(path.parent_path().string() + ": " + ec.message());
+  fs::path tmp = path;
+  tmp += ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << content;
+    if (!out) return unavailable(tmp.string() + ": write failed");
+  }
+  fs::rename(tmp, path, ec);
+  if (ec) return unavailable(path.string() + ": " + ec.message());
+  return Status::ok();
+}
+
+int run(const Args& args) {
+  auto flags = Flags::parse(specs(), args);
+  if (!flags.isOk()) {
+    std::fprintf(stderr, "paymeshctl render: %s\n", flags.status().message().c_str());
+    return 2;
+  }
+  if (flags->has("help")) {
+    printHelp();
+    return 0;
+  }
+  std::vector<std::string> paths = flags->all("file");
+  for (const auto& p : flags->positionals()) paths.push_back(p);
+  if (paths.empty()) {
+    std::fprintf(stderr, "paymeshctl render: no input: give -f PATH\n");
+    return 2;
+  }
+  model::MeshConfig mesh;
+  if (auto file = flags->get("mesh-config")) {
+    auto loaded = model::loadMeshConfig(*file);
+    if (!loaded.isOk()) {
+      std::fprintf(stderr, "%s\n", loaded.status().message().c_str());
+      return loaded.status().code() == Code::kNotFound ? 2 : 1;
+    }
+    mesh = std::move(*loaded);
+  } else {
+    mesh = *model::parseMeshConfig(nlohmann::json::object()).config;
+  }
+  std::vector<model::Manifest> manifests;
+  for (const auto& p : paths) {
+    auto ms = model::readManifests(p);
+    if (!ms.isOk()) {
+      std::fprintf(stderr, "%s\n", ms.status().message().c_str());
+      return 2;
+    }
+    for (auto& m : *ms) manifests.push_back(std::move(m));
+  }
+  auto inputs = policy::collectInputs(manifests);
+  int exit_code = 0;
+  for (const auto& e : inputs.errors) {
+    std::fprintf(stderr, "%s:%d: %s: %s\n", e.file.c_str(), e.line, e.object.c_str(), e.message.c_str());
+    exit_code = 1;
+  }
+  const auto& only = flags->all("service");
+  std::vector<std::pair<std::string, policy::SidecarConfig>> rendered;  // "ns/name" -> config
+  for (const auto& [ns, space] : inputs.namespaces) {
+    policy::RenderInputs in;
+    for (const auto& [name, svc] : space.services) in.services[name] = &svc;
+    in.endpoints = space.endpoints;
+    in.mesh = &mesh;
+    for (const auto& [name, svc] : space.services) {
+      if (!only.empty() && std::find(only.begin(), only.end(), name) == only.end()) continue;
+      in.self = &svc;
+      auto cfg = policy::renderSidecarConfig(in);
+      const std::string& where = space.service_files.at(name);
+      if (!cfg.isOk()) {
+        std::fprintf(stderr, "%s: %s/%s: %s\n", where.c_str(), ns.c_str(), name.c_str(), cfg.status().message().c_str());
+        exit_code = 1;
+        continue;
+      }
+      for (const auto& missing : cfg->missing) {
+        std::fprintf(stderr, "%s: %s/%s: PaymentService \"%s\" not found in namespace %s\n", where.c_str(), ns.c_str(),
+                     name.c_str(), missing.c_str(), ns.c_str());
+        exit_code = 1;
+      }
+      for (const auto& note : cfg->notes) {
+        std::fprintf(stderr, "note: %s/%s: %s\n", ns.c_str(), name.c_str(), note.c_str());
+      }
+      for (const auto& empty : cfg->without_endpoints) {
+        std::fprintf(stderr, "note: %s/%s: %s has no ready endpoints; its cluster renders empty\n", ns.c_str(),
+                     name.c_str(), empty.c_str());
+      }
+      rendered.emplace_back(ns + "/" + name, std::move(*cfg));
+    }
+  }
+  if (exit_code != 0) return exit_code;  // nothing is printed or written half-way
+  if (auto dir = flags->get("output-dir")) {
+    for (const auto& [key, cfg] : rendered) {
+      std::string ns = key.substr(0, key.find('/'));
+      fs::path path = fs::path(*dir) / ns / (cfg.config_map["metadata"]["name"].get<std::string>() + ".yaml");
+      if (auto s = writeAtomically(path, model::toYaml(cfg.config_map)); !s.isOk()) {
+        std::fprintf(stderr, "paymeshctl render: %s\n", s.message().c_str());
+        return 2;
+      }
+    }
+    std::fprintf(stderr, "wrote %zu ConfigMap%s under %s\n", rendered.size(), rendered.size() == 1 ? "" : "s",
+                 dir->c_str());
+    return 0;
+  }
+  bool first = true;
+  for (const auto& [key, cfg] : rendered) {
+    if (!first) std::fputs("---\n", stdout);
+    first = false;
+    std::fputs(model::toYaml(cfg.config_map).c_str(), stdout);
+  }
+  return 0;
+}
+
+}  // namespace
+
+PAYMESH_CTL_COMMAND(render, "render", "render the sidecar ConfigMaps the operator writes", run);
+
+}  // namespace paymesh::ctl

@@ -1,0 +1,67 @@
+#include "model/formats.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace paymesh::model {
+namespace {
+
+struct Case {
+  Format format;
+  std::string text;
+  bool ok;
+};
+
+TEST(FormatsTest, AcceptsAndRejects) {
+  const Case cases[] = {
+      {Format::kDns1123Label, "settlement", true},
+      {Format::kDns1123Label, "settlement-standby", true},
+      {Format::kDns1123Label, "a", true},
+      {Format::kDns1123Label, std::string(63, 'a'), true},
+      {Format::kDns1123Label, std::string(64, 'a'), false},
+      {Format::kDns1123Label, "Settlement", false},
+      {Format::kDns1123Label, "-x", false},
+      {Format::kDns1123Label, "x-", false},
+      {Format::kDns1123Label, "a.b", false},
+      {Format::kDns1123Label, "", false},
+      {Format::kDns1123Subdomain, "paymesh.io", true},
+      {Format::kDns1123Subdomain, "a..b", false},
+      {Format::kDns1123Subdomain, std::string(254, 'a'), false},
+      {Format::kDuration, "1h30m", true},
+      {Format::kDuration, "90", false},
+      {Format::kHttpHeaderName, "x-payment-id", true},
+      {Format::kHttpHeaderName, "X-Payment-Id", false},
+      {Format::kHttpHeaderName, "x payment", false},
+      {Format::kLabelKey, "app", true},
+      {Format::kLabelKey, "app.kubernetes.io/name", true},
+      {Format::kLabelKey, "Bad_Prefix/name", false},
+      {Format::kLabelKey, "/name", false},
+      {Format::kLabelValue, "", true},
+      {Format::kLabelValue, "v1.2_3-x", true},
+      {Format::kLabelValue, "-bad", false},
+      {Format::kImage, "envoyproxy/envoy:v1.31.2", true},
+      {Format::kImage, "bad image", false},
+  };
+  for (const auto& c : cases) {
+    auto r = checkFormat(c.format, c.text);
+    EXPECT_EQ(!r.has_value(), c.ok) << static_cast<int>(c.format) << " \"" << c.text.substr(0, 70) << "\"";
+  }
+}
+
+TEST(FormatsTest, MessageQuotesAndTruncatesTheValue) {
+  auto r = checkFormat(Format::kDns1123Label, std::string(1 << 20, 'X'));
+  ASSERT_TRUE(r.has_value());
+  EXPECT_LT(r->size(), 300u);
+  EXPECT_NE(r->find("RFC 1123 label"), std::string::npos);
+}
+
+TEST(FormatsTest, EveryFormatHasAPattern) {
+  for (Format f : {Format::kDns1123Label, Format::kDns1123Subdomain, Format::kDuration, Format::kHttpHeaderName,
+                   Format::kLabelKey, Format::kLabelValue, Format::kImage}) {
+    EXPECT_FALSE(formatPattern(f).empty());
+  }
+}
+
+}  // namespace
+}  // namespace paymesh::model

@@ -1,0 +1,87 @@
+#include "model/mesh_config.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "model/manifest.h"
+
+namespace paymesh::model {
+namespace {
+
+using nlohmann::json;
+
+TEST(MeshConfigTest, EmptyMeansDefaults) {
+  auto r = parseMeshConfig(json());
+  ASSERT_TRUE(r.errors.empty());
+  const MeshConfig& c = *r.config;
+  EXPECT_EQ(c.trust_domain, "cluster.local");
+  EXPECT_EQ(c.inbound_port, 15443);
+  EXPECT_EQ(c.idempotency_header, "idempotency-key");
+  EXPECT_EQ(c.ca.secret_name, "paymesh-ca");
+  EXPECT_FALSE(c.ca.existing);
+  EXPECT_EQ(c.injection.namespace_selector.at("paymesh.io/injection"), "enabled");
+  EXPECT_EQ(c.webhook.configuration_name, "paymesh-sidecar-injector");
+  EXPECT_EQ(c.sidecar.concurrency, 2);
+}
+
+TEST(MeshConfigTest, ReadsEveryField) {
+  json v = json::parse(R"({"trustDomain": "pay.example.com", "inboundPort": 16443, "idempotencyHeader": "x-idem",
+    "ca": {"existing": true, "secretName": "corp-ca", "namespace": "security", "keyAlgorithm": "RSA3072",
+           "duration": "8760h", "rotationOverlap": "24h"},
+    "sidecar": {"image": "registry.local/envoy:1", "concurrency": 4, "logLevel": "info"},
+    "injection": {"namespaceSelector": {"mesh": "on"}, "podAnnotation": "example.com/mesh"},
+    "webhook": {"serviceName": "wh", "namespace": "mesh"}})");
+  auto r = parseMeshConfig(v);
+  ASSERT_TRUE(r.errors.empty()) << toString(r.errors[0]);
+  const MeshConfig& c = *r.config;
+  EXPECT_EQ(c.trust_domain, "pay.example.com");
+  EXPECT_EQ(c.inbound_port, 16443);
+  EXPECT_TRUE(c.ca.existing);
+  EXPECT_EQ(c.ca.key_algorithm, KeyAlgorithm::kRsa3072);
+  EXPECT_EQ(c.ca.rotation_overlap, std::chrono::hours(24));
+  EXPECT_EQ(c.sidecar.image, "registry.local/envoy:1");
+  EXPECT_EQ(c.injection.namespace_selector, (std::map<std::string, std::string>{{"mesh", "on"}}));
+  EXPECT_EQ(c.webhook.service_name, "wh");
+}
+
+TEST(MeshConfigTest, PortsMustNotCollide) {
+  auto r = parseMeshConfig(json{{"adminPort", 15443}});
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(toString(r.errors[0]), "adminPort: port 15443 is already used by inboundPort");
+}
+
+TEST(MeshConfigTest, LoadNamesFileAndLine) {
+  auto path = std::filesystem::temp_directory_path() / "paymesh-mesh-config-test.yaml";
+  std::ofstream(path) << "trustDomain: cluster.local\nsidecar:\n  concurrency: 100\n  colour: red\n";
+  auto r = loadMeshConfig(path.string());
+  ASSERT_FALSE(r.isOk());
+  EXPECT_NE(r.status().message().find(path.string() + ":3: sidecar.concurrency: must be at most 64, got 100"),
+            std::string::npos)
+      << r.status().message();
+  EXPECT_NE(r.status().message().find(":4: sidecar.colour: unknown field"), std::string::npos);
+  std::filesystem::remove(path);
+  EXPECT_EQ(loadMeshConfig(path.string()).status().code(), Code::kNotFound);
+}
+
+}  // namespace
+}  // namespace paymesh::model
+
+namespace paymesh::model {
+namespace {
+
+// What Helm renders into the mesh-config ConfigMap comes from values.yaml's meshConfig.
+TEST(MeshConfigTest, ChartValuesAndExampleAreValid) {
+  auto values = readManifests(PAYMESH_SOURCE_DIR "/charts/paymesh/values.yaml");
+  ASSERT_TRUE(values.isOk()) << values.status().message();
+  auto r = parseMeshConfig((*values)[0].doc.value["meshConfig"]);
+  EXPECT_TRUE(r.errors.empty()) << toString(r.errors[0]);
+  auto example = loadMeshConfig(PAYMESH_SOURCE_DIR "/examples/mesh-config.yaml");
+  ASSERT_TRUE(example.isOk()) << example.status().message();
+  // The example spells out the defaults.
+  EXPECT_EQ(example->raw, parseMeshConfig(nlohmann::json()).config->raw);
+}
+
+}  // namespace
+}  // namespace paymesh::model
