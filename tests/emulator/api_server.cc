@@ -5,7 +5,7 @@
 #include <set>
 #include <thread>
 
-#include "emulator/base64.h"
+#include "base/base64.h"
 #include "emulator/discovery.h"
 #include "emulator/schema.h"
 #include "emulator/strategic_merge.h"
@@ -620,12 +620,9 @@ std::optional<HttpResponse> ApiServer::admit(const ResourceType& type, json& obj
         if (it != options_.service_hosts.end()) url = "https://" + it->second + s.value("path", "/");
       }
       std::string ca;
-      if (cc.contains("caBundle")) {
-        try {
-          ca = base64Decode(cc["caBundle"].get<std::string>());
-        } catch (...) {
-          ca.clear();
-        }
+      if (cc.contains("caBundle") && cc["caBundle"].is_string()) {
+        auto decoded = paymesh::base64Decode(cc["caBundle"].get<std::string>());
+        if (decoded.isOk()) ca = decoded.value();
       }
       json review = {{"apiVersion", "admission.k8s.io/v1"}, {"kind", "AdmissionReview"},
                      {"request", {{"uid", uid}, {"kind", {{"group", ""}, {"version", "v1"}, {"kind", "Pod"}}},
@@ -650,11 +647,16 @@ std::optional<HttpResponse> ApiServer::admit(const ResourceType& type, json& obj
                                                           st.value("message", std::string("denied")));
           break;
         } else if (resp.contains("patch")) {
-          try {
-            json p = json::parse(base64Decode(resp["patch"].get<std::string>()));
-            obj = obj.patch(p);
-          } catch (const std::exception& e) {
-            res.error = std::string("bad JSONPatch: ") + e.what();
+          auto decoded = resp["patch"].is_string() ? paymesh::base64Decode(resp["patch"].get<std::string>())
+                                                   : Result<std::string>(invalidArgument("patch is not a string"));
+          if (!decoded.isOk()) {
+            res.error = "bad JSONPatch: " + decoded.status().message();
+          } else {
+            try {
+              obj = obj.patch(json::parse(decoded.value()));
+            } catch (const std::exception& e) {
+              res.error = std::string("bad JSONPatch: ") + e.what();
+            }
           }
         }
       }
