@@ -192,5 +192,49 @@ TEST_F(KubectlE2e, ApplyGetPatchDescribeDelete) {
   EXPECT_NE(r.code, 0) << r.out;  // the resource type is gone with its CRD
 }
 
+// The project's own CRD and examples (crds/, examples/payments/), when present.
+TEST_F(KubectlE2e, ProjectCrdAndExamples) {
+  const fs::path crds = fs::path(PAYMESH_SOURCE_DIR) / "crds";
+  const fs::path examples = fs::path(PAYMESH_SOURCE_DIR) / "examples/payments";
+  if (!fs::exists(crds / "paymesh.io_paymentservices.yaml") || !fs::exists(examples))
+    GTEST_SKIP() << "crds/ or examples/payments/ not present";
+  CmdResult r = kubectl("apply -f " + crds.string());
+  ASSERT_EQ(r.code, 0) << r.out;
+  r = kubectl("apply -f " + examples.string());
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("paymentservice.paymesh.io/ledger created"), std::string::npos) << r.out;
+  r = kubectl("apply -f " + examples.string());
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_EQ(r.out.find("created"), std::string::npos) << r.out;
+
+  r = kubectl("get psvc -A");
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_TRUE(std::regex_search(r.out, std::regex("NAMESPACE +NAME +POLICY +ENDPOINTS +READY +AGE"))) << r.out;
+  EXPECT_TRUE(std::regex_search(r.out, std::regex("payments +ledger +RoundRobin"))) << r.out;
+
+  // Schema defaults: ledger says nothing about discovery.
+  auto ledger = object("paymesh.io", "paymentservices", "ledger");
+  ASSERT_FALSE(ledger.is_null());
+  EXPECT_EQ(ledger["spec"]["discovery"]["ring"]["algorithm"], "Maglev") << ledger.dump();
+  r = kubectl("get psvc ledger -n payments -o yaml");
+  EXPECT_NE(r.out.find("algorithm: Maglev"), std::string::npos) << r.out;
+
+  r = kubectl("patch psvc ledger -n payments --subresource=status --type=merge "
+              "-p '{\"status\":{\"endpoints\":3,\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\",\"reason\":\"Reconciled\","
+              "\"message\":\"ok\",\"lastTransitionTime\":\"2026-01-01T00:00:00Z\"}]}}'");
+  ASSERT_EQ(r.code, 0) << r.out;
+  r = kubectl("get psvc -n payments ledger");
+  EXPECT_TRUE(std::regex_search(r.out, std::regex("ledger +RoundRobin +3 +True"))) << r.out;
+
+  r = kubectl("delete -f " + examples.string());
+  ASSERT_EQ(r.code, 0) << r.out;
+  for (int i = 0; i < 100 && !object("", "namespaces", "payments").is_null(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_TRUE(emulator_->api().objects("paymesh.io", "paymentservices").empty());
+  EXPECT_TRUE(emulator_->api().objects("apps", "deployments").empty());
+  r = kubectl("delete -f " + crds.string());
+  ASSERT_EQ(r.code, 0) << r.out;
+}
+
 }  // namespace
 }  // namespace paymesh::emulator
