@@ -41,9 +41,9 @@ struct Platform {
       services.push_back(service(name, kPolicies[d % 4], json::array()));
       auto& eps = in.endpoints[name];
       for (int e = 0; e < endpoints; ++e) {
-        eps.push_back({name + "-pod-" + std::to_string(e), "10." + std::to_string(d) + "." + std::to_string(e / 250) +
-                                                               "." + std::to_string(e % 250),
-                       1, true});
+        eps.push_back({name + "-pod-" + std::to_string(e),
+                       "10." + std::to_string(d) + "." + std::to_string(e / 250) + "." + std::to_string(e % 250), 1,
+                       true});
       }
     }
     services.push_back(service("caller", "ConsistentHash", dep_list));

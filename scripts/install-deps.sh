@@ -41,7 +41,11 @@ fi
 
 # JSON-schema validator for the CRD cross-check, installed into the repo's tools dir.
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-if [ ! -x "$ROOT/tools/node_modules/.bin/ajv" ] || [ ! -d "$ROOT/tools/node_modules/ajv-formats" ]; then
+need_npm=0
+for m in ajv ajv-formats yaml @marcbachmann/cel-js; do
+  [ -d "$ROOT/tools/node_modules/$m" ] || need_npm=1
+done
+if [ "$need_npm" -eq 1 ]; then
   echo "install-deps: installing the JSON-schema validator (npm)"
   (cd "$ROOT/tools" && npm ci --no-audit --no-fund --silent)
 fi

@@ -8,8 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "pki/authority.h"
 #include "base/base64.h"
+#include "pki/authority.h"
 #include "pki/certificate.h"
 #include "pki/spiffe.h"
 #include "pki/tls_secret.h"

@@ -39,8 +39,9 @@ TEST(GoldenTest, LibraryMatchesGoldenFiles) {
 
 TEST(GoldenTest, PaymeshctlRenderWritesTheSameFiles) {
   std::string dir = "/tmp/paymesh-render-" + std::to_string(::getpid());
-  auto r = paymesh::testing::runCommand(paymesh::testing::paymeshctl() + " render -f " PAYMESH_SOURCE_DIR
-                                        "/examples/payments -f " PAYMESH_SOURCE_DIR "/examples/endpoints -o " + dir);
+  auto r = paymesh::testing::runCommand(
+      paymesh::testing::paymeshctl() +
+      " render -f " PAYMESH_SOURCE_DIR "/examples/payments -f " PAYMESH_SOURCE_DIR "/examples/endpoints -o " + dir);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   size_t n = 0;
   for (const auto& entry : fs::directory_iterator(kGolden)) {
@@ -58,7 +59,8 @@ TEST(GoldenTest, PaymeshctlRenderWritesTheSameFiles) {
 TEST(GoldenTest, RingLookupAgreesWithThePublishedRing) {
   using paymesh::testing::runCommand;
   const std::string ctl = paymesh::testing::paymeshctl();
-  const std::string inputs = " -f " PAYMESH_SOURCE_DIR "/examples/payments -f " PAYMESH_SOURCE_DIR "/examples/endpoints";
+  const std::string inputs =
+      " -f " PAYMESH_SOURCE_DIR "/examples/payments -f " PAYMESH_SOURCE_DIR "/examples/endpoints";
   auto in = testing::exampleInputs();
   auto cfg = testing::render(in.namespaces.at("payments"), "settlement");
   std::string ring_path = "/tmp/paymesh-ring-" + std::to_string(::getpid()) + ".json";
@@ -93,15 +95,17 @@ TEST(GoldenTest, PaymeshctlRenderErrors) {
   auto empty = runCommand(ctl + " render -f " PAYMESH_SOURCE_DIR "/examples/payments/ledger.yaml");
   EXPECT_EQ(empty.exit_code, 0) << empty.err;
   EXPECT_NE(empty.out.find("name: ledger-paymesh"), std::string::npos);
-  auto empty_dep = runCommand(ctl + " render -f " PAYMESH_SOURCE_DIR "/examples/payments/clearing.yaml -f " PAYMESH_SOURCE_DIR
-                              "/examples/payments/ledger.yaml");
+  auto empty_dep =
+      runCommand(ctl + " render -f " PAYMESH_SOURCE_DIR "/examples/payments/clearing.yaml -f " PAYMESH_SOURCE_DIR
+                       "/examples/payments/ledger.yaml");
   EXPECT_EQ(empty_dep.exit_code, 0);
   EXPECT_NE(empty_dep.err.find("note: payments/clearing: ledger has no ready endpoints"), std::string::npos)
       << empty_dep.err;
   // A bad weight annotation names the pod.
-  auto bad = runCommand(ctl + " render -f " PAYMESH_SOURCE_DIR "/examples/payments/ledger.yaml -f -",
-                        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: ledger-x\n  namespace: payments\n  labels: {app: ledger}\n"
-                        "  annotations: {paymesh.io/weight: \"heavy\"}\nstatus: {podIP: 10.0.0.1}\n");
+  auto bad = runCommand(
+      ctl + " render -f " PAYMESH_SOURCE_DIR "/examples/payments/ledger.yaml -f -",
+      "apiVersion: v1\nkind: Pod\nmetadata:\n  name: ledger-x\n  namespace: payments\n  labels: {app: ledger}\n"
+      "  annotations: {paymesh.io/weight: \"heavy\"}\nstatus: {podIP: 10.0.0.1}\n");
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_NE(bad.err.find("pod payments/ledger-x: annotation paymesh.io/weight must be an integer"), std::string::npos)
       << bad.err;
