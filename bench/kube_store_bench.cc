@@ -17,25 +17,33 @@ Json apiPod(int i) {
   std::string name = "settlement-7c9f8d6b5-" + std::to_string(100000 + i);
   Json managed = Json::array();
   for (const char* mgr : {"kube-controller-manager", "kubelet"}) {
-    managed.push_back({{"manager", mgr}, {"operation", "Update"}, {"apiVersion", "v1"},
-                       {"time", "2026-11-27T10:00:00Z"}, {"fieldsType", "FieldsV1"},
-                       {"fieldsV1", {{"f:metadata", {{"f:labels", {{".", Json::object()}, {"f:app", Json::object()}}}}},
-                                     {"f:spec", {{"f:containers", {{"k:{\"name\":\"app\"}", {{".", Json::object()}}}}}}},
-                                     {"f:status", {{"f:conditions", Json::object()}, {"f:podIP", Json::object()}}}}}});
+    managed.push_back({{"manager", mgr},
+                       {"operation", "Update"},
+                       {"apiVersion", "v1"},
+                       {"time", "2026-11-27T10:00:00Z"},
+                       {"fieldsType", "FieldsV1"},
+                       {"fieldsV1",
+                        {{"f:metadata", {{"f:labels", {{".", Json::object()}, {"f:app", Json::object()}}}}},
+                         {"f:spec", {{"f:containers", {{"k:{\"name\":\"app\"}", {{".", Json::object()}}}}}}},
+                         {"f:status", {{"f:conditions", Json::object()}, {"f:podIP", Json::object()}}}}}});
   }
-  Json container = {{"name", "app"},
-                    {"image", "registry.example/payments/settlement:1.42.0"},
-                    {"ports", {{{"name", "grpc"}, {"containerPort", 50051}, {"protocol", "TCP"}}}},
-                    {"env", {{{"name", "MODE"}, {"value", "live"}}, {{"name", "REGION"}, {"value", "eu-west-1"}}}},
-                    {"resources", {{"requests", {{"cpu", "500m"}, {"memory", "512Mi"}}}, {"limits", {{"memory", "1Gi"}}}}},
-                    {"volumeMounts", {{{"name", "kube-api-access-x7k2p"}, {"mountPath", "/var/run/secrets/kubernetes.io/serviceaccount"}, {"readOnly", true}}}},
-                    {"terminationMessagePath", "/dev/termination-log"},
-                    {"terminationMessagePolicy", "File"},
-                    {"imagePullPolicy", "IfNotPresent"}};
+  Json container = {
+      {"name", "app"},
+      {"image", "registry.example/payments/settlement:1.42.0"},
+      {"ports", {{{"name", "grpc"}, {"containerPort", 50051}, {"protocol", "TCP"}}}},
+      {"env", {{{"name", "MODE"}, {"value", "live"}}, {{"name", "REGION"}, {"value", "eu-west-1"}}}},
+      {"resources", {{"requests", {{"cpu", "500m"}, {"memory", "512Mi"}}}, {"limits", {{"memory", "1Gi"}}}}},
+      {"volumeMounts",
+       {{{"name", "kube-api-access-x7k2p"},
+         {"mountPath", "/var/run/secrets/kubernetes.io/serviceaccount"},
+         {"readOnly", true}}}},
+      {"terminationMessagePath", "/dev/termination-log"},
+      {"terminationMessagePolicy", "File"},
+      {"imagePullPolicy", "IfNotPresent"}};
   Json conditions = Json::array();
   for (const char* t : {"PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled"}) {
-    conditions.push_back({{"type", t}, {"status", "True"}, {"lastProbeTime", nullptr},
-                          {"lastTransitionTime", "2026-11-27T10:00:03Z"}});
+    conditions.push_back(
+        {{"type", t}, {"status", "True"}, {"lastProbeTime", nullptr}, {"lastTransitionTime", "2026-11-27T10:00:03Z"}});
   }
   return {{"apiVersion", "v1"},
           {"kind", "Pod"},
@@ -48,13 +56,21 @@ Json apiPod(int i) {
             {"creationTimestamp", "2026-11-27T10:00:00Z"},
             {"labels", {{"app", "settlement"}, {"pod-template-hash", "7c9f8d6b5"}, {"paymesh.io/mesh", "true"}}},
             {"annotations", {{"paymesh.io/weight", "100"}, {"paymesh.io/injected", "true"}}},
-            {"ownerReferences", {{{"apiVersion", "apps/v1"}, {"kind", "ReplicaSet"}, {"name", "settlement-7c9f8d6b5"},
-                                  {"uid", "9b1e4c1a-2f7d-4a8e-9c3b-5d6e7f8a9b0c"}, {"controller", true},
-                                  {"blockOwnerDeletion", true}}}},
+            {"ownerReferences",
+             {{{"apiVersion", "apps/v1"},
+               {"kind", "ReplicaSet"},
+               {"name", "settlement-7c9f8d6b5"},
+               {"uid", "9b1e4c1a-2f7d-4a8e-9c3b-5d6e7f8a9b0c"},
+               {"controller", true},
+               {"blockOwnerDeletion", true}}}},
             {"managedFields", managed}}},
           {"spec",
            {{"containers", {container}},
-            {"volumes", {{{"name", "kube-api-access-x7k2p"}, {"projected", {{"defaultMode", 420}, {"sources", {{{"serviceAccountToken", {{"expirationSeconds", 3607}, {"path", "token"}}}}}}}}}}},
+            {"volumes",
+             {{{"name", "kube-api-access-x7k2p"},
+               {"projected",
+                {{"defaultMode", 420},
+                 {"sources", {{{"serviceAccountToken", {{"expirationSeconds", 3607}, {"path", "token"}}}}}}}}}}},
             {"restartPolicy", "Always"},
             {"terminationGracePeriodSeconds", 30},
             {"dnsPolicy", "ClusterFirst"},
@@ -63,7 +79,11 @@ Json apiPod(int i) {
             {"nodeName", "worker-3"},
             {"securityContext", Json::object()},
             {"schedulerName", "default-scheduler"},
-            {"tolerations", {{{"key", "node.kubernetes.io/not-ready"}, {"operator", "Exists"}, {"effect", "NoExecute"}, {"tolerationSeconds", 300}}}},
+            {"tolerations",
+             {{{"key", "node.kubernetes.io/not-ready"},
+               {"operator", "Exists"},
+               {"effect", "NoExecute"},
+               {"tolerationSeconds", 300}}}},
             {"priority", 0},
             {"enableServiceLinks", true},
             {"preemptionPolicy", "PreemptLowerPriority"}}},
@@ -75,10 +95,17 @@ Json apiPod(int i) {
             {"podIPs", {{{"ip", "10.244.3.21"}}}},
             {"startTime", "2026-11-27T10:00:00Z"},
             {"qosClass", "Burstable"},
-            {"containerStatuses", {{{"name", "app"}, {"ready", true}, {"restartCount", 0}, {"image", "registry.example/payments/settlement:1.42.0"},
-                                    {"imageID", "registry.example/payments/settlement@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"},
-                                    {"containerID", "containerd://0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"},
-                                    {"started", true}, {"state", {{"running", {{"startedAt", "2026-11-27T10:00:02Z"}}}}}}}}}}};
+            {"containerStatuses",
+             {{{"name", "app"},
+               {"ready", true},
+               {"restartCount", 0},
+               {"image", "registry.example/payments/settlement:1.42.0"},
+               {"imageID",
+                "registry.example/payments/"
+                "settlement@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"},
+               {"containerID", "containerd://0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"},
+               {"started", true},
+               {"state", {{"running", {{"startedAt", "2026-11-27T10:00:02Z"}}}}}}}}}}};
 }
 
 void storeMemory(benchmark::State& state, paymesh::kube::Trimmer trim) {

@@ -82,7 +82,8 @@ void Informer::apply(WatcherEvent&& ev) {
             if (h.on_add) h.on_add(now);
           }
         } else {
-          if ((*it->second)["metadata"].value("resourceVersion", "") != (*now)["metadata"].value("resourceVersion", "")) {
+          if ((*it->second)["metadata"].value("resourceVersion", "") !=
+              (*now)["metadata"].value("resourceVersion", "")) {
             for (const auto& h : handlers_) {
               if (h.on_update) h.on_update(it->second, now);
             }

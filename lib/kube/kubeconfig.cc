@@ -94,7 +94,8 @@ Result<ClusterConfig> parseKubeconfig(const std::string& yaml, const std::string
     ASSIGN_OR_RETURN(cfg.ca_pem, dataOrFile(c, "certificate-authority", base_dir, where));
     if (!user_name.empty()) {
       YAML::Node user = findNamed(root["users"], user_name);
-      if (!user) return invalidArgument("kubeconfig: user \"" + user_name + "\" of context \"" + ctx_name + "\" not found");
+      if (!user)
+        return invalidArgument("kubeconfig: user \"" + user_name + "\" of context \"" + ctx_name + "\" not found");
       const YAML::Node u = user["user"];
       std::string uwhere = "kubeconfig: users[" + user_name + "]";
       if (u) {

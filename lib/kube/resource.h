@@ -6,7 +6,7 @@
 namespace paymesh::kube {
 
 struct ResourceRef {
-  std::string group;     // "" for the core group
+  std::string group;  // "" for the core group
   std::string version;
   std::string resource;  // plural, lower case
   std::string kind;
@@ -37,9 +37,8 @@ inline const ResourceRef kServiceAccounts{"", "v1", "serviceaccounts", "ServiceA
 inline const ResourceRef kEndpointSlices{"discovery.k8s.io", "v1", "endpointslices", "EndpointSlice", true};
 inline const ResourceRef kDeployments{"apps", "v1", "deployments", "Deployment", true};
 inline const ResourceRef kLeases{"coordination.k8s.io", "v1", "leases", "Lease", true};
-inline const ResourceRef kMutatingWebhookConfigurations{"admissionregistration.k8s.io", "v1",
-                                                        "mutatingwebhookconfigurations",
-                                                        "MutatingWebhookConfiguration", false};
+inline const ResourceRef kMutatingWebhookConfigurations{
+    "admissionregistration.k8s.io", "v1", "mutatingwebhookconfigurations", "MutatingWebhookConfiguration", false};
 inline const ResourceRef kCustomResourceDefinitions{"apiextensions.k8s.io", "v1", "customresourcedefinitions",
                                                     "CustomResourceDefinition", false};
 inline const ResourceRef kPaymentServices{"paymesh.io", "v1alpha1", "paymentservices", "PaymentService", true};

@@ -4,8 +4,8 @@
 #include <openssl/x509.h>
 #include <sys/stat.h>
 
-#include <boost/asio/ssl.hpp>
 #include <cpprest/http_client.h>
+#include <boost/asio/ssl.hpp>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -25,9 +25,7 @@ void addParam(std::string& q, const std::string& key, const std::string& value) 
   q += (q.empty() ? "?" : "&") + key + "=" + encode(value);
 }
 
-std::string nsOf(const Json& obj) {
-  return obj.contains("metadata") ? obj["metadata"].value("namespace", "") : "";
-}
+std::string nsOf(const Json& obj) { return obj.contains("metadata") ? obj["metadata"].value("namespace", "") : ""; }
 std::string nameOf(const Json& obj) { return obj.contains("metadata") ? obj["metadata"].value("name", "") : ""; }
 
 struct Response {
@@ -245,7 +243,8 @@ Status RestClient::remove(const ResourceRef& res, const std::string& ns, const s
   if (name.empty()) return invalidArgument("delete " + res.resource + ": empty name");
   Json body = {{"kind", "DeleteOptions"}, {"apiVersion", "v1"}};
   if (options.precondition_uid) body["preconditions"]["uid"] = *options.precondition_uid;
-  if (options.precondition_resource_version) body["preconditions"]["resourceVersion"] = *options.precondition_resource_version;
+  if (options.precondition_resource_version)
+    body["preconditions"]["resourceVersion"] = *options.precondition_resource_version;
   if (!options.propagation_policy.empty()) body["propagationPolicy"] = options.propagation_policy;
   auto r = impl_->call(http::methods::DEL, res.path(ns, name), &body);
   return r.status();
@@ -266,7 +265,8 @@ Status RestClient::watch(const ResourceRef& res, const std::string& ns, const Wa
   std::stop_callback on_stop(stop, [&cts] { cts.cancel(); });
   try {
     // A client of its own: the read timeout must outlast the server's watch timeout.
-    client::http_client watch_client(impl_->config.server, impl_->clientConfig(options.timeout + std::chrono::seconds(30)));
+    client::http_client watch_client(impl_->config.server,
+                                     impl_->clientConfig(options.timeout + std::chrono::seconds(30)));
     auto resp = watch_client.request(req, cts.get_token()).get();
     if (resp.status_code() != 200) {
       std::string body = resp.extract_utf8string(true).get();
@@ -304,11 +304,16 @@ Status RestClient::watch(const ResourceRef& res, const std::string& ns, const Wa
           return toStatus(err, what);
         }
         WatchEvent we;
-        if (type == "ADDED") we.type = EventType::kAdded;
-        else if (type == "MODIFIED") we.type = EventType::kModified;
-        else if (type == "DELETED") we.type = EventType::kDeleted;
-        else if (type == "BOOKMARK") we.type = EventType::kBookmark;
-        else return Status(Code::kInternal, what + ": unknown watch event type \"" + type + "\"");
+        if (type == "ADDED")
+          we.type = EventType::kAdded;
+        else if (type == "MODIFIED")
+          we.type = EventType::kModified;
+        else if (type == "DELETED")
+          we.type = EventType::kDeleted;
+        else if (type == "BOOKMARK")
+          we.type = EventType::kBookmark;
+        else
+          return Status(Code::kInternal, what + ": unknown watch event type \"" + type + "\"");
         we.object = ev.value("object", Json::object());
         if (!on_event(we)) return Status::ok();
       }

@@ -13,8 +13,8 @@ namespace paymesh::kube {
 
 struct RestClientOptions {
   std::chrono::seconds request_timeout{30};
-  int max_throttle_retries = 3;                // 429s retried before giving up
-  std::chrono::seconds max_retry_after{10};    // a longer Retry-After is returned, not waited
+  int max_throttle_retries = 3;              // 429s retried before giving up
+  std::chrono::seconds max_retry_after{10};  // a longer Retry-After is returned, not waited
   std::string user_agent = "paymesh/0.1";
 };
 

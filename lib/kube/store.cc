@@ -21,7 +21,8 @@ void trimPod(Json& object) {
   if (object.contains("metadata")) {
     const Json& m = object["metadata"];
     Json meta = Json::object();
-    for (const char* f : {"name", "namespace", "uid", "resourceVersion", "labels", "annotations", "deletionTimestamp"}) {
+    for (const char* f :
+         {"name", "namespace", "uid", "resourceVersion", "labels", "annotations", "deletionTimestamp"}) {
       if (m.contains(f)) meta[f] = m[f];
     }
     if (m.contains("ownerReferences")) {
@@ -44,7 +45,8 @@ void trimPod(Json& object) {
     for (const char* f : {"phase", "podIP"}) {
       if (s.contains(f)) lean["status"][f] = s[f];
     }
-    if (s.contains("podIPs") && s["podIPs"].is_array() && s["podIPs"].size() > 1) lean["status"]["podIPs"] = s["podIPs"];
+    if (s.contains("podIPs") && s["podIPs"].is_array() && s["podIPs"].size() > 1)
+      lean["status"]["podIPs"] = s["podIPs"];
     if (s.contains("conditions")) {
       for (const auto& c : s["conditions"]) {
         if (c.value("type", "") == "Ready")

@@ -64,7 +64,8 @@ Watcher::State Watcher::step(const Sink& sink, std::stop_token stop) {
             if (!rv.empty()) rv_ = rv;
             saw_event = true;
             if (ev.type == EventType::kBookmark) return true;
-            sink({ev.type == EventType::kDeleted ? WatcherEvent::Kind::kDeleted : WatcherEvent::Kind::kApplied, {},
+            sink({ev.type == EventType::kDeleted ? WatcherEvent::Kind::kDeleted : WatcherEvent::Kind::kApplied,
+                  {},
                   ev.object});
             return true;
           },

@@ -13,10 +13,10 @@
 namespace paymesh::emulator {
 namespace {
 
-using nlohmann::json;
 using kube::resources::kMutatingWebhookConfigurations;
 using kube::resources::kNamespaces;
 using kube::resources::kPods;
+using nlohmann::json;
 
 class FakeWebhook : public RequestHandler {
 public:
@@ -32,10 +32,11 @@ public:
       resp["status"] = {{"code", 403}, {"message", "no sidecar for you"}};
     } else {
       if (mode == "slow") std::this_thread::sleep_for(std::chrono::milliseconds(1500));
-      json patch = json::array({{{"op", "add"}, {"path", "/spec/containers/-"},
-                                 {"value", {{"name", "paymesh-proxy"}, {"image", "envoyproxy/envoy:v1.30"}}}},
-                                {{"op", "add"}, {"path", "/metadata/annotations"},
-                                 {"value", {{"paymesh.io/injected", "true"}}}}});
+      json patch = json::array(
+          {{{"op", "add"},
+            {"path", "/spec/containers/-"},
+            {"value", {{"name", "paymesh-proxy"}, {"image", "envoyproxy/envoy:v1.30"}}}},
+           {{"op", "add"}, {"path", "/metadata/annotations"}, {"value", {{"paymesh.io/injected", "true"}}}}});
       resp["patchType"] = "JSONPatch";
       resp["patch"] = base64Encode(patch.dump());
     }
@@ -61,7 +62,8 @@ protected:
     ASSERT_EQ(error, "");
     server_ = std::make_unique<HttpServer>(webhook_, ServerTls{leaf.cert_pem, leaf.key_pem, ""});
     ASSERT_EQ(server_->start("127.0.0.1", 0), "");
-    json ns = {{"apiVersion", "v1"}, {"kind", "Namespace"},
+    json ns = {{"apiVersion", "v1"},
+               {"kind", "Namespace"},
                {"metadata", {{"name", "payments"}, {"labels", {{"paymesh.io/injection", "enabled"}}}}}};
     ASSERT_TRUE(client_->create(kNamespaces, "", ns).isOk());
   }
@@ -71,26 +73,30 @@ protected:
   }
 
   void registerWebhook(const std::string& failure_policy, const std::string& ca_pem, int timeout_seconds = 5) {
-    json cfg = {{"apiVersion", "admissionregistration.k8s.io/v1"},
-                {"kind", "MutatingWebhookConfiguration"},
-                {"metadata", {{"name", "paymesh"}}},
-                {"webhooks",
-                 {{{"name", "inject.paymesh.io"},
-                   {"admissionReviewVersions", {"v1"}},
-                   {"sideEffects", "None"},
-                   {"failurePolicy", failure_policy},
-                   {"timeoutSeconds", timeout_seconds},
-                   {"clientConfig", {{"url", "https://127.0.0.1:" + std::to_string(server_->port()) + "/inject"},
-                                     {"caBundle", base64Encode(ca_pem)}}},
-                   {"rules", {{{"operations", {"CREATE"}}, {"apiGroups", {""}}, {"apiVersions", {"v1"}},
-                               {"resources", {"pods"}}}}},
-                   {"namespaceSelector", {{"matchLabels", {{"paymesh.io/injection", "enabled"}}}}},
-                   {"objectSelector", {{"matchExpressions", {{{"key", "paymesh.io/skip"}, {"operator", "DoesNotExist"}}}}}}}}}};
+    json cfg = {
+        {"apiVersion", "admissionregistration.k8s.io/v1"},
+        {"kind", "MutatingWebhookConfiguration"},
+        {"metadata", {{"name", "paymesh"}}},
+        {"webhooks",
+         {{{"name", "inject.paymesh.io"},
+           {"admissionReviewVersions", {"v1"}},
+           {"sideEffects", "None"},
+           {"failurePolicy", failure_policy},
+           {"timeoutSeconds", timeout_seconds},
+           {"clientConfig",
+            {{"url", "https://127.0.0.1:" + std::to_string(server_->port()) + "/inject"},
+             {"caBundle", base64Encode(ca_pem)}}},
+           {"rules",
+            {{{"operations", {"CREATE"}}, {"apiGroups", {""}}, {"apiVersions", {"v1"}}, {"resources", {"pods"}}}}},
+           {"namespaceSelector", {{"matchLabels", {{"paymesh.io/injection", "enabled"}}}}},
+           {"objectSelector", {{"matchExpressions", {{{"key", "paymesh.io/skip"}, {"operator", "DoesNotExist"}}}}}}}}}};
     ASSERT_TRUE(client_->create(kMutatingWebhookConfigurations, "", cfg).isOk());
   }
 
   static json pod(const std::string& ns, const std::string& name, json labels = json::object()) {
-    return {{"apiVersion", "v1"}, {"kind", "Pod"}, {"metadata", {{"name", name}, {"namespace", ns}, {"labels", labels}}},
+    return {{"apiVersion", "v1"},
+            {"kind", "Pod"},
+            {"metadata", {{"name", name}, {"namespace", ns}, {"labels", labels}}},
             {"spec", {{"containers", {{{"name", "app"}, {"image", "app:1"}}}}}}};
   }
 

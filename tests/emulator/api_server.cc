@@ -40,8 +40,9 @@ std::string reasonFor(int code) {
 }
 
 json statusObject(int code, const std::string& reason, const std::string& message, const json& details = nullptr) {
-  json s = {{"kind", "Status"}, {"apiVersion", "v1"}, {"metadata", json::object()}, {"status", "Failure"},
-            {"message", message}, {"reason", reason}, {"code", code}};
+  json s = {{"kind", "Status"},    {"apiVersion", "v1"}, {"metadata", json::object()},
+            {"status", "Failure"}, {"message", message}, {"reason", reason},
+            {"code", code}};
   if (!details.is_null()) s["details"] = details;
   return s;
 }
@@ -51,9 +52,7 @@ HttpResponse statusError(int code, const std::string& message, const json& detai
   return jsonResponse(code, statusObject(code, reason.empty() ? reasonFor(code) : reason, message, details));
 }
 
-std::string resourceLabel(const ResourceType& t) {
-  return t.group.empty() ? t.resource : t.resource + "." + t.group;
-}
+std::string resourceLabel(const ResourceType& t) { return t.group.empty() ? t.resource : t.resource + "." + t.group; }
 
 HttpResponse notFoundError(const ResourceType& t, const std::string& name) {
   return statusError(404, resourceLabel(t) + " \"" + name + "\" not found",
@@ -81,7 +80,8 @@ bool validDnsSubdomain(const std::string& name) {
   for (char c : name) {
     if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.')) return false;
   }
-  return std::isalnum(static_cast<unsigned char>(name.front())) && std::isalnum(static_cast<unsigned char>(name.back()));
+  return std::isalnum(static_cast<unsigned char>(name.front())) &&
+         std::isalnum(static_cast<unsigned char>(name.back()));
 }
 
 std::string objKey(const std::string& ns, const std::string& name) { return ns + "/" + name; }
@@ -102,14 +102,17 @@ std::vector<Cause> metadataCauses(const json& obj) {
     if (ok) {
       for (const auto& [k, v] : m[f].items()) ok = ok && v.is_string();
     }
-    if (!ok) causes.push_back({"FieldValueTypeInvalid", std::string("metadata.") + f, "Invalid value: must map strings to strings"});
+    if (!ok)
+      causes.push_back(
+          {"FieldValueTypeInvalid", std::string("metadata.") + f, "Invalid value: must map strings to strings"});
   }
   if (m.contains("finalizers") && !m["finalizers"].is_null()) {
     bool ok = m["finalizers"].is_array();
     if (ok) {
       for (const auto& v : m["finalizers"]) ok = ok && v.is_string();
     }
-    if (!ok) causes.push_back({"FieldValueTypeInvalid", "metadata.finalizers", "Invalid value: must be a list of strings"});
+    if (!ok)
+      causes.push_back({"FieldValueTypeInvalid", "metadata.finalizers", "Invalid value: must be a list of strings"});
   }
   if (m.contains("ownerReferences") && !m["ownerReferences"].is_null()) {
     const json& refs = m["ownerReferences"];
@@ -215,9 +218,14 @@ ApiServer::ApiServer(Options options) : options_(std::move(options)), rng_(optio
   for (auto& t : builtinTypes()) types_[t.key()] = t;
   auto now = rfc3339(std::chrono::system_clock::now());
   for (const char* ns : {"default", "kube-system", "kube-public"}) {
-    json obj = {{"apiVersion", "v1"}, {"kind", "Namespace"},
-                {"metadata", {{"name", ns}, {"uid", newUid()}, {"creationTimestamp", now}, {"resourceVersion", nextRv()},
-                              {"labels", {{"kubernetes.io/metadata.name", ns}}}}},
+    json obj = {{"apiVersion", "v1"},
+                {"kind", "Namespace"},
+                {"metadata",
+                 {{"name", ns},
+                  {"uid", newUid()},
+                  {"creationTimestamp", now},
+                  {"resourceVersion", nextRv()},
+                  {"labels", {{"kubernetes.io/metadata.name", ns}}}}},
                 {"spec", {{"finalizers", {"kubernetes"}}}},
                 {"status", {{"phase", "Active"}}}};
     objects_["/namespaces"][objKey("", ns)] = obj;
@@ -343,9 +351,12 @@ ApiServer::Route ApiServer::route(const std::string& path) const {
     if (segs.size() == 2 && segs[1] == "v3") return r.kind = Route::Kind::kOpenApiV3, r;
     if (segs.size() >= 3 && segs[1] == "v3") {
       r.kind = Route::Kind::kOpenApiV3Doc;
-      if (segs[2] == "api" && segs.size() == 4) r.version = segs[3];
-      else if (segs[2] == "apis" && segs.size() == 5) r.group = segs[3], r.version = segs[4];
-      else r.kind = Route::Kind::kNone;
+      if (segs[2] == "api" && segs.size() == 4)
+        r.version = segs[3];
+      else if (segs[2] == "apis" && segs.size() == 5)
+        r.group = segs[3], r.version = segs[4];
+      else
+        r.kind = Route::Kind::kNone;
       return r;
     }
     return r;
@@ -425,8 +436,9 @@ std::optional<HttpResponse> ApiServer::injectedFault(const HttpRequest& req) {
     return r;
   }
   if (faults_.conflict_rate > 0 && u(fault_rng_) < faults_.conflict_rate)
-    return statusError(409, "injected fault: Operation cannot be fulfilled: the object has been modified; please "
-                            "apply your changes to the latest version and try again");
+    return statusError(409,
+                       "injected fault: Operation cannot be fulfilled: the object has been modified; please "
+                       "apply your changes to the latest version and try again");
   return std::nullopt;
 }
 
@@ -449,13 +461,11 @@ HttpResponse ApiServer::handleLocked(const HttpRequest& req, std::unique_lock<st
   std::vector<const ResourceType*> all;
   for (const auto& [k, t] : types_) all.push_back(&t);
   // Stable order: core first, then by group, so discovery output is deterministic.
-  std::stable_sort(all.begin(), all.end(), [](const ResourceType* a, const ResourceType* b) {
-    return a->group < b->group;
-  });
+  std::stable_sort(all.begin(), all.end(),
+                   [](const ResourceType* a, const ResourceType* b) { return a->group < b->group; });
   bool get = req.method == "GET";
   switch (r.kind) {
-    case Route::Kind::kVersion:
-      return jsonResponse(200, versionInfo());
+    case Route::Kind::kVersion: return jsonResponse(200, versionInfo());
     case Route::Kind::kHealth: {
       HttpResponse ok;
       ok.content_type = "text/plain";
@@ -475,10 +485,8 @@ HttpResponse ApiServer::handleLocked(const HttpRequest& req, std::unique_lock<st
         return statusError(400, std::string("bad faults document: ") + e.what());
       }
       return jsonResponse(200, {{"status", "ok"}});
-    case Route::Kind::kApi:
-      return jsonResponse(200, apiVersions(options_.server_address));
-    case Route::Kind::kApis:
-      return jsonResponse(200, apiGroupList(all));
+    case Route::Kind::kApi: return jsonResponse(200, apiVersions(options_.server_address));
+    case Route::Kind::kApis: return jsonResponse(200, apiGroupList(all));
     case Route::Kind::kApiGroup: {
       json g = apiGroup(all, r.group);
       if (g["versions"].empty()) return statusError(404, "the server could not find the requested resource");
@@ -492,17 +500,13 @@ HttpResponse ApiServer::handleLocked(const HttpRequest& req, std::unique_lock<st
     case Route::Kind::kOpenApiV2:
       // kubectl falls back to v2 only when v3 is missing; we serve v3.
       return statusError(404, "the emulator serves /openapi/v3 only");
-    case Route::Kind::kOpenApiV3:
-      return jsonResponse(200, openApiV3Index(all));
+    case Route::Kind::kOpenApiV3: return jsonResponse(200, openApiV3Index(all));
     case Route::Kind::kOpenApiV3Doc: {
       std::string gv = r.group.empty() ? r.version : r.group + "/" + r.version;
       return jsonResponse(200, openApiV3Document(all, gv));
     }
-    case Route::Kind::kResource:
-      (void)get;
-      return handleResource(req, r, lock);
-    case Route::Kind::kNone:
-      break;
+    case Route::Kind::kResource: (void)get; return handleResource(req, r, lock);
+    case Route::Kind::kNone: break;
   }
   return statusError(404, "the server could not find the requested resource");
 }
@@ -566,8 +570,9 @@ HttpResponse ApiServer::list(const HttpRequest& req, const Target& t) {
       return statusError(400, "invalid continue token \"" + token + "\"");
     after = decoded.substr(slash + 1);
     if (list_rv < compacted_rv_)
-      return statusError(410, "The provided continue parameter is too old to display a consistent list result. "
-                              "You can start a new list without the continue parameter.");
+      return statusError(410,
+                         "The provided continue parameter is too old to display a consistent list result. "
+                         "You can start a new list without the continue parameter.");
   }
   auto& objs = objects_[storeKeyOf(*t.type)];
   std::vector<json> items;
@@ -592,10 +597,11 @@ HttpResponse ApiServer::list(const HttpRequest& req, const Target& t) {
     meta["remainingItemCount"] = remaining;
   }
   if (req.header("accept").find("as=Table") != std::string::npos) {
-    return jsonResponse(200, toTable(*t.type, items, req.param("includeObject"), std::chrono::system_clock::now(), meta));
+    return jsonResponse(200,
+                        toTable(*t.type, items, req.param("includeObject"), std::chrono::system_clock::now(), meta));
   }
-  json out = {{"kind", t.type->kind + "List"}, {"apiVersion", t.type->groupVersion()}, {"metadata", meta},
-              {"items", items}};
+  json out = {
+      {"kind", t.type->kind + "List"}, {"apiVersion", t.type->groupVersion()}, {"metadata", meta}, {"items", items}};
   return jsonResponse(200, out);
 }
 
@@ -615,8 +621,10 @@ HttpResponse ApiServer::validateAndNormalize(const ResourceType& type, json& obj
       for (size_t i = 0; i < spec["containers"].size(); ++i) {
         const auto& c = spec["containers"][i];
         std::string p = "spec.containers[" + std::to_string(i) + "]";
-        if (!c.is_object() || c.value("name", "").empty()) causes.push_back({"FieldValueRequired", p + ".name", "Required value"});
-        if (!c.is_object() || c.value("image", "").empty()) causes.push_back({"FieldValueRequired", p + ".image", "Required value"});
+        if (!c.is_object() || c.value("name", "").empty())
+          causes.push_back({"FieldValueRequired", p + ".name", "Required value"});
+        if (!c.is_object() || c.value("image", "").empty())
+          causes.push_back({"FieldValueRequired", p + ".image", "Required value"});
       }
     }
   }
@@ -634,9 +642,11 @@ HttpResponse ApiServer::validateAndNormalize(const ResourceType& type, json& obj
 std::optional<HttpResponse> ApiServer::admit(const ResourceType& type, json& obj, std::unique_lock<std::mutex>& lock) {
   if (type.kind != "Pod" || !options_.webhook_caller) return std::nullopt;
   std::vector<json> configs;
-  for (const auto& [k, v] : objects_["admissionregistration.k8s.io/mutatingwebhookconfigurations"]) configs.push_back(v);
+  for (const auto& [k, v] : objects_["admissionregistration.k8s.io/mutatingwebhookconfigurations"])
+    configs.push_back(v);
   std::string ns = obj["metadata"].value("namespace", "");
-  json ns_obj = objects_["/namespaces"].count(objKey("", ns)) ? objects_["/namespaces"][objKey("", ns)] : json::object();
+  json ns_obj =
+      objects_["/namespaces"].count(objKey("", ns)) ? objects_["/namespaces"][objKey("", ns)] : json::object();
   std::string uid = newUid();
   lock.unlock();
   std::optional<HttpResponse> result;
@@ -670,23 +680,32 @@ std::optional<HttpResponse> ApiServer::admit(const ResourceType& type, json& obj
         auto decoded = paymesh::base64Decode(cc["caBundle"].get<std::string>());
         if (decoded.isOk()) ca = decoded.value();
       }
-      json review = {{"apiVersion", "admission.k8s.io/v1"}, {"kind", "AdmissionReview"},
-                     {"request", {{"uid", uid}, {"kind", {{"group", ""}, {"version", "v1"}, {"kind", "Pod"}}},
-                                  {"resource", {{"group", ""}, {"version", "v1"}, {"resource", "pods"}}},
-                                  {"requestKind", {{"group", ""}, {"version", "v1"}, {"kind", "Pod"}}},
-                                  {"requestResource", {{"group", ""}, {"version", "v1"}, {"resource", "pods"}}},
-                                  {"name", obj["metadata"].value("name", "")}, {"namespace", ns},
-                                  {"operation", "CREATE"},
-                                  {"userInfo", {{"username", "system:admin"}, {"groups", {"system:masters"}}}},
-                                  {"object", obj}, {"oldObject", nullptr}, {"dryRun", false},
-                                  {"options", {{"apiVersion", "meta.k8s.io/v1"}, {"kind", "CreateOptions"}}}}}};
+      json review = {{"apiVersion", "admission.k8s.io/v1"},
+                     {"kind", "AdmissionReview"},
+                     {"request",
+                      {{"uid", uid},
+                       {"kind", {{"group", ""}, {"version", "v1"}, {"kind", "Pod"}}},
+                       {"resource", {{"group", ""}, {"version", "v1"}, {"resource", "pods"}}},
+                       {"requestKind", {{"group", ""}, {"version", "v1"}, {"kind", "Pod"}}},
+                       {"requestResource", {{"group", ""}, {"version", "v1"}, {"resource", "pods"}}},
+                       {"name", obj["metadata"].value("name", "")},
+                       {"namespace", ns},
+                       {"operation", "CREATE"},
+                       {"userInfo", {{"username", "system:admin"}, {"groups", {"system:masters"}}}},
+                       {"object", obj},
+                       {"oldObject", nullptr},
+                       {"dryRun", false},
+                       {"options", {{"apiVersion", "meta.k8s.io/v1"}, {"kind", "CreateOptions"}}}}}};
       std::string hook_name = hook.value("name", "");
       WebhookResult res;
-      if (url.empty()) res.error = "no reachable clientConfig (url, or a service mapped in service_hosts)";
-      else res = options_.webhook_caller(url, ca, std::chrono::seconds(hook.value("timeoutSeconds", 10)), review);
+      if (url.empty())
+        res.error = "no reachable clientConfig (url, or a service mapped in service_hosts)";
+      else
+        res = options_.webhook_caller(url, ca, std::chrono::seconds(hook.value("timeoutSeconds", 10)), review);
       if (res.error.empty()) {
         const json& resp = res.review.value("response", json::object());
-        if (resp.value("uid", "") != uid) res.error = "response uid does not match the request uid";
+        if (resp.value("uid", "") != uid)
+          res.error = "response uid does not match the request uid";
         else if (!resp.value("allowed", false)) {
           const json& st = resp.value("status", json::object());
           result = statusError(st.value("code", 403), "admission webhook \"" + hook_name + "\" denied the request: " +
@@ -707,7 +726,8 @@ std::optional<HttpResponse> ApiServer::admit(const ResourceType& type, json& obj
         }
       }
       if (!res.error.empty() && fail_closed) {
-        result = statusError(500, "Internal error occurred: failed calling webhook \"" + hook_name + "\": " + res.error);
+        result =
+            statusError(500, "Internal error occurred: failed calling webhook \"" + hook_name + "\": " + res.error);
         break;
       }
     }
@@ -748,7 +768,8 @@ HttpResponse ApiServer::create(const HttpRequest& req, const Target& t, std::uni
   if (meta.value("name", "").empty()) {
     std::string gen = meta.value("generateName", "");
     if (gen.empty())
-      return invalidError(type, "", {{"FieldValueRequired", "metadata.name", "Required value: name or generateName is required"}});
+      return invalidError(
+          type, "", {{"FieldValueRequired", "metadata.name", "Required value: name or generateName is required"}});
     static const char* alphabet = "bcdfghjklmnpqrstvwxz2456789";
     std::string suffix;
     for (int i = 0; i < 5; ++i) suffix += alphabet[rng_() % 27];
@@ -756,9 +777,11 @@ HttpResponse ApiServer::create(const HttpRequest& req, const Target& t, std::uni
   }
   std::string name = meta["name"];
   if (!validDnsSubdomain(name))
-    return invalidError(type, name, {{"FieldValueInvalid", "metadata.name",
-                                      "Invalid value: \"" + name + "\": a lowercase RFC 1123 subdomain must consist of "
-                                      "lower case alphanumeric characters, '-' or '.'"}});
+    return invalidError(type, name,
+                        {{"FieldValueInvalid", "metadata.name",
+                          "Invalid value: \"" + name +
+                              "\": a lowercase RFC 1123 subdomain must consist of "
+                              "lower case alphanumeric characters, '-' or '.'"}});
   if (type.has_status && type.kind != "Namespace") obj.erase("status");
   HttpResponse invalid = validateAndNormalize(type, obj, true);
   if (invalid.status != 200) return invalid;
@@ -785,8 +808,9 @@ HttpResponse ApiServer::create(const HttpRequest& req, const Target& t, std::uni
     obj["metadata"]["labels"]["kubernetes.io/metadata.name"] = name;
   }
   if (type.kind == "CustomResourceDefinition") {
-    obj["status"] = {{"conditions", {{{"type", "NamesAccepted"}, {"status", "True"}, {"reason", "NoConflicts"}},
-                                     {{"type", "Established"}, {"status", "True"}, {"reason", "InitialNamesAccepted"}}}},
+    obj["status"] = {{"conditions",
+                      {{{"type", "NamesAccepted"}, {"status", "True"}, {"reason", "NoConflicts"}},
+                       {{"type", "Established"}, {"status", "True"}, {"reason", "InitialNamesAccepted"}}}},
                      {"acceptedNames", obj["spec"]["names"]}};
   }
   obj["metadata"]["resourceVersion"] = nextRv();
@@ -812,10 +836,12 @@ HttpResponse ApiServer::commitUpdate(const Target& t, json obj, bool check_rv) {
   std::string body_name = obj["metadata"].value("name", t.name);
   obj["metadata"]["name"] = t.name;
   if (body_name != t.name)
-    return statusError(400, "the name of the object (" + body_name + ") does not match the name on the URL (" + t.name + ")");
+    return statusError(
+        400, "the name of the object (" + body_name + ") does not match the name on the URL (" + t.name + ")");
   std::string rv = obj["metadata"].value("resourceVersion", "");
   if (check_rv && !rv.empty() && rv != old["metadata"].value("resourceVersion", "")) {
-    return conflictError(type, t.name, "the object has been modified; please apply your changes to the latest version and try again");
+    return conflictError(type, t.name,
+                         "the object has been modified; please apply your changes to the latest version and try again");
   }
   if (obj.contains("kind") && obj["kind"] != type.kind)
     return statusError(400, "the kind \"" + obj["kind"].dump() + "\" does not match " + type.kind);
@@ -826,13 +852,17 @@ HttpResponse ApiServer::commitUpdate(const Target& t, json obj, bool check_rv) {
     if (next["status"].is_null()) next.erase("status");
     obj = next;
   } else if (type.has_status) {
-    if (old.contains("status")) obj["status"] = old["status"];
-    else obj.erase("status");
+    if (old.contains("status"))
+      obj["status"] = old["status"];
+    else
+      obj.erase("status");
   }
   json& meta = obj["metadata"];
   for (const char* f : {"uid", "creationTimestamp", "generation", "deletionTimestamp", "deletionGracePeriodSeconds"}) {
-    if (old["metadata"].contains(f)) meta[f] = old["metadata"][f];
-    else meta.erase(f);
+    if (old["metadata"].contains(f))
+      meta[f] = old["metadata"][f];
+    else
+      meta.erase(f);
   }
   if (type.namespaced) meta["namespace"] = ns;
   // Once deletion started, finalizers can only be removed.
@@ -886,15 +916,17 @@ HttpResponse ApiServer::patch(const HttpRequest& req, const Target& t) {
       if (!p.is_object()) return statusError(400, "a strategic merge patch must be a JSON object");
       strategicMerge(obj, p);
     } else {
-      return statusError(415, "the body of the request was in an unknown format - accepted media types include: "
-                              "application/json-patch+json, application/merge-patch+json, "
-                              "application/strategic-merge-patch+json (server-side apply is not supported)");
+      return statusError(415,
+                         "the body of the request was in an unknown format - accepted media types include: "
+                         "application/json-patch+json, application/merge-patch+json, "
+                         "application/strategic-merge-patch+json (server-side apply is not supported)");
     }
   } catch (const std::exception& e) {
     return statusError(422, std::string("the patch could not be applied: ") + e.what());
   }
   // A patch carries a resourceVersion only when the caller asked for a precondition.
-  bool check = p.is_object() && p.contains("metadata") && p["metadata"].is_object() && p["metadata"].contains("resourceVersion");
+  bool check =
+      p.is_object() && p.contains("metadata") && p["metadata"].is_object() && p["metadata"].contains("resourceVersion");
   if (!check) obj["metadata"]["resourceVersion"] = it->second["metadata"]["resourceVersion"];
   return commitUpdate(t, obj, true);
 }
@@ -930,8 +962,10 @@ HttpResponse ApiServer::removeCollection(const HttpRequest& req, const Target& t
     auto r = deleteObject(*t.type, k, "Background", json::object());
     if (r.status == 200) items.push_back(json::parse(r.body));
   }
-  return jsonResponse(200, {{"kind", t.type->kind + "List"}, {"apiVersion", t.type->groupVersion()},
-                            {"metadata", {{"resourceVersion", std::to_string(rv_)}}}, {"items", items}});
+  return jsonResponse(200, {{"kind", t.type->kind + "List"},
+                            {"apiVersion", t.type->groupVersion()},
+                            {"metadata", {{"resourceVersion", std::to_string(rv_)}}},
+                            {"items", items}});
 }
 
 HttpResponse ApiServer::deleteObject(const ResourceType& type, const std::string& key, const std::string& propagation,
@@ -942,14 +976,16 @@ HttpResponse ApiServer::deleteObject(const ResourceType& type, const std::string
   if (it == objs.end()) return notFoundError(type, name);
   const json& meta = it->second["metadata"];
   if (preconditions.contains("uid") && preconditions["uid"].is_string() && preconditions["uid"] != meta["uid"]) {
-    return conflictError(type, name, "Precondition failed: UID in precondition: " + preconditions["uid"].get<std::string>() +
-                                         ", UID in object meta: " + meta.value("uid", ""));
+    return conflictError(type, name,
+                         "Precondition failed: UID in precondition: " + preconditions["uid"].get<std::string>() +
+                             ", UID in object meta: " + meta.value("uid", ""));
   }
   if (preconditions.contains("resourceVersion") && preconditions["resourceVersion"].is_string() &&
       preconditions["resourceVersion"] != meta["resourceVersion"]) {
-    return conflictError(type, name, "Precondition failed: ResourceVersion in precondition: " +
-                                         preconditions["resourceVersion"].get<std::string>() +
-                                         ", ResourceVersion in object meta: " + meta.value("resourceVersion", ""));
+    return conflictError(
+        type, name,
+        "Precondition failed: ResourceVersion in precondition: " + preconditions["resourceVersion"].get<std::string>() +
+            ", ResourceVersion in object meta: " + meta.value("resourceVersion", ""));
   }
   bool has_finalizers = meta.contains("finalizers") && !meta["finalizers"].empty() && type.kind != "Namespace";
   if (type.kind == "Namespace") {
@@ -1051,8 +1087,10 @@ void ApiServer::registerCrd(const json& crd) {
   CrdTypes ct = typesFromCrd(crd);
   std::string name = crd["metadata"].value("name", "");
   for (auto it = types_.begin(); it != types_.end();) {
-    if (it->second.crd_name == name) it = types_.erase(it);
-    else ++it;
+    if (it->second.crd_name == name)
+      it = types_.erase(it);
+    else
+      ++it;
   }
   for (auto& t : ct.types) types_[t.key()] = t;
 }
@@ -1099,7 +1137,8 @@ std::optional<HttpResponse> ApiServer::streamWatch(const HttpRequest& req,
     return statusError(400, "invalid timeoutSeconds");
   std::string from_text = req.param("resourceVersion");
   uint64_t from = 0;
-  if (!from_text.empty() && !parseUint(from_text, from)) return statusError(400, "invalid resourceVersion \"" + from_text + "\"");
+  if (!from_text.empty() && !parseUint(from_text, from))
+    return statusError(400, "invalid resourceVersion \"" + from_text + "\"");
   const std::string store_key = storeKeyOf(type);
   int drop_every = faults_.drop_watch_every;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
@@ -1129,15 +1168,16 @@ std::optional<HttpResponse> ApiServer::streamWatch(const HttpRequest& req,
   auto next_bookmark = std::chrono::steady_clock::now() + options_.bookmark_interval;
   while (!stopping_) {
     if (last < compacted_rv_) {
-      json st = statusObject(410, "Expired", "too old resource version: " + std::to_string(last) + " (" +
-                                                 std::to_string(compacted_rv_) + ")");
+      json st = statusObject(
+          410, "Expired",
+          "too old resource version: " + std::to_string(last) + " (" + std::to_string(compacted_rv_) + ")");
       std::string l = json{{"type", "ERROR"}, {"object", st}}.dump() + "\n";
       lock.unlock();
       write(l);
       return std::nullopt;
     }
-    auto pos = std::upper_bound(history_.begin(), history_.end(), last,
-                                [](uint64_t v, const Event& e) { return v < e.rv; });
+    auto pos =
+        std::upper_bound(history_.begin(), history_.end(), last, [](uint64_t v, const Event& e) { return v < e.rv; });
     for (; pos != history_.end(); ++pos) {
       const Event& e = *pos;
       last = e.rv;
@@ -1145,9 +1185,12 @@ std::optional<HttpResponse> ApiServer::streamWatch(const HttpRequest& req,
       bool now_in = selected(e.object);
       if (e.type == "MODIFIED") {
         bool was_in = selected(e.old);
-        if (now_in && !was_in) batch.push_back(line("ADDED", e.object));
-        else if (!now_in && was_in) batch.push_back(line("DELETED", e.object));
-        else if (now_in) batch.push_back(line("MODIFIED", e.object));
+        if (now_in && !was_in)
+          batch.push_back(line("ADDED", e.object));
+        else if (!now_in && was_in)
+          batch.push_back(line("DELETED", e.object));
+        else if (now_in)
+          batch.push_back(line("MODIFIED", e.object));
       } else if (now_in) {
         batch.push_back(line(e.type, e.object));
       }
@@ -1169,7 +1212,8 @@ std::optional<HttpResponse> ApiServer::streamWatch(const HttpRequest& req,
     if (now >= next_bookmark) {
       next_bookmark = now + options_.bookmark_interval;
       if (bookmarks) {
-        json bm = {{"kind", type.kind}, {"apiVersion", type.groupVersion()},
+        json bm = {{"kind", type.kind},
+                   {"apiVersion", type.groupVersion()},
                    {"metadata", {{"resourceVersion", std::to_string(last)}}}};
         std::string l = json{{"type", "BOOKMARK"}, {"object", bm}}.dump() + "\n";
         lock.unlock();

@@ -28,12 +28,12 @@ namespace paymesh::emulator {
 // Faults injected on request; the same seed gives the same sequence of faults.
 struct Faults {
   uint64_t seed = 1;
-  int drop_watch_every = 0;     // close each watch stream after this many events (0: never)
-  double conflict_rate = 0;     // share of writes answered 409 Conflict
-  double throttle_rate = 0;     // share of writes answered 429 with Retry-After: 1
-  double error_rate = 0;        // share of writes answered 500
-  double read_error_rate = 0;   // share of reads (get, list, watch start) answered 500
-  int latency_ms = 0;           // added before every response
+  int drop_watch_every = 0;    // close each watch stream after this many events (0: never)
+  double conflict_rate = 0;    // share of writes answered 409 Conflict
+  double throttle_rate = 0;    // share of writes answered 429 with Retry-After: 1
+  double error_rate = 0;       // share of writes answered 500
+  double read_error_rate = 0;  // share of reads (get, list, watch start) answered 500
+  int latency_ms = 0;          // added before every response
 };
 Faults faultsFromJson(const nlohmann::json& j);
 
@@ -49,11 +49,11 @@ using WebhookCaller = std::function<WebhookResult(const std::string& url, const 
 struct Options {
   size_t history = 1000;  // watch events kept; a watch from an older resourceVersion gets 410
   std::chrono::milliseconds bookmark_interval{1000};
-  std::string token;           // when set, every request must carry "Authorization: Bearer <token>"
-  std::string readonly_token;  // accepted for reads; writes get 403 Forbidden
-  uint64_t seed = 42;          // uids and generateName suffixes
+  std::string token;                           // when set, every request must carry "Authorization: Bearer <token>"
+  std::string readonly_token;                  // accepted for reads; writes get 403 Forbidden
+  uint64_t seed = 42;                          // uids and generateName suffixes
   std::string server_address = "127.0.0.1:0";  // advertised in /api
-  WebhookCaller webhook_caller;  // unset: webhooks are not called
+  WebhookCaller webhook_caller;                // unset: webhooks are not called
   // Service references in webhook clientConfig resolve to https://<host>:<port>/<path> through
   // this map, keyed "name.namespace"; unmapped services fail the call.
   std::map<std::string, std::string> service_hosts;
@@ -105,8 +105,20 @@ private:
     std::string subresource;
   };
   struct Route {
-    enum class Kind { kNone, kVersion, kApi, kApis, kApiGroup, kGroupVersion, kResource,
-                      kOpenApiV2, kOpenApiV3, kOpenApiV3Doc, kFaults, kHealth };
+    enum class Kind {
+      kNone,
+      kVersion,
+      kApi,
+      kApis,
+      kApiGroup,
+      kGroupVersion,
+      kResource,
+      kOpenApiV2,
+      kOpenApiV3,
+      kOpenApiV3Doc,
+      kFaults,
+      kHealth
+    };
     Kind kind = Kind::kNone;
     std::string group, version;
     Target target;
@@ -143,8 +155,7 @@ private:
   std::optional<HttpResponse> authorize(const HttpRequest& req) const;
   HttpResponse validateAndNormalize(const ResourceType& type, nlohmann::json& obj, bool creating);
   // Runs mutating webhooks on a pod create; releases the lock while calling out.
-  std::optional<HttpResponse> admit(const ResourceType& type, nlohmann::json& obj,
-                                    std::unique_lock<std::mutex>& lock);
+  std::optional<HttpResponse> admit(const ResourceType& type, nlohmann::json& obj, std::unique_lock<std::mutex>& lock);
   nlohmann::json withVersion(const ResourceType& type, nlohmann::json obj) const;
 
   Options options_;
@@ -154,13 +165,13 @@ private:
   uint64_t rv_ = 0;
   uint64_t compacted_rv_ = 0;  // watches from before this get 410
   std::deque<Event> history_;
-  std::map<std::string, ResourceType> types_;  // by group/version/resource
+  std::map<std::string, ResourceType> types_;                             // by group/version/resource
   std::map<std::string, std::map<std::string, nlohmann::json>> objects_;  // store key -> ns/name -> object
   std::mt19937_64 rng_;
   Faults faults_;
   std::mt19937_64 fault_rng_;
   std::map<std::string, std::chrono::steady_clock::time_point> terminating_;  // namespace -> deletion time
-  std::thread reaper_;  // finalizes terminating namespaces
+  std::thread reaper_;                                                        // finalizes terminating namespaces
 };
 
 // "2026-01-02T03:04:05Z"

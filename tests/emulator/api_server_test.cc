@@ -9,9 +9,9 @@
 namespace paymesh::emulator {
 namespace {
 
-using nlohmann::json;
 using kube::resources::kCustomResourceDefinitions;
 using kube::resources::kPaymentServices;
+using nlohmann::json;
 
 json crd() {
   json schema = {{"type", "object"},
@@ -20,26 +20,43 @@ json crd() {
                     {{"type", "object"},
                      {"required", {"ports"}},
                      {"properties",
-                      {{"ports", {{"type", "array"}, {"items", {{"type", "object"}, {"required", {"port"}},
-                                                                 {"properties", {{"port", {{"type", "integer"}, {"minimum", 1}}},
-                                                                                 {"protocol", {{"type", "string"}, {"enum", {"GRPC", "HTTP"}}, {"default", "GRPC"}}}}}}}}},
-                       {"tls", {{"type", "object"}, {"default", json::object()},
-                                {"properties", {{"mode", {{"type", "string"}, {"default", "STRICT"}}}}}}}}}}},
+                      {{"ports",
+                        {{"type", "array"},
+                         {"items",
+                          {{"type", "object"},
+                           {"required", {"port"}},
+                           {"properties",
+                            {{"port", {{"type", "integer"}, {"minimum", 1}}},
+                             {"protocol", {{"type", "string"}, {"enum", {"GRPC", "HTTP"}}, {"default", "GRPC"}}}}}}}}},
+                       {"tls",
+                        {{"type", "object"},
+                         {"default", json::object()},
+                         {"properties", {{"mode", {{"type", "string"}, {"default", "STRICT"}}}}}}}}}}},
                    {"status", {{"type", "object"}, {"x-kubernetes-preserve-unknown-fields", true}}}}}};
   return {{"apiVersion", "apiextensions.k8s.io/v1"},
           {"kind", "CustomResourceDefinition"},
           {"metadata", {{"name", "paymentservices.paymesh.io"}}},
-          {"spec", {{"group", "paymesh.io"}, {"scope", "Namespaced"},
-                    {"names", {{"plural", "paymentservices"}, {"singular", "paymentservice"}, {"kind", "PaymentService"},
-                               {"shortNames", {"psvc"}}}},
-                    {"versions", {{{"name", "v1alpha1"}, {"served", true}, {"storage", true},
-                                   {"subresources", {{"status", json::object()}}},
-                                   {"schema", {{"openAPIV3Schema", schema}}}}}}}}};
+          {"spec",
+           {{"group", "paymesh.io"},
+            {"scope", "Namespaced"},
+            {"names",
+             {{"plural", "paymentservices"},
+              {"singular", "paymentservice"},
+              {"kind", "PaymentService"},
+              {"shortNames", {"psvc"}}}},
+            {"versions",
+             {{{"name", "v1alpha1"},
+               {"served", true},
+               {"storage", true},
+               {"subresources", {{"status", json::object()}}},
+               {"schema", {{"openAPIV3Schema", schema}}}}}}}}};
 }
 
 json psvc(const std::string& name, json spec) {
-  return {{"apiVersion", "paymesh.io/v1alpha1"}, {"kind", "PaymentService"},
-          {"metadata", {{"name", name}, {"namespace", "default"}}}, {"spec", spec}};
+  return {{"apiVersion", "paymesh.io/v1alpha1"},
+          {"kind", "PaymentService"},
+          {"metadata", {{"name", name}, {"namespace", "default"}}},
+          {"spec", spec}};
 }
 
 class ApiServerTest : public ::testing::Test {
@@ -62,8 +79,8 @@ TEST_F(ApiServerTest, CrdServesItsResourceWithDefaultsAndValidation) {
   EXPECT_EQ((*discovery)["resources"][0]["shortNames"][0], "psvc");
   EXPECT_EQ((*discovery)["resources"][1]["name"], "paymentservices/status");
 
-  auto created = client_->create(kPaymentServices, "default",
-                                 psvc("a", {{"ports", {{{"port", 50051}}}}, {"unknownField", 1}}));
+  auto created =
+      client_->create(kPaymentServices, "default", psvc("a", {{"ports", {{{"port", 50051}}}}, {"unknownField", 1}}));
   ASSERT_TRUE(created.isOk()) << created.status().toString();
   EXPECT_EQ((*created)["spec"]["ports"][0]["protocol"], "GRPC");
   EXPECT_EQ((*created)["spec"]["tls"]["mode"], "STRICT");
@@ -71,7 +88,8 @@ TEST_F(ApiServerTest, CrdServesItsResourceWithDefaultsAndValidation) {
 
   auto missing = client_->create(kPaymentServices, "default", psvc("b", json::object()));
   EXPECT_EQ(missing.status().code(), Code::kInvalidArgument);
-  EXPECT_NE(missing.status().message().find("spec.ports: Required value"), std::string::npos) << missing.status().message();
+  EXPECT_NE(missing.status().message().find("spec.ports: Required value"), std::string::npos)
+      << missing.status().message();
   auto bad = client_->create(kPaymentServices, "default", psvc("c", {{"ports", {{{"port", 0}, {"protocol", "UDP"}}}}}));
   EXPECT_NE(bad.status().message().find("spec.ports[0].port"), std::string::npos) << bad.status().message();
   EXPECT_NE(bad.status().message().find("spec.ports[0].protocol: Unsupported value"), std::string::npos);
@@ -163,8 +181,10 @@ TEST(ApiServerInputs, MalformedInputGetsClearErrors) {
   EXPECT_EQ(call("PUT", cms + "/a", R"({"metadata":{"name":"b"}})").status, 400);
   EXPECT_EQ(call("PATCH", cms + "/a", R"("x")", "application/merge-patch+json").status, 400);
   EXPECT_EQ(call("PATCH", cms + "/a", R"([{"op":"bogus"}])", "application/json-patch+json").status, 422);
-  EXPECT_EQ(call("PATCH", cms + "/a", R"({"metadata":{"ownerReferences":[{"uid":"u"}]}})",
-                 "application/merge-patch+json").status, 422);
+  EXPECT_EQ(
+      call("PATCH", cms + "/a", R"({"metadata":{"ownerReferences":[{"uid":"u"}]}})", "application/merge-patch+json")
+          .status,
+      422);
   EXPECT_EQ(call("PATCH", cms + "/a", "{}", "application/apply-patch+yaml").status, 415);
   EXPECT_EQ(call("POST", cms, "x", "application/vnd.kubernetes.protobuf").status, 415);
   HttpRequest bad_limit;

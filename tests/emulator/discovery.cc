@@ -32,10 +32,14 @@ std::string definitionName(const ResourceType& t) {
 }  // namespace
 
 json versionInfo() {
-  return {{"major", "1"},          {"minor", "32"},
-          {"gitVersion", "v1.32.0-paymesh-emulator"}, {"gitCommit", "0000000000000000000000000000000000000000"},
-          {"gitTreeState", "clean"}, {"buildDate", "2026-01-01T00:00:00Z"},
-          {"goVersion", "go1.23"}, {"compiler", "gc"},
+  return {{"major", "1"},
+          {"minor", "32"},
+          {"gitVersion", "v1.32.0-paymesh-emulator"},
+          {"gitCommit", "0000000000000000000000000000000000000000"},
+          {"gitTreeState", "clean"},
+          {"buildDate", "2026-01-01T00:00:00Z"},
+          {"goVersion", "go1.23"},
+          {"compiler", "gc"},
           {"platform", "linux/amd64"}};
 }
 
@@ -48,7 +52,8 @@ json apiVersions(const std::string& server_address) {
 json apiGroupList(const std::vector<const ResourceType*>& types) {
   std::vector<std::string> groups;
   for (const auto* t : types) {
-    if (!t->group.empty() && std::find(groups.begin(), groups.end(), t->group) == groups.end()) groups.push_back(t->group);
+    if (!t->group.empty() && std::find(groups.begin(), groups.end(), t->group) == groups.end())
+      groups.push_back(t->group);
   }
   json list = json::array();
   for (const auto& g : groups) list.push_back(groupDoc(types, g));
@@ -100,8 +105,8 @@ json openApiV3Document(const std::vector<const ResourceType*>& types, const std:
   for (const auto* t : types) {
     if (t->groupVersion() != group_version) continue;
     std::string def = definitionName(*t);
-    json schema = t->schema.is_null() ? json{{"type", "object"}, {"x-kubernetes-preserve-unknown-fields", true}}
-                                      : t->schema;
+    json schema =
+        t->schema.is_null() ? json{{"type", "object"}, {"x-kubernetes-preserve-unknown-fields", true}} : t->schema;
     schema["x-kubernetes-group-version-kind"] = {{{"group", t->group}, {"version", t->version}, {"kind", t->kind}}};
     schemas[def] = schema;
     json params = {{{"name", "fieldValidation"}, {"in", "query"}, {"schema", {{"type", "string"}}}},
@@ -112,15 +117,24 @@ json openApiV3Document(const std::vector<const ResourceType*>& types, const std:
     json gvk = {{"group", t->group}, {"version", t->version}, {"kind", t->kind}};
     std::string base = (t->group.empty() ? "/api/" : "/apis/" + t->group + "/") + t->version +
                        (t->namespaced ? "/namespaces/{namespace}/" : "/") + t->resource;
-    paths[base] = {{"post", {{"parameters", params}, {"responses", ok}, {"x-kubernetes-group-version-kind", gvk},
-                             {"x-kubernetes-action", "post"}}},
+    paths[base] = {{"post",
+                    {{"parameters", params},
+                     {"responses", ok},
+                     {"x-kubernetes-group-version-kind", gvk},
+                     {"x-kubernetes-action", "post"}}},
                    {"get", {{"responses", ok}, {"x-kubernetes-action", "list"}}}};
     paths[base + "/{name}"] = {
         {"get", {{"responses", ok}, {"x-kubernetes-group-version-kind", gvk}, {"x-kubernetes-action", "get"}}},
-        {"put", {{"parameters", params}, {"responses", ok}, {"x-kubernetes-group-version-kind", gvk},
-                 {"x-kubernetes-action", "put"}}},
-        {"patch", {{"parameters", params}, {"responses", ok}, {"x-kubernetes-group-version-kind", gvk},
-                   {"x-kubernetes-action", "patch"}}},
+        {"put",
+         {{"parameters", params},
+          {"responses", ok},
+          {"x-kubernetes-group-version-kind", gvk},
+          {"x-kubernetes-action", "put"}}},
+        {"patch",
+         {{"parameters", params},
+          {"responses", ok},
+          {"x-kubernetes-group-version-kind", gvk},
+          {"x-kubernetes-action", "patch"}}},
         {"delete", {{"responses", ok}, {"x-kubernetes-action", "delete"}}}};
   }
   return {{"openapi", "3.0.0"},

@@ -3,8 +3,8 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
-#include <boost/asio/ssl.hpp>
 #include <cpprest/http_client.h>
+#include <boost/asio/ssl.hpp>
 
 #include "base/base64.h"
 
@@ -70,7 +70,8 @@ std::string Emulator::url() const {
 }
 
 std::string Emulator::kubeconfig(const std::string& token, const KeyPair* client) const {
-  std::string out = "apiVersion: v1\nkind: Config\nclusters:\n- name: emulator\n  cluster:\n    server: " + url() + "\n";
+  std::string out =
+      "apiVersion: v1\nkind: Config\nclusters:\n- name: emulator\n  cluster:\n    server: " + url() + "\n";
   if (options_.tls) out += "    certificate-authority-data: " + base64Encode(ca_.cert_pem) + "\n";
   out += "users:\n- name: emulator\n  user:\n";
   bool any = false;
@@ -81,8 +82,9 @@ std::string Emulator::kubeconfig(const std::string& token, const KeyPair* client
     any = true;
   }
   if (!any) out += "    username: admin\n";
-  out += "contexts:\n- name: emulator\n  context:\n    cluster: emulator\n    user: emulator\n"
-         "current-context: emulator\n";
+  out +=
+      "contexts:\n- name: emulator\n  context:\n    cluster: emulator\n    user: emulator\n"
+      "current-context: emulator\n";
   return out;
 }
 

@@ -15,7 +15,7 @@
 namespace paymesh::emulator {
 
 struct ServerTls {
-  std::string cert_pem;       // server certificate chain
+  std::string cert_pem;  // server certificate chain
   std::string key_pem;
   std::string client_ca_pem;  // when set, client certificates signed by it are requested and verified
 };

@@ -12,8 +12,8 @@ namespace paymesh::emulator {
 
 struct HttpRequest {
   std::string method;
-  std::string path;                          // without the query string
-  std::map<std::string, std::string> query;  // decoded
+  std::string path;                            // without the query string
+  std::map<std::string, std::string> query;    // decoded
   std::map<std::string, std::string> headers;  // lower-case names
   std::string body;
   std::string header(const std::string& name) const {

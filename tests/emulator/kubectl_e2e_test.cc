@@ -90,7 +90,8 @@ TEST_F(KubectlE2e, ApplyGetPatchDescribeDelete) {
   CmdResult r = kubectl("apply -f " + (kTestData / "crds").string());
   ASSERT_EQ(r.code, 0) << r.out;
   EXPECT_NE(r.out.find("customresourcedefinition.apiextensions.k8s.io/paymentservices.paymesh.io created"),
-            std::string::npos) << r.out;
+            std::string::npos)
+      << r.out;
 
   r = kubectl("apply -f " + (kTestData / "examples").string());
   ASSERT_EQ(r.code, 0) << r.out;
@@ -108,9 +109,10 @@ TEST_F(KubectlE2e, ApplyGetPatchDescribeDelete) {
 
   // Re-apply after a change: strategic merge patches for the ConfigMap and the Pod, a merge
   // patch for the custom resource.
-  fs::path changed = writeChanged(kTestData / "examples/settlement.yaml",
-                                  {{"port: 50051}", "port: 50052}"}, {"mode: \"one\"", "mode: \"two\""},
-                                   {"settlement:1.0", "settlement:1.1"}, {"settlement:2.0", "settlement:2.1"}});
+  fs::path changed = writeChanged(kTestData / "examples/settlement.yaml", {{"port: 50051}", "port: 50052}"},
+                                                                           {"mode: \"one\"", "mode: \"two\""},
+                                                                           {"settlement:1.0", "settlement:1.1"},
+                                                                           {"settlement:2.0", "settlement:2.1"}});
   r = kubectl("apply -f " + changed.string());
   ASSERT_EQ(r.code, 0) << r.out;
   EXPECT_NE(r.out.find("paymentservice.paymesh.io/settlement configured"), std::string::npos) << r.out;
@@ -146,8 +148,9 @@ TEST_F(KubectlE2e, ApplyGetPatchDescribeDelete) {
   EXPECT_NE(r.out.find("mode: STRICT"), std::string::npos) << r.out;
 
   // Status subresource.
-  r = kubectl("patch psvc settlement -n payments --subresource=status --type=merge "
-              "-p '{\"status\":{\"observedGeneration\":2,\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\"}]}}'");
+  r = kubectl(
+      "patch psvc settlement -n payments --subresource=status --type=merge "
+      "-p '{\"status\":{\"observedGeneration\":2,\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\"}]}}'");
   ASSERT_EQ(r.code, 0) << r.out;
   r = kubectl("get psvc -n payments");
   EXPECT_TRUE(std::regex_search(r.out, std::regex("settlement +Maglev +STRICT +True"))) << r.out;
@@ -159,8 +162,9 @@ TEST_F(KubectlE2e, ApplyGetPatchDescribeDelete) {
 
   // Required fields are enforced.
   fs::path bad = dir_ / "bad.yaml";
-  std::ofstream(bad) << "apiVersion: paymesh.io/v1alpha1\nkind: PaymentService\nmetadata: {name: bad, namespace: payments}\n"
-                        "spec: {selector: {matchLabels: {app: x}}}\n";
+  std::ofstream(bad)
+      << "apiVersion: paymesh.io/v1alpha1\nkind: PaymentService\nmetadata: {name: bad, namespace: payments}\n"
+         "spec: {selector: {matchLabels: {app: x}}}\n";
   r = kubectl("apply -f " + bad.string());
   EXPECT_NE(r.code, 0);
   EXPECT_NE(r.out.find("spec.ports: Required value"), std::string::npos) << r.out;
@@ -168,9 +172,10 @@ TEST_F(KubectlE2e, ApplyGetPatchDescribeDelete) {
   // A dependent owned by the PaymentService goes when its owner goes.
   std::string uid = object("paymesh.io", "paymentservices", "settlement")["metadata"]["uid"];
   fs::path dep = dir_ / "dependent.yaml";
-  std::ofstream(dep) << "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settlement-paymesh\n  namespace: payments\n"
-                        "  ownerReferences:\n  - {apiVersion: paymesh.io/v1alpha1, kind: PaymentService, name: settlement, uid: "
-                     << uid << ", controller: true}\ndata: {ring.json: '{}'}\n";
+  std::ofstream(dep)
+      << "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settlement-paymesh\n  namespace: payments\n"
+         "  ownerReferences:\n  - {apiVersion: paymesh.io/v1alpha1, kind: PaymentService, name: settlement, uid: "
+      << uid << ", controller: true}\ndata: {ring.json: '{}'}\n";
   r = kubectl("apply -f " + dep.string());
   ASSERT_EQ(r.code, 0) << r.out;
   r = kubectl("delete psvc settlement -n payments");
@@ -219,9 +224,11 @@ TEST_F(KubectlE2e, ProjectCrdAndExamples) {
   r = kubectl("get psvc ledger -n payments -o yaml");
   EXPECT_NE(r.out.find("algorithm: Maglev"), std::string::npos) << r.out;
 
-  r = kubectl("patch psvc ledger -n payments --subresource=status --type=merge "
-              "-p '{\"status\":{\"endpoints\":3,\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\",\"reason\":\"Reconciled\","
-              "\"message\":\"ok\",\"lastTransitionTime\":\"2026-01-01T00:00:00Z\"}]}}'");
+  r = kubectl(
+      "patch psvc ledger -n payments --subresource=status --type=merge "
+      "-p "
+      "'{\"status\":{\"endpoints\":3,\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\",\"reason\":\"Reconciled\","
+      "\"message\":\"ok\",\"lastTransitionTime\":\"2026-01-01T00:00:00Z\"}]}}'");
   ASSERT_EQ(r.code, 0) << r.out;
   r = kubectl("get psvc -n payments ledger");
   EXPECT_TRUE(std::regex_search(r.out, std::regex("ledger +RoundRobin +3 +True"))) << r.out;

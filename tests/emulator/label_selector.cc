@@ -34,9 +34,8 @@ std::vector<std::string> splitTop(const std::string& text) {
 
 bool validKey(const std::string& k) {
   if (k.empty()) return false;
-  return std::all_of(k.begin(), k.end(), [](unsigned char c) {
-    return std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '/';
-  });
+  return std::all_of(k.begin(), k.end(),
+                     [](unsigned char c) { return std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '/'; });
 }
 
 }  // namespace
@@ -80,8 +79,10 @@ bool parseSelector(const std::string& text, Selector& out, std::string& error) {
       }
       std::string op = trim(head.substr(sp + 1));
       r.key = trim(head.substr(0, sp));
-      if (op == "in") r.op = Requirement::Op::kIn;
-      else if (op == "notin") r.op = Requirement::Op::kNotIn;
+      if (op == "in")
+        r.op = Requirement::Op::kIn;
+      else if (op == "notin")
+        r.op = Requirement::Op::kNotIn;
       else {
         error = "invalid selector: unknown operator \"" + op + "\"";
         return false;
@@ -144,8 +145,10 @@ std::map<std::string, std::string> fieldsOf(const nlohmann::json& object, const 
     while (ok) {
       size_t dot = r.key.find('.', start);
       std::string seg = r.key.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
-      if (!cur->is_object() || !cur->contains(seg)) ok = false;
-      else cur = &(*cur)[seg];
+      if (!cur->is_object() || !cur->contains(seg))
+        ok = false;
+      else
+        cur = &(*cur)[seg];
       if (dot == std::string::npos) break;
       start = dot + 1;
     }
@@ -153,9 +156,12 @@ std::map<std::string, std::string> fieldsOf(const nlohmann::json& object, const 
       out[r.key] = "";  // absent fields compare as empty, as the API server does
       continue;
     }
-    if (cur->is_string()) out[r.key] = cur->get<std::string>();
-    else if (cur->is_primitive() && !cur->is_null()) out[r.key] = cur->dump();
-    else out[r.key] = "";
+    if (cur->is_string())
+      out[r.key] = cur->get<std::string>();
+    else if (cur->is_primitive() && !cur->is_null())
+      out[r.key] = cur->dump();
+    else
+      out[r.key] = "";
   }
   return out;
 }
@@ -174,10 +180,14 @@ bool matchesLabelSelector(const nlohmann::json& selector, const std::map<std::st
       Requirement r;
       r.key = e.value("key", "");
       std::string op = e.value("operator", "");
-      if (op == "In") r.op = Requirement::Op::kIn;
-      else if (op == "NotIn") r.op = Requirement::Op::kNotIn;
-      else if (op == "Exists") r.op = Requirement::Op::kExists;
-      else if (op == "DoesNotExist") r.op = Requirement::Op::kDoesNotExist;
+      if (op == "In")
+        r.op = Requirement::Op::kIn;
+      else if (op == "NotIn")
+        r.op = Requirement::Op::kNotIn;
+      else if (op == "Exists")
+        r.op = Requirement::Op::kExists;
+      else if (op == "DoesNotExist")
+        r.op = Requirement::Op::kDoesNotExist;
       else {
         error = "unknown label selector operator \"" + op + "\"";
         return false;

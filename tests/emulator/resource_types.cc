@@ -3,9 +3,8 @@
 namespace paymesh::emulator {
 namespace {
 
-ResourceType make(std::string group, std::string version, std::string resource, std::string singular,
-                  std::string kind, bool namespaced, bool has_status,
-                  std::vector<std::string> short_names = {}) {
+ResourceType make(std::string group, std::string version, std::string resource, std::string singular, std::string kind,
+                  bool namespaced, bool has_status, std::vector<std::string> short_names = {}) {
   ResourceType t;
   t.group = std::move(group);
   t.version = std::move(version);
@@ -33,8 +32,8 @@ std::vector<ResourceType> builtinTypes() {
       make("coordination.k8s.io", "v1", "leases", "lease", "Lease", true, false),
       // Stored only (no controller makes pods from it), for manifests that carry one.
       make("apps", "v1", "deployments", "deployment", "Deployment", true, true, {"deploy"}),
-      make("admissionregistration.k8s.io", "v1", "mutatingwebhookconfigurations",
-           "mutatingwebhookconfiguration", "MutatingWebhookConfiguration", false, false),
+      make("admissionregistration.k8s.io", "v1", "mutatingwebhookconfigurations", "mutatingwebhookconfiguration",
+           "MutatingWebhookConfiguration", false, false),
       make("apiextensions.k8s.io", "v1", "customresourcedefinitions", "customresourcedefinition",
            "CustomResourceDefinition", false, true, {"crd", "crds"}),
   };
@@ -52,9 +51,12 @@ CrdTypes typesFromCrd(const nlohmann::json& crd) {
   std::string group = spec.value("group", "");
   std::string plural = names.value("plural", "");
   std::string kind = names.value("kind", "");
-  if (group.empty()) out.error = "spec.group: Required value";
-  else if (plural.empty()) out.error = "spec.names.plural: Required value";
-  else if (kind.empty()) out.error = "spec.names.kind: Required value";
+  if (group.empty())
+    out.error = "spec.group: Required value";
+  else if (plural.empty())
+    out.error = "spec.names.plural: Required value";
+  else if (kind.empty())
+    out.error = "spec.names.kind: Required value";
   else if (crd.value("metadata", nlohmann::json::object()).value("name", "") != plural + "." + group)
     out.error = "metadata.name: Invalid value: must be spec.names.plural+\".\"+spec.group";
   std::string scope = spec.value("scope", "Namespaced");

@@ -12,7 +12,7 @@
 namespace paymesh::emulator {
 
 struct ResourceType {
-  std::string group;     // "" for the core group
+  std::string group;  // "" for the core group
   std::string version;
   std::string resource;  // plural, e.g. "pods"
   std::string singular;

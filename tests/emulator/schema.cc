@@ -72,8 +72,9 @@ void validate(const json& schema, const json& value, const std::string& path, st
   }
   std::string type = schema.value("type", "");
   if (!type.empty() && !typeMatches(type, value)) {
-    causes.push_back({"FieldValueTypeInvalid", path,
-                      "Invalid value: \"" + std::string(value.type_name()) + "\": " + path + " in body must be of type " + type});
+    causes.push_back(
+        {"FieldValueTypeInvalid", path,
+         "Invalid value: \"" + std::string(value.type_name()) + "\": " + path + " in body must be of type " + type});
     return;
   }
   if (schema.contains("enum") && schema["enum"].is_array()) {
@@ -82,15 +83,15 @@ void validate(const json& schema, const json& value, const std::string& path, st
     if (!found) {
       std::string allowed;
       for (const auto& e : schema["enum"]) allowed += (allowed.empty() ? "" : ", ") + e.dump();
-      causes.push_back({"FieldValueNotSupported", path,
-                        "Unsupported value: " + value.dump() + ": supported values: " + allowed});
+      causes.push_back(
+          {"FieldValueNotSupported", path, "Unsupported value: " + value.dump() + ": supported values: " + allowed});
     }
   }
   if (value.is_number()) {
     if (schema.contains("minimum") && value.get<double>() < schema["minimum"].get<double>())
       causes.push_back({"FieldValueInvalid", path,
-                        "Invalid value: " + value.dump() + ": " + path + " in body should be greater than or equal to " +
-                            schema["minimum"].dump()});
+                        "Invalid value: " + value.dump() + ": " + path +
+                            " in body should be greater than or equal to " + schema["minimum"].dump()});
     if (schema.contains("maximum") && value.get<double>() > schema["maximum"].get<double>())
       causes.push_back({"FieldValueInvalid", path,
                         "Invalid value: " + value.dump() + ": " + path + " in body should be less than or equal to " +
@@ -99,18 +100,20 @@ void validate(const json& schema, const json& value, const std::string& path, st
   if (value.is_string()) {
     auto len = value.get<std::string>().size();
     if (schema.contains("minLength") && len < schema["minLength"].get<size_t>())
-      causes.push_back({"FieldValueInvalid", path, "Invalid value: " + value.dump() + ": " + path +
-                                                       " in body should be at least " + schema["minLength"].dump() +
-                                                       " chars long"});
+      causes.push_back({"FieldValueInvalid", path,
+                        "Invalid value: " + value.dump() + ": " + path + " in body should be at least " +
+                            schema["minLength"].dump() + " chars long"});
     if (schema.contains("maxLength") && len > schema["maxLength"].get<size_t>())
       causes.push_back({"FieldValueTooLong", path, "Too long: may not be longer than " + schema["maxLength"].dump()});
   }
   if (value.is_array()) {
     if (schema.contains("minItems") && value.size() < schema["minItems"].get<size_t>())
-      causes.push_back({"FieldValueInvalid", path, "Invalid value: " + path + " in body should have at least " +
-                                                       schema["minItems"].dump() + " items"});
+      causes.push_back(
+          {"FieldValueInvalid", path,
+           "Invalid value: " + path + " in body should have at least " + schema["minItems"].dump() + " items"});
     if (schema.contains("maxItems") && value.size() > schema["maxItems"].get<size_t>())
-      causes.push_back({"FieldValueTooMany", path, "Too many: must have at most " + schema["maxItems"].dump() + " items"});
+      causes.push_back(
+          {"FieldValueTooMany", path, "Too many: must have at most " + schema["maxItems"].dump() + " items"});
     if (schema.contains("items")) {
       for (size_t i = 0; i < value.size(); ++i)
         validate(schema["items"], value[i], path + "[" + std::to_string(i) + "]", causes);
@@ -125,7 +128,8 @@ void validate(const json& schema, const json& value, const std::string& path, st
     }
     if (schema.contains("properties")) {
       for (const auto& [name, sub] : schema["properties"].items()) {
-        if (value.contains(name) && !(path.empty() && name == "metadata")) validate(sub, value[name], join(path, name), causes);
+        if (value.contains(name) && !(path.empty() && name == "metadata"))
+          validate(sub, value[name], join(path, name), causes);
       }
     }
     if (schema.contains("additionalProperties") && schema["additionalProperties"].is_object()) {

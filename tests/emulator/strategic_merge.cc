@@ -36,8 +36,10 @@ void mergeList(json& target, const json& patch, const std::string& key) {
     for (auto it = target.begin(); it != target.end(); ++it) {
       if (it->is_object() && it->contains(key) && (*it)[key] == item[key]) {
         found = true;
-        if (remove) target.erase(it);
-        else strategicMerge(*it, item);
+        if (remove)
+          target.erase(it);
+        else
+          strategicMerge(*it, item);
         break;
       }
     }
@@ -75,8 +77,10 @@ void strategicMerge(json& target, const json& patch) {
         mergeList(target[k], v, key);
       } else {
         json list = json::array();
-        if (!key.empty()) mergeList(list, v, key);
-        else list = v;
+        if (!key.empty())
+          mergeList(list, v, key);
+        else
+          list = v;
         target[k] = list;
       }
       continue;

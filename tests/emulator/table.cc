@@ -83,24 +83,30 @@ json evalJsonPath(const json& obj, const std::string& path) {
 json toTable(const ResourceType& type, const std::vector<json>& items, const std::string& include_object,
              std::chrono::system_clock::time_point now, const json& list_metadata) {
   json columns = json::array();
-  columns.push_back({{"name", "Name"}, {"type", "string"}, {"format", "name"},
-                     {"description", "Name must be unique within a namespace."}, {"priority", 0}});
+  columns.push_back({{"name", "Name"},
+                     {"type", "string"},
+                     {"format", "name"},
+                     {"description", "Name must be unique within a namespace."},
+                     {"priority", 0}});
   std::vector<std::pair<std::string, std::string>> extra;  // jsonPath, type
   bool crd_columns = type.printer_columns.is_array() && !type.printer_columns.empty();
   if (crd_columns) {
     for (const auto& c : type.printer_columns) {
-      columns.push_back({{"name", c.value("name", "")}, {"type", c.value("type", "string")},
-                         {"format", c.value("format", "")}, {"description", c.value("description", "")},
+      columns.push_back({{"name", c.value("name", "")},
+                         {"type", c.value("type", "string")},
+                         {"format", c.value("format", "")},
+                         {"description", c.value("description", "")},
                          {"priority", c.value("priority", 0)}});
       extra.emplace_back(c.value("jsonPath", ""), c.value("type", "string"));
     }
   } else {
     if (type.kind == "Pod") {
-      columns.push_back({{"name", "Status"}, {"type", "string"}, {"format", ""}, {"description", "Pod phase"}, {"priority", 0}});
+      columns.push_back(
+          {{"name", "Status"}, {"type", "string"}, {"format", ""}, {"description", "Pod phase"}, {"priority", 0}});
       extra.emplace_back(".status.phase", "string");
     }
-    columns.push_back({{"name", "Age"}, {"type", "string"}, {"format", ""},
-                       {"description", "Time since creation"}, {"priority", 0}});
+    columns.push_back(
+        {{"name", "Age"}, {"type", "string"}, {"format", ""}, {"description", "Time since creation"}, {"priority", 0}});
     extra.emplace_back(".metadata.creationTimestamp", "date");
   }
   json rows = json::array();
@@ -112,12 +118,16 @@ json toTable(const ResourceType& type, const std::vector<json>& items, const std
     if (include_object == "Object") {
       row["object"] = item;
     } else if (include_object != "None") {
-      row["object"] = {{"kind", "PartialObjectMetadata"}, {"apiVersion", "meta.k8s.io/v1"}, {"metadata", item["metadata"]}};
+      row["object"] = {
+          {"kind", "PartialObjectMetadata"}, {"apiVersion", "meta.k8s.io/v1"}, {"metadata", item["metadata"]}};
     }
     rows.push_back(row);
   }
-  return {{"kind", "Table"}, {"apiVersion", "meta.k8s.io/v1"}, {"metadata", list_metadata},
-          {"columnDefinitions", columns}, {"rows", rows}};
+  return {{"kind", "Table"},
+          {"apiVersion", "meta.k8s.io/v1"},
+          {"metadata", list_metadata},
+          {"columnDefinitions", columns},
+          {"rows", rows}};
 }
 
 }  // namespace paymesh::emulator

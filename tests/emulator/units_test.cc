@@ -17,9 +17,18 @@ TEST(LabelSelector, ParsesAndMatches) {
     std::string selector;
     bool match;
   } cases[] = {
-      {"", true},           {"app=pay", true},        {"app==pay", true},       {"app!=pay", false},
-      {"app in (a, pay)", true}, {"app notin (pay)", false}, {"tier", true},         {"!tier", false},
-      {"!missing", true},   {"app=pay,tier=web", true}, {"app=pay,tier=db", false}, {"missing!=x", true},
+      {"", true},
+      {"app=pay", true},
+      {"app==pay", true},
+      {"app!=pay", false},
+      {"app in (a, pay)", true},
+      {"app notin (pay)", false},
+      {"tier", true},
+      {"!tier", false},
+      {"!missing", true},
+      {"app=pay,tier=web", true},
+      {"app=pay,tier=db", false},
+      {"missing!=x", true},
   };
   std::map<std::string, std::string> labels = {{"app", "pay"}, {"tier", "web"}};
   for (const auto& c : cases) {
@@ -40,18 +49,23 @@ TEST(LabelSelector, StructuredSelector) {
   std::map<std::string, std::string> labels = {{"env", "prod"}};
   EXPECT_TRUE(matchesLabelSelector(json::object(), labels, error));
   EXPECT_TRUE(matchesLabelSelector({{"matchLabels", {{"env", "prod"}}}}, labels, error));
-  EXPECT_FALSE(matchesLabelSelector({{"matchExpressions", {{{"key", "env"}, {"operator", "NotIn"}, {"values", {"prod"}}}}}},
-                                    labels, error));
-  EXPECT_FALSE(matchesLabelSelector({{"matchExpressions", {{{"key", "env"}, {"operator", "Sideways"}}}}}, labels, error));
+  EXPECT_FALSE(matchesLabelSelector(
+      {{"matchExpressions", {{{"key", "env"}, {"operator", "NotIn"}, {"values", {"prod"}}}}}}, labels, error));
+  EXPECT_FALSE(
+      matchesLabelSelector({{"matchExpressions", {{{"key", "env"}, {"operator", "Sideways"}}}}}, labels, error));
   EXPECT_NE(error.find("Sideways"), std::string::npos);
 }
 
 TEST(Schema, DefaultsPruneValidate) {
   json schema = {{"type", "object"},
-                 {"properties", {{"spec", {{"type", "object"}, {"required", {"n"}},
-                                           {"properties", {{"n", {{"type", "integer"}, {"maximum", 3}}},
-                                                           {"m", {{"type", "string"}, {"default", "x"}}},
-                                                           {"free", {{"type", "object"}, {"x-kubernetes-preserve-unknown-fields", true}}}}}}}}}};
+                 {"properties",
+                  {{"spec",
+                    {{"type", "object"},
+                     {"required", {"n"}},
+                     {"properties",
+                      {{"n", {{"type", "integer"}, {"maximum", 3}}},
+                       {"m", {{"type", "string"}, {"default", "x"}}},
+                       {"free", {{"type", "object"}, {"x-kubernetes-preserve-unknown-fields", true}}}}}}}}}};
   json obj = {{"metadata", {{"name", "a"}}}, {"spec", {{"n", 5}, {"junk", 1}, {"free", {{"any", 1}}}}}};
   prune(schema, obj);
   applyDefaults(schema, obj);
@@ -74,14 +88,18 @@ TEST(Schema, DefaultsPruneValidate) {
 }
 
 TEST(StrategicMerge, MergesNamedListsAndHonoursDirectives) {
-  json pod = {{"spec", {{"containers", {{{"name", "app"}, {"image", "a:1"}, {"env", {{{"name", "X"}, {"value", "1"}}}}},
-                                        {{"name", "side"}, {"image", "s:1"}}}},
-                        {"tolerations", {{{"key", "a"}}}}}}};
+  json pod = {{"spec",
+               {{"containers",
+                 {{{"name", "app"}, {"image", "a:1"}, {"env", {{{"name", "X"}, {"value", "1"}}}}},
+                  {{"name", "side"}, {"image", "s:1"}}}},
+                {"tolerations", {{{"key", "a"}}}}}}};
   json patch = {{"$setElementOrder/containers", {{{"name", "app"}}, {{"name", "side"}}}},
-                {"spec", {{"containers", {{{"name", "app"}, {"env", {{{"name", "Y"}, {"value", "2"}}}}},
-                                          {{"name", "side"}, {"$patch", "delete"}},
-                                          {{"name", "new"}, {"image", "n:1"}}}},
-                          {"tolerations", {{{"key", "b"}}}}}}};
+                {"spec",
+                 {{"containers",
+                   {{{"name", "app"}, {"env", {{{"name", "Y"}, {"value", "2"}}}}},
+                    {{"name", "side"}, {"$patch", "delete"}},
+                    {{"name", "new"}, {"image", "n:1"}}}},
+                  {"tolerations", {{{"key", "b"}}}}}}};
   strategicMerge(pod, patch);
   const json& cs = pod["spec"]["containers"];
   ASSERT_EQ(cs.size(), 2u);
@@ -94,7 +112,8 @@ TEST(StrategicMerge, MergesNamedListsAndHonoursDirectives) {
 
 TEST(Table, JsonPathAndAges) {
   json obj = {{"spec", {{"a", {{"b", 3}}}, {"list", {"x", "y"}}}},
-              {"status", {{"conditions", {{{"type", "Synced"}, {"status", "False"}}, {{"type", "Ready"}, {"status", "True"}}}}}}};
+              {"status",
+               {{"conditions", {{{"type", "Synced"}, {"status", "False"}}, {{"type", "Ready"}, {"status", "True"}}}}}}};
   EXPECT_EQ(evalJsonPath(obj, ".spec.a.b"), 3);
   EXPECT_EQ(evalJsonPath(obj, ".spec.list[1]"), "y");
   EXPECT_EQ(evalJsonPath(obj, ".status.conditions[?(@.type==\"Ready\")].status"), "True");

@@ -18,7 +18,8 @@ inline Json pod(const std::string& ns, const std::string& name, Json labels = Js
 }
 
 inline Json configMap(const std::string& ns, const std::string& name, Json data = Json::object()) {
-  return {{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"metadata", {{"name", name}, {"namespace", ns}}}, {"data", data}};
+  return {
+      {"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"metadata", {{"name", name}, {"namespace", ns}}}, {"data", data}};
 }
 
 class EmulatorTest : public ::testing::Test {

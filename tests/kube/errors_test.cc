@@ -7,7 +7,8 @@ namespace {
 
 std::string status(int code, const std::string& reason, const std::string& message, const std::string& causes = "") {
   return R"({"kind":"Status","apiVersion":"v1","status":"Failure","code":)" + std::to_string(code) + R"(,"reason":")" +
-         reason + R"(","message":")" + message + R"(")" + (causes.empty() ? "" : R"(,"details":{"causes":)" + causes + "}") + "}";
+         reason + R"(","message":")" + message + R"(")" +
+         (causes.empty() ? "" : R"(,"details":{"causes":)" + causes + "}") + "}";
 }
 
 TEST(Errors, CodesByStatusAndReason) {
@@ -16,12 +17,18 @@ TEST(Errors, CodesByStatusAndReason) {
     std::string reason;
     Code code;
   } cases[] = {
-      {404, "NotFound", Code::kNotFound},          {409, "AlreadyExists", Code::kAlreadyExists},
-      {409, "Conflict", Code::kConflict},          {410, "Expired", Code::kGone},
-      {422, "Invalid", Code::kInvalidArgument},    {400, "BadRequest", Code::kInvalidArgument},
-      {401, "Unauthorized", Code::kUnauthenticated}, {403, "Forbidden", Code::kPermissionDenied},
-      {429, "TooManyRequests", Code::kResourceExhausted}, {500, "InternalError", Code::kUnavailable},
-      {503, "ServiceUnavailable", Code::kUnavailable}, {504, "Timeout", Code::kDeadlineExceeded},
+      {404, "NotFound", Code::kNotFound},
+      {409, "AlreadyExists", Code::kAlreadyExists},
+      {409, "Conflict", Code::kConflict},
+      {410, "Expired", Code::kGone},
+      {422, "Invalid", Code::kInvalidArgument},
+      {400, "BadRequest", Code::kInvalidArgument},
+      {401, "Unauthorized", Code::kUnauthenticated},
+      {403, "Forbidden", Code::kPermissionDenied},
+      {429, "TooManyRequests", Code::kResourceExhausted},
+      {500, "InternalError", Code::kUnavailable},
+      {503, "ServiceUnavailable", Code::kUnavailable},
+      {504, "Timeout", Code::kDeadlineExceeded},
       {415, "UnsupportedMediaType", Code::kUnimplemented},
   };
   for (const auto& c : cases) {
@@ -33,8 +40,11 @@ TEST(Errors, CodesByStatusAndReason) {
 }
 
 TEST(Errors, CausesRetryAfterAndRawBodies) {
-  ApiError invalid = parseApiError(
-      422, status(422, "Invalid", "x is invalid", R"([{"reason":"FieldValueRequired","field":"spec.ports","message":"Required value"}])"), "");
+  ApiError invalid =
+      parseApiError(422,
+                    status(422, "Invalid", "x is invalid",
+                           R"([{"reason":"FieldValueRequired","field":"spec.ports","message":"Required value"}])"),
+                    "");
   ASSERT_EQ(invalid.causes.size(), 1u);
   EXPECT_EQ(invalid.causes[0].field, "spec.ports");
   EXPECT_NE(toStatus(invalid, "POST").message().find("[spec.ports: Required value]"), std::string::npos);

@@ -51,16 +51,29 @@ TEST_F(InformerTest, ListsWatchesAndCallsHandlers) {
   std::mutex mu;
   std::vector<std::string> log;
   informer.addHandlers({
-      [&](const ObjectPtr& o) { std::lock_guard<std::mutex> l(mu); log.push_back("add " + (*o)["metadata"].value("name", "")); },
-      [&](const ObjectPtr&, const ObjectPtr& n) { std::lock_guard<std::mutex> l(mu); log.push_back("update " + (*n)["metadata"].value("name", "")); },
-      [&](const ObjectPtr& o) { std::lock_guard<std::mutex> l(mu); log.push_back("delete " + (*o)["metadata"].value("name", "")); },
+      [&](const ObjectPtr& o) {
+        std::lock_guard<std::mutex> l(mu);
+        log.push_back("add " + (*o)["metadata"].value("name", ""));
+      },
+      [&](const ObjectPtr&, const ObjectPtr& n) {
+        std::lock_guard<std::mutex> l(mu);
+        log.push_back("update " + (*n)["metadata"].value("name", ""));
+      },
+      [&](const ObjectPtr& o) {
+        std::lock_guard<std::mutex> l(mu);
+        log.push_back("delete " + (*o)["metadata"].value("name", ""));
+      },
   });
   informer.start();
   ASSERT_TRUE(informer.waitForSync(std::chrono::seconds(5)));
   ASSERT_TRUE(client_->create(kPods, "kube-system", pod("kube-system", "b", {{"app", "pay"}})).isOk());
-  ASSERT_TRUE(client_->patch(kPods, "default", "a", PatchType::kMerge, {{"metadata", {{"labels", {{"app", "other"}}}}}}).isOk());
+  ASSERT_TRUE(client_->patch(kPods, "default", "a", PatchType::kMerge, {{"metadata", {{"labels", {{"app", "other"}}}}}})
+                  .isOk());
   ASSERT_TRUE(client_->remove(kPods, "kube-system", "b").isOk());
-  ASSERT_TRUE(eventually([&] { std::lock_guard<std::mutex> l(mu); return log.size() >= 4; }));
+  ASSERT_TRUE(eventually([&] {
+    std::lock_guard<std::mutex> l(mu);
+    return log.size() >= 4;
+  }));
   {
     std::lock_guard<std::mutex> l(mu);
     EXPECT_EQ(log, (std::vector<std::string>{"add a", "add b", "update a", "delete b"}));
@@ -80,7 +93,11 @@ TEST_F(InformerTest, ResyncReplaysCachedObjects) {
   opts.resync = std::chrono::milliseconds(100);
   Informer informer(*client_, kConfigMaps, "default", opts);
   std::atomic<int> resyncs{0};
-  informer.addHandlers({nullptr, [&](const ObjectPtr& o, const ObjectPtr& n) { if (o == n) resyncs++; }, nullptr});
+  informer.addHandlers({nullptr,
+                        [&](const ObjectPtr& o, const ObjectPtr& n) {
+                          if (o == n) resyncs++;
+                        },
+                        nullptr});
   informer.start();
   ASSERT_TRUE(informer.waitForSync(std::chrono::seconds(5)));
   EXPECT_TRUE(eventually([&] { return resyncs >= 2; }, std::chrono::seconds(3)));
@@ -135,9 +152,13 @@ TEST_F(InformerFaultsTest, SurvivesFaults) {
     int op = static_cast<int>(rng() % 3);
     for (int attempt = 0; attempt < 20; ++attempt) {
       Status s;
-      if (op == 0) s = client_->create(kConfigMaps, "default", configMap("default", name, {{"i", std::to_string(i)}})).status();
-      else if (op == 1) s = client_->patch(kConfigMaps, "default", name, PatchType::kMerge, {{"data", {{"i", std::to_string(i)}}}}).status();
-      else s = client_->remove(kConfigMaps, "default", name);
+      if (op == 0)
+        s = client_->create(kConfigMaps, "default", configMap("default", name, {{"i", std::to_string(i)}})).status();
+      else if (op == 1)
+        s = client_->patch(kConfigMaps, "default", name, PatchType::kMerge, {{"data", {{"i", std::to_string(i)}}}})
+                .status();
+      else
+        s = client_->remove(kConfigMaps, "default", name);
       if (s.isOk()) writes++;
       if (s.isOk() || isNotFound(s) || isAlreadyExists(s)) break;
     }
@@ -152,12 +173,14 @@ TEST_F(InformerFaultsTest, SurvivesFaults) {
   cut.read_error_rate = 1.0;
   emulator_->api().setFaults(cut);
   for (int i = 0; i < 4; ++i) {
-    ASSERT_TRUE(client_->create(kConfigMaps, "kube-system", configMap("kube-system", "cut" + std::to_string(i))).isOk());
+    ASSERT_TRUE(
+        client_->create(kConfigMaps, "kube-system", configMap("kube-system", "cut" + std::to_string(i))).isOk());
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
   emulator_->api().expireHistory();
   emulator_->api().setFaults(f);
-  EXPECT_TRUE(eventually([&] { return storeState(informer.store()) == serverState(kConfigMaps); }, std::chrono::seconds(15)))
+  EXPECT_TRUE(
+      eventually([&] { return storeState(informer.store()) == serverState(kConfigMaps); }, std::chrono::seconds(15)))
       << "store " << storeState(informer.store()).size() << " vs server " << serverState(kConfigMaps).size();
   auto stats = informer.stats();
   RecordProperty("relists", std::to_string(stats.relists));

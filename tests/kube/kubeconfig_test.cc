@@ -95,12 +95,14 @@ TEST_F(KubeconfigTest, ClearErrors) {
 
   auto insecure = parseKubeconfig(
       "current-context: c\ncontexts: [{name: c, context: {cluster: x}}]\n"
-      "clusters: [{name: x, cluster: {server: 'https://a', insecure-skip-tls-verify: true}}]\n", "", "");
+      "clusters: [{name: x, cluster: {server: 'https://a', insecure-skip-tls-verify: true}}]\n",
+      "", "");
   EXPECT_NE(insecure.status().message().find("TLS verification is always on"), std::string::npos);
 
   auto bad_b64 = parseKubeconfig(
       "current-context: c\ncontexts: [{name: c, context: {cluster: x}}]\n"
-      "clusters: [{name: x, cluster: {server: 'https://a', certificate-authority-data: '%%%'}}]\n", "", "");
+      "clusters: [{name: x, cluster: {server: 'https://a', certificate-authority-data: '%%%'}}]\n",
+      "", "");
   EXPECT_NE(bad_b64.status().message().find("certificate-authority-data: not valid base64"), std::string::npos);
 
   EXPECT_EQ(parseKubeconfig("[unclosed", "", "").status().code(), Code::kInvalidArgument);
@@ -108,7 +110,8 @@ TEST_F(KubeconfigTest, ClearErrors) {
   EXPECT_NE(unreadable.status().message().find("cannot read"), std::string::npos);
   auto no_ca_file = parseKubeconfig(
       "current-context: c\ncontexts: [{name: c, context: {cluster: x}}]\n"
-      "clusters: [{name: x, cluster: {server: 'https://a', certificate-authority: /nonexistent/ca}}]\n", "", "");
+      "clusters: [{name: x, cluster: {server: 'https://a', certificate-authority: /nonexistent/ca}}]\n",
+      "", "");
   EXPECT_NE(no_ca_file.status().message().find("certificate-authority: cannot read /nonexistent/ca"), std::string::npos)
       << no_ca_file.status().message();
 }

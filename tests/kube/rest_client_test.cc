@@ -11,11 +11,11 @@
 namespace paymesh::kube {
 namespace {
 
+using resources::kConfigMaps;
+using resources::kPods;
 using testing::configMap;
 using testing::EmulatorTest;
 using testing::pod;
-using resources::kConfigMaps;
-using resources::kPods;
 
 class RestClientTest : public EmulatorTest {};
 
@@ -170,7 +170,8 @@ TEST_F(RestClientTest, Pagination) {
 
 TEST_F(RestClientTest, Patches) {
   ASSERT_TRUE(client_->create(kConfigMaps, "default", configMap("default", "p", {{"a", "1"}, {"b", "2"}})).isOk());
-  auto merged = client_->patch(kConfigMaps, "default", "p", PatchType::kMerge, {{"data", {{"a", nullptr}, {"c", "3"}}}});
+  auto merged =
+      client_->patch(kConfigMaps, "default", "p", PatchType::kMerge, {{"data", {{"a", nullptr}, {"c", "3"}}}});
   ASSERT_TRUE(merged.isOk()) << merged.status().toString();
   EXPECT_EQ((*merged)["data"], Json({{"b", "2"}, {"c", "3"}}));
 
@@ -227,7 +228,8 @@ TEST_F(RestClientTest, FinalizersHoldDeletion) {
   auto marked = client_->get(kConfigMaps, "default", "f");
   ASSERT_TRUE(marked.isOk());
   EXPECT_TRUE((*marked)["metadata"].contains("deletionTimestamp"));
-  auto cleared = client_->patch(kConfigMaps, "default", "f", PatchType::kMerge, {{"metadata", {{"finalizers", nullptr}}}});
+  auto cleared =
+      client_->patch(kConfigMaps, "default", "f", PatchType::kMerge, {{"metadata", {{"finalizers", nullptr}}}});
   ASSERT_TRUE(cleared.isOk()) << cleared.status().toString();
   EXPECT_TRUE(isNotFound(client_->get(kConfigMaps, "default", "f").status()));
 }
@@ -235,15 +237,18 @@ TEST_F(RestClientTest, FinalizersHoldDeletion) {
 TEST_F(RestClientTest, OwnerReferencesCollectDependents) {
   auto owner = client_->create(kConfigMaps, "default", configMap("default", "owner"));
   ASSERT_TRUE(owner.isOk());
-  Json ref = {{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"name", "owner"},
-              {"uid", (*owner)["metadata"]["uid"]}, {"controller", true}};
+  Json ref = {{"apiVersion", "v1"},
+              {"kind", "ConfigMap"},
+              {"name", "owner"},
+              {"uid", (*owner)["metadata"]["uid"]},
+              {"controller", true}};
   Json dep = configMap("default", "dep");
   dep["metadata"]["ownerReferences"] = {ref};
   Json grandchild = pod("default", "grandchild");
   ASSERT_TRUE(client_->create(kConfigMaps, "default", dep).isOk());
   auto dep_obj = client_->get(kConfigMaps, "default", "dep");
-  grandchild["metadata"]["ownerReferences"] = {{{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"name", "dep"},
-                                               {"uid", (*dep_obj)["metadata"]["uid"]}}};
+  grandchild["metadata"]["ownerReferences"] = {
+      {{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"name", "dep"}, {"uid", (*dep_obj)["metadata"]["uid"]}}};
   ASSERT_TRUE(client_->create(kPods, "default", grandchild).isOk());
   ASSERT_TRUE(client_->remove(kConfigMaps, "default", "owner").isOk());
   EXPECT_TRUE(isNotFound(client_->get(kConfigMaps, "default", "dep").status()));
@@ -252,8 +257,8 @@ TEST_F(RestClientTest, OwnerReferencesCollectDependents) {
   // Orphan keeps the dependent and drops the reference.
   auto owner2 = client_->create(kConfigMaps, "default", configMap("default", "owner2"));
   Json dep2 = configMap("default", "dep2");
-  dep2["metadata"]["ownerReferences"] = {{{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"name", "owner2"},
-                                          {"uid", (*owner2)["metadata"]["uid"]}}};
+  dep2["metadata"]["ownerReferences"] = {
+      {{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"name", "owner2"}, {"uid", (*owner2)["metadata"]["uid"]}}};
   ASSERT_TRUE(client_->create(kConfigMaps, "default", dep2).isOk());
   DeleteOptions orphan;
   orphan.propagation_policy = "Orphan";
@@ -286,12 +291,13 @@ TEST_F(RestClientTest, StatusSubresourceAndGeneration) {
   EXPECT_EQ((*after_labels)["metadata"]["generation"], 1);
   EXPECT_EQ((*after_labels)["status"]["phase"], "Running");
 
-  auto after_spec = client_->patch(kPods, "default", "s", PatchType::kMerge,
-                                   {{"spec", {{"activeDeadlineSeconds", 30}}}});
+  auto after_spec =
+      client_->patch(kPods, "default", "s", PatchType::kMerge, {{"spec", {{"activeDeadlineSeconds", 30}}}});
   ASSERT_TRUE(after_spec.isOk());
   EXPECT_EQ((*after_spec)["metadata"]["generation"], 2);
 
-  auto status_patch = client_->patch(kPods, "default", "s", PatchType::kMerge, {{"status", {{"phase", "Succeeded"}}}}, true);
+  auto status_patch =
+      client_->patch(kPods, "default", "s", PatchType::kMerge, {{"status", {{"phase", "Succeeded"}}}}, true);
   ASSERT_TRUE(status_patch.isOk());
   EXPECT_EQ((*status_patch)["status"]["phase"], "Succeeded");
   EXPECT_EQ((*status_patch)["metadata"]["generation"], 2);
@@ -307,12 +313,15 @@ TEST_F(RestClientTest, WatchStreamsEventsAsTheyArrive) {
   std::thread watcher([&] {
     WatchOptions opts;
     opts.resource_version = list->resource_version;
-    Status s = client_->watch(kConfigMaps, "default", opts, [&](const WatchEvent& ev) {
-      std::lock_guard<std::mutex> lock(mu);
-      seen.emplace_back(ev.type, ev.object["metadata"].value("name", ""));
-      if (ev.type != EventType::kBookmark) count++;
-      return true;
-    }, stop.get_token());
+    Status s = client_->watch(
+        kConfigMaps, "default", opts,
+        [&](const WatchEvent& ev) {
+          std::lock_guard<std::mutex> lock(mu);
+          seen.emplace_back(ev.type, ev.object["metadata"].value("name", ""));
+          if (ev.type != EventType::kBookmark) count++;
+          return true;
+        },
+        stop.get_token());
     EXPECT_TRUE(s.isOk()) << s.toString();
   });
   auto waitFor = [&](int n) {
@@ -331,8 +340,10 @@ TEST_F(RestClientTest, WatchStreamsEventsAsTheyArrive) {
   std::vector<std::pair<EventType, std::string>> events;
   bool bookmark = false;
   for (const auto& e : seen) {
-    if (e.first == EventType::kBookmark) bookmark = true;
-    else events.push_back(e);
+    if (e.first == EventType::kBookmark)
+      bookmark = true;
+    else
+      events.push_back(e);
   }
   ASSERT_EQ(events.size(), 3u);
   EXPECT_EQ(events[0].first, EventType::kAdded);
@@ -352,10 +363,12 @@ TEST_F(RestClientTest, WatchResumesFromResourceVersion) {
   opts.resource_version = rv;
   opts.allow_bookmarks = false;
   opts.timeout = std::chrono::seconds(1);
-  Status s = client_->watch(kConfigMaps, "default", opts, [&](const WatchEvent& ev) {
-    names.push_back(ev.object["metadata"]["name"]);
-    return names.size() < 2;
-  }, {});
+  Status s = client_->watch(kConfigMaps, "default", opts,
+                            [&](const WatchEvent& ev) {
+                              names.push_back(ev.object["metadata"]["name"]);
+                              return names.size() < 2;
+                            },
+                            {});
   EXPECT_TRUE(s.isOk()) << s.toString();
   EXPECT_EQ(names, (std::vector<std::string>{"r2", "r3"}));
 }
@@ -367,10 +380,13 @@ TEST_F(RestClientTest, WatchSelectorAndInitialState) {
   opts.label_selector = "app=x";
   opts.allow_bookmarks = false;
   std::vector<std::string> got;
-  Status s = client_->watch(kPods, "", opts, [&](const WatchEvent& ev) {
-    got.push_back(std::string(eventTypeName(ev.type)) + " " + ev.object["metadata"].value("name", ""));
-    return false;
-  }, {});
+  Status s = client_->watch(
+      kPods, "", opts,
+      [&](const WatchEvent& ev) {
+        got.push_back(std::string(eventTypeName(ev.type)) + " " + ev.object["metadata"].value("name", ""));
+        return false;
+      },
+      {});
   EXPECT_TRUE(s.isOk());
   EXPECT_EQ(got, (std::vector<std::string>{"ADDED in"}));
 }

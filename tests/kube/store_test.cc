@@ -6,9 +6,13 @@ namespace paymesh::kube {
 namespace {
 
 Json obj(const std::string& ns, const std::string& name, Json labels, const std::string& rv = "1") {
-  return {{"metadata", {{"namespace", ns}, {"name", name}, {"labels", labels}, {"resourceVersion", rv},
-                        {"managedFields", Json::array({{{"manager", "kubectl"}}})},
-                        {"annotations", {{"kubectl.kubernetes.io/last-applied-configuration", "{}"}}}}}};
+  return {{"metadata",
+           {{"namespace", ns},
+            {"name", name},
+            {"labels", labels},
+            {"resourceVersion", rv},
+            {"managedFields", Json::array({{{"manager", "kubectl"}}})},
+            {"annotations", {{"kubectl.kubernetes.io/last-applied-configuration", "{}"}}}}}};
 }
 
 TEST(Store, UpsertEraseAndIndexes) {
@@ -42,13 +46,23 @@ TEST(Store, UpsertEraseAndIndexes) {
 }
 
 TEST(Store, TrimPodKeepsWhatPaymeshReads) {
-  Json pod = {{"metadata", {{"name", "p"}, {"namespace", "n"}, {"uid", "u"}, {"resourceVersion", "3"},
-                            {"labels", {{"app", "x"}}}, {"annotations", {{"paymesh.io/weight", "5"}}},
-                            {"ownerReferences", {{{"kind", "ReplicaSet"}, {"name", "rs"}, {"uid", "r"}, {"apiVersion", "apps/v1"}}}},
-                            {"managedFields", Json::array()}, {"generateName", "p-"}}},
-              {"spec", {{"nodeName", "node1"}, {"serviceAccountName", "sa"}, {"containers", Json::array({{{"name", "c"}}})}}},
-              {"status", {{"phase", "Running"}, {"podIP", "10.0.0.1"}, {"hostIP", "1.1.1.1"},
-                          {"conditions", {{{"type", "Initialized"}, {"status", "True"}}, {{"type", "Ready"}, {"status", "False"}}}}}}};
+  Json pod = {
+      {"metadata",
+       {{"name", "p"},
+        {"namespace", "n"},
+        {"uid", "u"},
+        {"resourceVersion", "3"},
+        {"labels", {{"app", "x"}}},
+        {"annotations", {{"paymesh.io/weight", "5"}}},
+        {"ownerReferences", {{{"kind", "ReplicaSet"}, {"name", "rs"}, {"uid", "r"}, {"apiVersion", "apps/v1"}}}},
+        {"managedFields", Json::array()},
+        {"generateName", "p-"}}},
+      {"spec", {{"nodeName", "node1"}, {"serviceAccountName", "sa"}, {"containers", Json::array({{{"name", "c"}}})}}},
+      {"status",
+       {{"phase", "Running"},
+        {"podIP", "10.0.0.1"},
+        {"hostIP", "1.1.1.1"},
+        {"conditions", {{{"type", "Initialized"}, {"status", "True"}}, {{"type", "Ready"}, {"status", "False"}}}}}}};
   trimPod(pod);
   EXPECT_EQ(pod["metadata"]["annotations"]["paymesh.io/weight"], "5");
   EXPECT_EQ(pod["metadata"]["ownerReferences"][0], Json({{"kind", "ReplicaSet"}, {"name", "rs"}, {"uid", "r"}}));

@@ -115,10 +115,12 @@ TEST_F(TlsTest, WatchOverTls) {
     WatchOptions opts;
     opts.resource_version = "0";
     opts.timeout = std::chrono::seconds(5);
-    Status s = c->watch(kConfigMaps, "default", opts, [&](const WatchEvent& ev) {
-      if (ev.type == EventType::kAdded) got = true;
-      return ev.type != EventType::kAdded;
-    }, {});
+    Status s = c->watch(kConfigMaps, "default", opts,
+                        [&](const WatchEvent& ev) {
+                          if (ev.type == EventType::kAdded) got = true;
+                          return ev.type != EventType::kAdded;
+                        },
+                        {});
     EXPECT_TRUE(s.isOk()) << s.toString();
   });
   std::this_thread::sleep_for(std::chrono::milliseconds(100));

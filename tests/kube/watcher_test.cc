@@ -28,7 +28,8 @@ public:
   Result<Json> create(const ResourceRef&, const std::string&, const Json&) override { return unexpected(); }
   Result<Json> update(const ResourceRef&, const Json&) override { return unexpected(); }
   Result<Json> updateStatus(const ResourceRef&, const Json&) override { return unexpected(); }
-  Result<Json> patch(const ResourceRef&, const std::string&, const std::string&, PatchType, const Json&, bool) override {
+  Result<Json> patch(const ResourceRef&, const std::string&, const std::string&, PatchType, const Json&,
+                     bool) override {
     return unexpected();
   }
   Status remove(const ResourceRef&, const std::string&, const std::string&, const DeleteOptions&) override {
@@ -60,7 +61,8 @@ TEST(Watcher, StateMachine) {
   ScriptedClient client;
   client.lists.push_back(Status(Code::kUnavailable, "down"));
   client.lists.push_back(ObjectList{{cm("a", "5")}, "10", ""});
-  client.watches.push_back({{{EventType::kAdded, cm("b", "11")}, {EventType::kBookmark, cm("", "15")}}, Status::ok(), "10"});
+  client.watches.push_back(
+      {{{EventType::kAdded, cm("b", "11")}, {EventType::kBookmark, cm("", "15")}}, Status::ok(), "10"});
   client.watches.push_back({{{EventType::kModified, cm("b", "16")}}, Status(Code::kUnavailable, "reset"), "15"});
   client.watches.push_back({{}, Status(Code::kGone, "too old"), "16"});
   client.lists.push_back(ObjectList{{cm("b", "20")}, "20", ""});
@@ -80,8 +82,8 @@ TEST(Watcher, StateMachine) {
   EXPECT_EQ(w.step(sink, stop.get_token()), Watcher::State::kRelist);
   EXPECT_EQ(w.step(sink, stop.get_token()), Watcher::State::kWatch);
   EXPECT_EQ(w.resourceVersion(), "10");
-  EXPECT_EQ(w.step(sink, stop.get_token()), Watcher::State::kWatch);  // stream ended cleanly
-  EXPECT_EQ(w.resourceVersion(), "15");                                // from the bookmark
+  EXPECT_EQ(w.step(sink, stop.get_token()), Watcher::State::kWatch);    // stream ended cleanly
+  EXPECT_EQ(w.resourceVersion(), "15");                                 // from the bookmark
   EXPECT_EQ(w.step(sink, stop.get_token()), Watcher::State::kBackoff);  // stream broke
   EXPECT_EQ(w.step(sink, stop.get_token()), Watcher::State::kWatch);    // resume, not relist
   EXPECT_EQ(w.step(sink, stop.get_token()), Watcher::State::kRelist);   // 410
