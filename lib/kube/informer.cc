@@ -1,0 +1,121 @@
+#include "kube/informer.h"
+
+#include <condition_variable>
+
+namespace paymesh::kube {
+
+Informer::Informer(Client& client, ResourceRef res, std::string ns, InformerOptions options)
+    : client_(client), res_(std::move(res)), ns_(std::move(ns)), options_(std::move(options)), store_(options_.trim) {}
+
+Informer::~Informer() { stop(); }
+
+void Informer::addHandlers(ResourceEventHandlers handlers) { handlers_.push_back(std::move(handlers)); }
+
+void Informer::start() {
+  loop_ = std::jthread([this](std::stop_token stop) {
+    ListOptions sel;
+    sel.label_selector = options_.label_selector;
+    sel.field_selector = options_.field_selector;
+    sel.limit = options_.page_size;
+    Watcher watcher(client_, res_, ns_, sel, options_.backoff, options_.watch_timeout);
+    while (!stop.stop_requested()) {
+      watcher.step([this](WatcherEvent&& ev) { apply(std::move(ev)); }, stop);
+      std::lock_guard<std::mutex> lock(stats_mu_);
+      stats_ = watcher.stats();
+    }
+  });
+  if (options_.resync.count() > 0) {
+    resync_ = std::jthread([this](std::stop_token stop) {
+      std::mutex m;
+      std::condition_variable_any cv;
+      for (;;) {
+        std::unique_lock<std::mutex> lock(m);
+        if (cv.wait_for(lock, stop, options_.resync, [] { return false; })) return;
+        if (stop.stop_requested()) return;
+        if (!synced_) continue;
+        std::lock_guard<std::mutex> dispatch(dispatch_mu_);
+        for (const auto& obj : store_.list()) {
+          for (const auto& h : handlers_) {
+            if (h.on_update) h.on_update(obj, obj);
+          }
+        }
+      }
+    });
+  }
+}
+
+void Informer::stop() {
+  if (resync_.joinable()) {
+    resync_.request_stop();
+    resync_.join();
+  }
+  if (loop_.joinable()) {
+    loop_.request_stop();
+    loop_.join();
+  }
+}
+
+bool Informer::waitForSync(std::chrono::milliseconds timeout) const {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!synced_) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return true;
+}
+
+WatcherStats Informer::stats() const {
+  std::lock_guard<std::mutex> lock(stats_mu_);
+  return stats_;
+}
+
+void Informer::apply(WatcherEvent&& ev) {
+  std::lock_guard<std::mutex> dispatch(dispatch_mu_);
+  switch (ev.kind) {
+    case WatcherEvent::Kind::kRestarted: {
+      auto old = store_.replace(std::move(ev.objects));
+      synced_ = true;
+      for (const auto& now : store_.list()) {
+        auto it = old.find(Store::keyOf(*now));
+        if (it == old.end()) {
+          for (const auto& h : handlers_) {
+            if (h.on_add) h.on_add(now);
+          }
+        } else {
+          if ((*it->second)["metadata"].value("resourceVersion", "") != (*now)["metadata"].value("resourceVersion", "")) {
+            for (const auto& h : handlers_) {
+              if (h.on_update) h.on_update(it->second, now);
+            }
+          }
+          old.erase(it);
+        }
+      }
+      for (const auto& [k, gone] : old) {
+        for (const auto& h : handlers_) {
+          if (h.on_delete) h.on_delete(gone);
+        }
+      }
+      break;
+    }
+    case WatcherEvent::Kind::kApplied: {
+      auto [old, now] = store_.upsert(std::move(ev.object));
+      for (const auto& h : handlers_) {
+        if (old && h.on_update) h.on_update(old, now);
+        if (!old && h.on_add) h.on_add(now);
+      }
+      break;
+    }
+    case WatcherEvent::Kind::kDeleted: {
+      const Json& meta = ev.object.value("metadata", Json::object());
+      auto gone = store_.erase(meta.value("namespace", ""), meta.value("name", ""));
+      if (gone) {
+        for (const auto& h : handlers_) {
+          if (h.on_delete) h.on_delete(gone);
+        }
+      }
+      break;
+    }
+  }
+}
+
+}  // namespace paymesh::kube

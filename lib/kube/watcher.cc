@@ -1,0 +1,102 @@
+#include "kube/watcher.h"
+
+#include <thread>
+
+namespace paymesh::kube {
+
+const char* stateName(Watcher::State state) {
+  switch (state) {
+    case Watcher::State::kRelist: return "Relist";
+    case Watcher::State::kWatch: return "Watch";
+    case Watcher::State::kBackoff: return "Backoff";
+  }
+  return "?";
+}
+
+Watcher::Watcher(Client& client, ResourceRef res, std::string ns, ListOptions selectors, Backoff backoff,
+                 std::chrono::seconds watch_timeout)
+    : client_(client),
+      res_(std::move(res)),
+      ns_(std::move(ns)),
+      selectors_(std::move(selectors)),
+      backoff_(backoff),
+      watch_timeout_(watch_timeout),
+      delay_(backoff.initial) {}
+
+void Watcher::fail(Status status, State resume) {
+  last_error_ = std::move(status);
+  stats_.errors++;
+  resume_ = resume;
+  state_ = State::kBackoff;
+}
+
+Watcher::State Watcher::step(const Sink& sink, std::stop_token stop) {
+  switch (state_) {
+    case State::kRelist: {
+      stats_.relists++;
+      ListOptions opts = selectors_;
+      opts.continue_token.clear();
+      auto list = listAll(client_, res_, ns_, opts);
+      if (!list.isOk()) {
+        fail(list.status(), State::kRelist);
+        return state_;
+      }
+      rv_ = list->resource_version;
+      sink({WatcherEvent::Kind::kRestarted, std::move(list->items), nullptr});
+      delay_ = backoff_.initial;
+      state_ = State::kWatch;
+      return state_;
+    }
+    case State::kWatch: {
+      stats_.watches++;
+      WatchOptions opts;
+      opts.label_selector = selectors_.label_selector;
+      opts.field_selector = selectors_.field_selector;
+      opts.resource_version = rv_;
+      opts.allow_bookmarks = true;
+      opts.timeout = watch_timeout_;
+      bool saw_event = false;
+      Status s = client_.watch(
+          res_, ns_, opts,
+          [&](const WatchEvent& ev) {
+            const Json& meta = ev.object.value("metadata", Json::object());
+            std::string rv = meta.value("resourceVersion", "");
+            if (!rv.empty()) rv_ = rv;
+            saw_event = true;
+            if (ev.type == EventType::kBookmark) return true;
+            sink({ev.type == EventType::kDeleted ? WatcherEvent::Kind::kDeleted : WatcherEvent::Kind::kApplied, {},
+                  ev.object});
+            return true;
+          },
+          stop);
+      if (s.code() == Code::kGone) {
+        stats_.gone++;
+        last_error_ = s;
+        state_ = State::kRelist;  // the history we needed is gone: start over from a list
+        return state_;
+      }
+      if (!s.isOk()) {
+        fail(s, State::kWatch);
+        return state_;
+      }
+      if (saw_event) delay_ = backoff_.initial;
+      return state_;  // stream ended: watch again from rv_
+    }
+    case State::kBackoff: {
+      std::mutex m;
+      std::condition_variable_any cv;
+      std::unique_lock<std::mutex> lock(m);
+      cv.wait_for(lock, stop, delay_, [] { return false; });
+      delay_ = std::min(delay_ * 2, backoff_.max);
+      state_ = resume_;
+      return state_;
+    }
+  }
+  return state_;
+}
+
+void Watcher::run(const Sink& sink, std::stop_token stop) {
+  while (!stop.stop_requested()) step(sink, stop);
+}
+
+}  // namespace paymesh::kube

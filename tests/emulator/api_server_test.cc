@@ -1,0 +1,168 @@
+#include "emulator/api_server.h"
+
+#include <gtest/gtest.h>
+
+#include "emulator/emulator.h"
+#include "kube/errors.h"
+#include "kube/rest_client.h"
+
+namespace paymesh::emulator {
+namespace {
+
+using nlohmann::json;
+using kube::resources::kCustomResourceDefinitions;
+using kube::resources::kPaymentServices;
+
+json crd() {
+  json schema = {{"type", "object"},
+                 {"properties",
+                  {{"spec",
+                    {{"type", "object"},
+                     {"required", {"ports"}},
+                     {"properties",
+                      {{"ports", {{"type", "array"}, {"items", {{"type", "object"}, {"required", {"port"}},
+                                                                 {"properties", {{"port", {{"type", "integer"}, {"minimum", 1}}},
+                                                                                 {"protocol", {{"type", "string"}, {"enum", {"GRPC", "HTTP"}}, {"default", "GRPC"}}}}}}}}},
+                       {"tls", {{"type", "object"}, {"default", json::object()},
+                                {"properties", {{"mode", {{"type", "string"}, {"default", "STRICT"}}}}}}}}}}},
+                   {"status", {{"type", "object"}, {"x-kubernetes-preserve-unknown-fields", true}}}}}};
+  return {{"apiVersion", "apiextensions.k8s.io/v1"},
+          {"kind", "CustomResourceDefinition"},
+          {"metadata", {{"name", "paymentservices.paymesh.io"}}},
+          {"spec", {{"group", "paymesh.io"}, {"scope", "Namespaced"},
+                    {"names", {{"plural", "paymentservices"}, {"singular", "paymentservice"}, {"kind", "PaymentService"},
+                               {"shortNames", {"psvc"}}}},
+                    {"versions", {{{"name", "v1alpha1"}, {"served", true}, {"storage", true},
+                                   {"subresources", {{"status", json::object()}}},
+                                   {"schema", {{"openAPIV3Schema", schema}}}}}}}}};
+}
+
+json psvc(const std::string& name, json spec) {
+  return {{"apiVersion", "paymesh.io/v1alpha1"}, {"kind", "PaymentService"},
+          {"metadata", {{"name", name}, {"namespace", "default"}}}, {"spec", spec}};
+}
+
+class ApiServerTest : public ::testing::Test {
+protected:
+  void SetUp() override {
+    ASSERT_EQ(emulator_.start(), "");
+    kube::ClusterConfig cfg;
+    cfg.server = emulator_.url();
+    client_ = std::move(kube::RestClient::create(cfg)).value();
+  }
+  Emulator emulator_;
+  std::unique_ptr<kube::RestClient> client_;
+};
+
+TEST_F(ApiServerTest, CrdServesItsResourceWithDefaultsAndValidation) {
+  EXPECT_TRUE(kube::isNotFound(client_->get(kPaymentServices, "default", "x").status()));
+  ASSERT_TRUE(client_->create(kCustomResourceDefinitions, "", crd()).isOk());
+  auto discovery = client_->getPath("/apis/paymesh.io/v1alpha1");
+  ASSERT_TRUE(discovery.isOk());
+  EXPECT_EQ((*discovery)["resources"][0]["shortNames"][0], "psvc");
+  EXPECT_EQ((*discovery)["resources"][1]["name"], "paymentservices/status");
+
+  auto created = client_->create(kPaymentServices, "default",
+                                 psvc("a", {{"ports", {{{"port", 50051}}}}, {"unknownField", 1}}));
+  ASSERT_TRUE(created.isOk()) << created.status().toString();
+  EXPECT_EQ((*created)["spec"]["ports"][0]["protocol"], "GRPC");
+  EXPECT_EQ((*created)["spec"]["tls"]["mode"], "STRICT");
+  EXPECT_FALSE((*created)["spec"].contains("unknownField"));  // pruned
+
+  auto missing = client_->create(kPaymentServices, "default", psvc("b", json::object()));
+  EXPECT_EQ(missing.status().code(), Code::kInvalidArgument);
+  EXPECT_NE(missing.status().message().find("spec.ports: Required value"), std::string::npos) << missing.status().message();
+  auto bad = client_->create(kPaymentServices, "default", psvc("c", {{"ports", {{{"port", 0}, {"protocol", "UDP"}}}}}));
+  EXPECT_NE(bad.status().message().find("spec.ports[0].port"), std::string::npos) << bad.status().message();
+  EXPECT_NE(bad.status().message().find("spec.ports[0].protocol: Unsupported value"), std::string::npos);
+
+  // Status subresource: the main endpoint ignores status, the status endpoint ignores spec.
+  json with_status = *created;
+  with_status["status"] = {{"observedGeneration", 1}};
+  auto st = client_->updateStatus(kPaymentServices, with_status);
+  ASSERT_TRUE(st.isOk()) << st.status().toString();
+  EXPECT_EQ((*st)["status"]["observedGeneration"], 1);
+  EXPECT_EQ((*st)["metadata"]["generation"], 1);
+
+  // Deleting the CRD removes its objects and stops serving the resource.
+  ASSERT_TRUE(client_->remove(kCustomResourceDefinitions, "", "paymentservices.paymesh.io").isOk());
+  EXPECT_TRUE(kube::isNotFound(client_->get(kPaymentServices, "default", "a").status()));
+  EXPECT_TRUE(emulator_.api().objects("paymesh.io", "paymentservices").empty());
+}
+
+TEST_F(ApiServerTest, DiscoveryAndVersion) {
+  auto version = client_->getPath("/version");
+  ASSERT_TRUE(version.isOk());
+  EXPECT_EQ((*version)["major"], "1");
+  auto api = client_->getPath("/api");
+  ASSERT_TRUE(api.isOk());
+  EXPECT_EQ((*api)["versions"][0], "v1");
+  auto apis = client_->getPath("/apis");
+  ASSERT_TRUE(apis.isOk());
+  bool has_leases = false;
+  for (const auto& g : (*apis)["groups"]) has_leases = has_leases || g["name"] == "coordination.k8s.io";
+  EXPECT_TRUE(has_leases);
+  auto core = client_->getPath("/api/v1");
+  ASSERT_TRUE(core.isOk());
+  EXPECT_GE((*core)["resources"].size(), 7u);
+  EXPECT_TRUE(kube::isNotFound(client_->getPath("/apis/nope/v1").status()));
+  auto openapi = client_->getPath("/openapi/v3");
+  ASSERT_TRUE(openapi.isOk());
+  EXPECT_TRUE((*openapi)["paths"].contains("api/v1"));
+}
+
+TEST_F(ApiServerTest, NamespaceDeletionTerminatesThenRemovesContents) {
+  json ns = {{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", "gone"}}}};
+  ASSERT_TRUE(client_->create(kube::resources::kNamespaces, "", ns).isOk());
+  json cm = {{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"metadata", {{"name", "c"}}}};
+  ASSERT_TRUE(client_->create(kube::resources::kConfigMaps, "gone", cm).isOk());
+  ASSERT_TRUE(client_->remove(kube::resources::kNamespaces, "", "gone").isOk());
+  auto terminating = client_->get(kube::resources::kNamespaces, "", "gone");
+  if (terminating.isOk()) {
+    EXPECT_EQ((*terminating)["status"]["phase"], "Terminating");
+    json cm2 = cm;
+    cm2["metadata"]["name"] = "late";
+    EXPECT_EQ(client_->create(kube::resources::kConfigMaps, "gone", cm2).status().code(), Code::kPermissionDenied);
+  }
+  for (int i = 0; i < 100 && client_->get(kube::resources::kNamespaces, "", "gone").isOk(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_TRUE(kube::isNotFound(client_->get(kube::resources::kNamespaces, "", "gone").status()));
+  EXPECT_TRUE(kube::isNotFound(client_->get(kube::resources::kConfigMaps, "gone", "c").status()));
+}
+
+TEST_F(ApiServerTest, LatencyFault) {
+  Faults f;
+  f.latency_ms = 150;
+  emulator_.api().setFaults(f);
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_TRUE(client_->getPath("/version").isOk());
+  EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(150));
+  emulator_.api().setFaults({});
+}
+
+TEST(FaultsTest, SameSeedSameFaults) {
+  auto run = [](uint64_t seed) {
+    ApiServer api;
+    Faults f;
+    f.seed = seed;
+    f.error_rate = 0.3;
+    f.conflict_rate = 0.2;
+    api.setFaults(f);
+    std::string codes;
+    for (int i = 0; i < 40; ++i) {
+      HttpRequest req;
+      req.method = "POST";
+      req.path = "/api/v1/namespaces/default/configmaps";
+      req.body = json{{"metadata", {{"name", "c" + std::to_string(i)}}}}.dump();
+      codes += std::to_string(api.handle(req).status) + ",";
+    }
+    return codes;
+  };
+  EXPECT_EQ(run(5), run(5));
+  EXPECT_NE(run(5), run(6));
+  EXPECT_NE(run(5).find("500"), std::string::npos);
+  EXPECT_NE(run(5).find("409"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace paymesh::emulator

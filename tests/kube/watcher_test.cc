@@ -1,0 +1,109 @@
+#include "kube/watcher.h"
+
+#include <gtest/gtest.h>
+
+#include <deque>
+
+namespace paymesh::kube {
+namespace {
+
+// Answers list and watch from a script; any other call fails the test.
+class ScriptedClient : public Client {
+public:
+  struct WatchScript {
+    std::vector<WatchEvent> events;
+    Status end;
+    std::string expect_rv;
+  };
+  std::deque<Result<ObjectList>> lists;
+  std::deque<WatchScript> watches;
+
+  Result<Json> get(const ResourceRef&, const std::string&, const std::string&) override { return unexpected(); }
+  Result<ObjectList> list(const ResourceRef&, const std::string&, const ListOptions&) override {
+    if (lists.empty()) return unexpected();
+    auto r = lists.front();
+    lists.pop_front();
+    return r;
+  }
+  Result<Json> create(const ResourceRef&, const std::string&, const Json&) override { return unexpected(); }
+  Result<Json> update(const ResourceRef&, const Json&) override { return unexpected(); }
+  Result<Json> updateStatus(const ResourceRef&, const Json&) override { return unexpected(); }
+  Result<Json> patch(const ResourceRef&, const std::string&, const std::string&, PatchType, const Json&, bool) override {
+    return unexpected();
+  }
+  Status remove(const ResourceRef&, const std::string&, const std::string&, const DeleteOptions&) override {
+    return unexpected();
+  }
+  Status watch(const ResourceRef&, const std::string&, const WatchOptions& opts,
+               const std::function<bool(const WatchEvent&)>& on_event, std::stop_token) override {
+    if (watches.empty()) return unexpected();
+    auto w = watches.front();
+    watches.pop_front();
+    EXPECT_EQ(opts.resource_version, w.expect_rv);
+    EXPECT_TRUE(opts.allow_bookmarks);
+    for (const auto& e : w.events) on_event(e);
+    return w.end;
+  }
+
+private:
+  Status unexpected() {
+    ADD_FAILURE() << "unexpected call";
+    return Status(Code::kInternal, "unexpected call");
+  }
+};
+
+Json cm(const std::string& name, const std::string& rv) {
+  return {{"metadata", {{"namespace", "d"}, {"name", name}, {"resourceVersion", rv}}}};
+}
+
+TEST(Watcher, StateMachine) {
+  ScriptedClient client;
+  client.lists.push_back(Status(Code::kUnavailable, "down"));
+  client.lists.push_back(ObjectList{{cm("a", "5")}, "10", ""});
+  client.watches.push_back({{{EventType::kAdded, cm("b", "11")}, {EventType::kBookmark, cm("", "15")}}, Status::ok(), "10"});
+  client.watches.push_back({{{EventType::kModified, cm("b", "16")}}, Status(Code::kUnavailable, "reset"), "15"});
+  client.watches.push_back({{}, Status(Code::kGone, "too old"), "16"});
+  client.lists.push_back(ObjectList{{cm("b", "20")}, "20", ""});
+
+  std::vector<std::string> seen;
+  auto sink = [&](WatcherEvent&& ev) {
+    switch (ev.kind) {
+      case WatcherEvent::Kind::kRestarted: seen.push_back("restart " + std::to_string(ev.objects.size())); break;
+      case WatcherEvent::Kind::kApplied: seen.push_back("apply " + ev.object["metadata"].value("name", "")); break;
+      case WatcherEvent::Kind::kDeleted: seen.push_back("delete " + ev.object["metadata"].value("name", "")); break;
+    }
+  };
+  Watcher w(client, resources::kConfigMaps, "d", {}, {std::chrono::milliseconds(1), std::chrono::milliseconds(4)});
+  std::stop_source stop;
+  EXPECT_EQ(w.step(sink, stop.get_token()), Watcher::State::kBackoff);  // list failed
+  EXPECT_EQ(w.lastError().code(), Code::kUnavailable);
+  EXPECT_EQ(w.step(sink, stop.get_token()), Watcher::State::kRelist);
+  EXPECT_EQ(w.step(sink, stop.get_token()), Watcher::State::kWatch);
+  EXPECT_EQ(w.resourceVersion(), "10");
+  EXPECT_EQ(w.step(sink, stop.get_token()), Watcher::State::kWatch);  // stream ended cleanly
+  EXPECT_EQ(w.resourceVersion(), "15");                                // from the bookmark
+  EXPECT_EQ(w.step(sink, stop.get_token()), Watcher::State::kBackoff);  // stream broke
+  EXPECT_EQ(w.step(sink, stop.get_token()), Watcher::State::kWatch);    // resume, not relist
+  EXPECT_EQ(w.step(sink, stop.get_token()), Watcher::State::kRelist);   // 410
+  EXPECT_EQ(w.step(sink, stop.get_token()), Watcher::State::kWatch);
+  EXPECT_EQ(seen, (std::vector<std::string>{"restart 1", "apply b", "apply b", "restart 1"}));
+  EXPECT_EQ(w.stats().relists, 3u);
+  EXPECT_EQ(w.stats().gone, 1u);
+  EXPECT_EQ(w.stats().errors, 2u);
+}
+
+TEST(Watcher, BackoffIsInterruptible) {
+  ScriptedClient client;
+  client.lists.push_back(Status(Code::kUnavailable, "down"));
+  Watcher w(client, resources::kConfigMaps, "", {}, {std::chrono::seconds(30), std::chrono::seconds(60)});
+  std::stop_source stop;
+  auto sink = [](WatcherEvent&&) {};
+  EXPECT_EQ(w.step(sink, stop.get_token()), Watcher::State::kBackoff);
+  stop.request_stop();
+  auto start = std::chrono::steady_clock::now();
+  w.step(sink, stop.get_token());
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(1));
+}
+
+}  // namespace
+}  // namespace paymesh::kube
