@@ -1,0 +1,110 @@
+#pragma once
+// One reconcile pass of a PaymentService, level-triggered: it reads the service, the
+// services its config reads and their pods from the informer caches (never from the
+// event that queued it), builds the desired ConfigMap and Secret with the pure builders,
+// writes only what differs, then writes the status once when it differs.
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <unordered_map>
+
+#include "base/status.h"
+#include "kube/client.h"
+#include "kube/store.h"
+#include "model/mesh_config.h"
+#include "model/payment_service.h"
+#include "obs/metrics.h"
+#include "operator/desired/render_inputs.h"
+#include "pki/authority.h"
+#include "pki/trust_bundle.h"
+
+namespace paymesh::ctrl {
+
+// The mesh config and the CA it names; replaced as a whole when the file changes.
+struct MeshState {
+  model::MeshConfig mesh;
+  std::optional<pki::CertificateAuthority> ca;
+  pki::TrustBundle bundle;
+};
+using MeshStatePtr = std::shared_ptr<const MeshState>;
+
+// Parsed PaymentServices by namespace/name, parsed again when the cached object's
+// resourceVersion moves. Thread-safe.
+class ServiceCache {
+public:
+  explicit ServiceCache(const kube::Store& store) : store_(store) {}
+  struct Entry {
+    ServicePtr service;       // null when the object does not parse
+    std::string error;        // the parse errors, for the status
+    kube::ObjectPtr object;   // the cached object it was parsed from
+  };
+  // nullopt when the object is not in the cache.
+  std::optional<Entry> get(const std::string& ns, const std::string& name);
+  void erase(const std::string& ns, const std::string& name);
+
+private:
+  const kube::Store& store_;
+  std::mutex mu_;
+  std::unordered_map<std::string, std::pair<std::string, Entry>> entries_;  // key -> (rv, entry)
+};
+
+struct ReconcilerOptions {
+  std::function<pki::TimePoint()> now = [] { return std::chrono::system_clock::now(); };
+  // Simulated seconds per real second (tests that run certificate lifetimes fast): a
+  // renewal due in `d` of `now()` time is requeued after d / clock_rate of real time.
+  double clock_rate = 1.0;
+  // Checked before every write: a replica that lost its lease stops writing at once.
+  const std::atomic<bool>* may_write = nullptr;
+  std::string component = "paymesh-operator";
+};
+
+struct Action {
+  std::optional<std::chrono::milliseconds> requeue_after;
+};
+
+class Reconciler {
+public:
+  struct Caches {
+    const kube::Store& services;
+    const kube::Store& pods;
+    const kube::Store& config_maps;  // trimmed with trimConfigMap
+    const kube::Store& secrets;
+  };
+  Reconciler(kube::Client& client, Caches caches, ServiceCache& parsed, ReconcilerOptions options,
+             obs::OperatorMetrics* metrics);
+
+  void setMesh(MeshStatePtr mesh);
+  MeshStatePtr mesh() const;
+
+  Result<Action> reconcile(const std::string& ns, const std::string& name);
+
+  // Whether a watch event for `kind` ("configmap"/"secret") key at resourceVersion `rv` is
+  // the echo of this reconciler's own write (the controller then does not requeue).
+  bool isOwnWrite(const std::string& kind, const std::string& key, const std::string& rv) const;
+
+private:
+  Status write(const kube::ResourceRef& res, const std::string& ns, const nlohmann::json& desired,
+               const nlohmann::json* current, obs::WriteKind kind, const std::string& echo_kind);
+  bool mayWrite() const { return options_.may_write == nullptr || options_.may_write->load(); }
+  void recordEvent(const model::PaymentService& svc, const std::string& type, const std::string& reason,
+                   const std::string& message);
+
+  kube::Client& client_;
+  Caches caches_;
+  ServiceCache& parsed_;
+  ReconcilerOptions options_;
+  obs::OperatorMetrics* metrics_;
+  mutable std::shared_mutex mesh_mu_;
+  MeshStatePtr mesh_;
+  mutable std::mutex echo_mu_;
+  std::unordered_map<std::string, std::string> written_rv_;  // kind/ns/name -> rv
+};
+
+}  // namespace paymesh::ctrl
