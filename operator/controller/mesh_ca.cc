@@ -1,5 +1,8 @@
 #include "operator/controller/mesh_ca.h"
 
+#include <algorithm>
+#include <thread>
+
 #include "kube/errors.h"
 #include "operator/desired/children.h"
 #include "pki/base64.h"
@@ -59,10 +62,15 @@ Result<MeshStatePtr> fromSecret(const model::MeshConfig& mesh, const Json& secre
 Result<MeshStatePtr> ensureMeshCa(kube::Client& client, const model::MeshConfig& mesh, pki::TimePoint now,
                                   bool may_create) {
   const auto& secrets = kube::resources::kSecrets;
-  for (int attempt = 0; attempt < 3; ++attempt) {
+  Status last = unavailable("mesh CA Secret: could not read or create it");
+  for (int attempt = 0; attempt < 8; ++attempt) {
+    if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(50) * (1 << std::min(attempt, 5)));
     auto got = client.get(secrets, mesh.ca.namespace_, mesh.ca.secret_name);
     if (got.isOk()) return fromSecret(mesh, *got, now);
-    if (!kube::isNotFound(got.status())) return got.status();
+    if (!kube::isNotFound(got.status())) {
+      last = got.status();  // transient (500, 429, transport): try again
+      continue;
+    }
     if (mesh.ca.existing)
       return notFound("mesh CA Secret " + mesh.ca.namespace_ + "/" + mesh.ca.secret_name +
                       " not found (ca.existing is true: it is managed outside paymesh)");
@@ -75,10 +83,10 @@ Result<MeshStatePtr> ensureMeshCa(kube::Client& client, const model::MeshConfig&
     ASSIGN_OR_RETURN(auto ca, pki::CertificateAuthority::create(options, now));
     auto created = client.create(secrets, mesh.ca.namespace_, caSecretObject(mesh, ca));
     if (created.isOk()) return fromSecret(mesh, *created, now);
-    // Another replica created it first: read theirs.
-    if (!kube::isAlreadyExists(created.status())) return created.status();
+    // AlreadyExists: another replica created it first, read theirs; else transient.
+    last = created.status();
   }
-  return unavailable("mesh CA Secret: could not read or create it");
+  return last;
 }
 
 }  // namespace paymesh::ctrl

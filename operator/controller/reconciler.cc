@@ -132,6 +132,21 @@ void Reconciler::recordEvent(const model::PaymentService& svc, const std::string
     metrics_->wrote(obs::WriteKind::kEvent);
 }
 
+Status Reconciler::removeOrphan(const kube::ResourceRef& r, const kube::Store& cache, const std::string& ns,
+                                const std::string& child, const std::string& owner) {
+  kube::ObjectPtr obj = cache.get(ns, child);
+  if (!obj) return Status::ok();
+  const Json& owners = (*obj)["metadata"].value("ownerReferences", Json::array());
+  bool ours = owners.size() == 1 && owners[0].value("kind", "") == model::kKind && owners[0].value("name", "") == owner;
+  if (!ours) return Status::ok();
+  if (!mayWrite()) return unavailable("not the leader: write skipped");
+  kube::DeleteOptions options;
+  options.precondition_uid = (*obj)["metadata"].value("uid", "");
+  Status s = client_.remove(r, ns, child, options);
+  if (s.isOk() || kube::isNotFound(s)) return Status::ok();
+  return s;
+}
+
 Result<Action> Reconciler::reconcile(const std::string& ns, const std::string& name) {
   MeshStatePtr mesh_state = mesh();
   if (!mesh_state || !mesh_state->ca) return failedPrecondition("no mesh CA loaded");
@@ -139,7 +154,14 @@ Result<Action> Reconciler::reconcile(const std::string& ns, const std::string& n
   pki::TimePoint now = options_.now();
 
   auto entry = parsed_.get(ns, name);
-  if (!entry) return Action{};  // deleted: its children go with it (owner references)
+  if (!entry) {
+    // Deleted: the API server's garbage collector removes its children through their
+    // owner references. A pass that raced the deletion (the cache still held the
+    // service) may have written a child after the collector ran: remove those here.
+    RETURN_IF_ERROR(removeOrphan(res::kConfigMaps, caches_.config_maps, ns, policy::configMapName(name), name));
+    RETURN_IF_ERROR(removeOrphan(res::kSecrets, caches_.secrets, ns, policy::tlsSecretName(name), name));
+    return Action{};
+  }
   if (entry->object->value("metadata", Json::object()).contains("deletionTimestamp")) return Action{};
 
   const Json& current_status = entry->object->value("status", Json::object());

@@ -92,6 +92,8 @@ public:
 private:
   Status write(const kube::ResourceRef& res, const std::string& ns, const nlohmann::json& desired,
                const nlohmann::json* current, obs::WriteKind kind, const std::string& echo_kind);
+  Status removeOrphan(const kube::ResourceRef& r, const kube::Store& cache, const std::string& ns,
+                      const std::string& child, const std::string& owner);
   bool mayWrite() const { return options_.may_write == nullptr || options_.may_write->load(); }
   void recordEvent(const model::PaymentService& svc, const std::string& type, const std::string& reason,
                    const std::string& message);
