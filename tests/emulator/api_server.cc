@@ -223,6 +223,11 @@ void ApiServer::setFaults(const Faults& faults) {
   fault_rng_.seed(faults.seed);
 }
 
+void ApiServer::setServerAddress(const std::string& address) {
+  std::lock_guard<std::mutex> lock(mu_);
+  options_.server_address = address;
+}
+
 void ApiServer::expireHistory() {
   std::lock_guard<std::mutex> lock(mu_);
   history_.clear();
@@ -716,13 +721,13 @@ HttpResponse ApiServer::create(const HttpRequest& req, const Target& t, std::uni
                        {{"name", name}, {"group", type.group}, {"kind", type.resource}}, "AlreadyExists");
   }
   if (type.has_status && type.kind != "Namespace" && obj.contains("status")) obj.erase("status");
-  meta = obj["metadata"];
-  meta["uid"] = newUid();
-  meta["creationTimestamp"] = rfc3339(std::chrono::system_clock::now());
-  meta["generation"] = 1;
-  meta.erase("deletionTimestamp");
-  meta.erase("resourceVersion");
-  obj["metadata"] = meta;
+  // Admission may have replaced `obj`: take the metadata afresh.
+  json& admitted = obj["metadata"];
+  admitted["uid"] = newUid();
+  admitted["creationTimestamp"] = rfc3339(std::chrono::system_clock::now());
+  admitted["generation"] = 1;
+  admitted.erase("deletionTimestamp");
+  admitted.erase("resourceVersion");
   if (type.kind == "Pod") obj["status"] = {{"phase", "Pending"}};
   if (type.kind == "Namespace") {
     obj["status"] = {{"phase", "Active"}};
@@ -1047,8 +1052,12 @@ std::optional<HttpResponse> ApiServer::streamWatch(const HttpRequest& req,
     if (!ns.empty() && obj["metadata"].value("namespace", "") != ns) return false;
     return matches(labels, labelsOf(obj)) && matches(fields, fieldsOf(obj, fields));
   };
+  bool as_table = req.header("accept").find("as=Table") != std::string::npos;
+  std::string include_object = req.param("includeObject");
   auto line = [&](const std::string& event_type, const json& obj) {
-    return json{{"type", event_type}, {"object", withVersion(type, obj)}}.dump() + "\n";
+    json o = withVersion(type, obj);
+    if (as_table) o = toTable(type, {o}, include_object, std::chrono::system_clock::now(), json::object());
+    return json{{"type", event_type}, {"object", o}}.dump() + "\n";
   };
   lock.unlock();
   if (!write("")) return std::nullopt;  // the response head goes out before the first event

@@ -80,6 +80,8 @@ public:
 
   void stop() override;
   void setFaults(const Faults& faults);
+  // The host:port advertised in /api, once the listener knows its port.
+  void setServerAddress(const std::string& address);
   // Forgets all watch history: every watch from a resourceVersion before now gets 410.
   void expireHistory();
   uint64_t resourceVersion();

@@ -57,6 +57,7 @@ std::string Emulator::start() {
   api_ = std::make_unique<ApiServer>(options_.api);
   server_ = std::make_unique<HttpServer>(*api_, tls);
   std::string error = server_->start(options_.host, options_.port);
+  if (error.empty()) api_->setServerAddress(options_.host + ":" + std::to_string(server_->port()));
   return error;
 }
 

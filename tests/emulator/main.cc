@@ -99,7 +99,6 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  options.api.server_address = "127.0.0.1:" + std::to_string(options.port);
   paymesh::emulator::Emulator emulator(options);
   if (std::string err = emulator.start(); !err.empty()) {
     std::cerr << "kube-emulator: " << err << "\n";

@@ -144,6 +144,19 @@ TEST_F(InformerFaultsTest, SurvivesFaults) {
     if (i % 40 == 39) emulator_->api().expireHistory();
   }
   EXPECT_GT(writes, 30);
+  // Make sure a 410 happens whatever the timing: reads fail while writes go on (the stream,
+  // started under dropWatchEvery=3, ends within 3 events), then the history goes.
+  emulator::Faults cut;
+  cut.seed = 8;
+  cut.drop_watch_every = 3;
+  cut.read_error_rate = 1.0;
+  emulator_->api().setFaults(cut);
+  for (int i = 0; i < 4; ++i) {
+    ASSERT_TRUE(client_->create(kConfigMaps, "kube-system", configMap("kube-system", "cut" + std::to_string(i))).isOk());
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  emulator_->api().expireHistory();
+  emulator_->api().setFaults(f);
   EXPECT_TRUE(eventually([&] { return storeState(informer.store()) == serverState(kConfigMaps); }, std::chrono::seconds(15)))
       << "store " << storeState(informer.store()).size() << " vs server " << serverState(kConfigMaps).size();
   auto stats = informer.stats();
