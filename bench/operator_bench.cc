@@ -168,7 +168,7 @@ void BM_OperatorAtScale(benchmark::State& state) {
       std::string bin = PAYMESH_BINARY_DIR "/operator/paymesh-operator";
       std::string w = std::to_string(workers);
       execl(bin.c_str(), bin.c_str(), "--kubeconfig", kc.c_str(), "--metrics-addr", "0", "--health-addr", "0",
-            "--workers", w.c_str(), "--log-level", "error", static_cast<char*>(nullptr));
+            "--workers", w.c_str(), "--log-level", "error", "--list-page-size", "5000", static_cast<char*>(nullptr));
       _exit(127);
     }
     while (!converged(api, static_cast<size_t>(n))) {

@@ -58,6 +58,7 @@ const std::vector<Flag>& flagSpecs() {
       {"retry-period", true, "DURATION", "2s", "interval between Lease attempts"},
       {"identity", true, "ID", "", "this replica's Lease identity (default: hostname_pid)"},
       {"workers", true, "N", "4", "concurrent reconcile workers"},
+      {"list-page-size", true, "N", "500", "items per page when the informers list"},
       {"resync", true, "DURATION", "0s", "replay every cached object this often (0: never)"},
       {"log-format", true, "text|json", "text", "log line format"},
       {"log-level", true, "LEVEL", "info", "debug, info, warn or error"},
@@ -166,6 +167,14 @@ int main(int argc, char** argv) {
   } catch (...) {
     return usage("--workers: \"" + args.get("workers") + "\" is not a number from 1 to 256");
   }
+  int64_t page_size = 0;
+  try {
+    size_t used = 0;
+    page_size = std::stoll(args.get("list-page-size"), &used);
+    if (used != args.get("list-page-size").size() || page_size < 1) throw std::invalid_argument("range");
+  } catch (...) {
+    return usage("--list-page-size: \"" + args.get("list-page-size") + "\" is not a positive number");
+  }
   auto lease_duration = durationFlag(args, "lease-duration");
   auto renew_deadline = durationFlag(args, "renew-deadline");
   auto retry_period = durationFlag(args, "retry-period");
@@ -233,6 +242,7 @@ int main(int argc, char** argv) {
   options.ns = args.get("namespace");
   options.workers = workers;
   options.resync = *resync;
+  options.page_size = page_size;
   options.reconciler.may_write = &may_write;
 
   // Leader election: the controller runs only while this replica holds the Lease.
@@ -289,7 +299,7 @@ int main(int argc, char** argv) {
         continue;
       }
       controller = std::make_unique<ctrl::Controller>(*client, options, &metrics);
-      auto s = controller->start(*state);
+      auto s = controller->start(*state, std::chrono::minutes(10));
       if (!s.isOk()) {
         obs::logError("controller did not start", {{"error", s.toString()}});
         controller.reset();

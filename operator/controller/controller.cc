@@ -40,6 +40,7 @@ Controller::Controller(kube::Client& client, ControllerOptions options, obs::Ope
     o.trim = std::move(trim);
     o.resync = options_.resync;
     o.watch_timeout = options_.watch_timeout;
+    o.page_size = options_.page_size;
     return o;
   };
   std::string managed = std::string(kManagedByLabel) + "=" + kManagedByValue;
@@ -146,7 +147,7 @@ void Controller::worker() {
     std::string ns = key->substr(0, slash), name = key->substr(slash + 1);
     std::string id = std::to_string(++pass_ids_);
     auto start = std::chrono::steady_clock::now();
-    auto result = reconciler_->reconcile(ns, name);
+    auto result = *key == kWebhookKey ? reconciler_->reconcileWebhook() : reconciler_->reconcile(ns, name);
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     obs::LogFields fields = {{"controller", "paymentservice"}, {"namespace", ns}, {"name", name}, {"reconcile_id", id}};
     if (result.isOk()) {
@@ -187,6 +188,7 @@ Status Controller::start(MeshStatePtr mesh, std::chrono::milliseconds sync_timeo
     if (!inf->waitForSync(sync_timeout)) return unavailable("informer caches did not sync in time");
   }
   synced_ = true;
+  if (options_.manage_webhook) queue_.add(kWebhookKey);
   for (int i = 0; i < std::max(1, options_.workers); ++i) workers_.emplace_back([this] { worker(); });
   return Status::ok();
 }
@@ -204,6 +206,7 @@ void Controller::setMesh(MeshStatePtr mesh) {
 }
 
 void Controller::enqueueAll() {
+  if (options_.manage_webhook) queue_.add(kWebhookKey);
   for (const auto& obj : services_->store().list())
     queue_.add(meta(*obj).value("namespace", "") + "/" + meta(*obj).value("name", ""));
 }

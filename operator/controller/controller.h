@@ -27,6 +27,9 @@ struct ControllerOptions {
   kube::WorkQueueOptions queue;
   std::chrono::milliseconds resync{0};  // informer resync (0: none)
   std::chrono::seconds watch_timeout{300};
+  int64_t page_size = 500;  // items per list page when the informers (re)list
+  // Issue and renew the webhook's serving certificate and keep the injector's caBundle.
+  bool manage_webhook = true;
 };
 
 class Controller {

@@ -5,6 +5,7 @@
 #include "kube/errors.h"
 #include "kube/resource.h"
 #include "operator/desired/children.h"
+#include "operator/desired/webhook_cert.h"
 #include "operator/status/conditions.h"
 #include "pki/certificate.h"
 #include "pki/issue.h"
@@ -294,6 +295,56 @@ Result<Action> Reconciler::reconcile(const std::string& ns, const std::string& n
       real = std::chrono::milliseconds(static_cast<int64_t>(static_cast<double>(real.count()) / options_.clock_rate));
     action.requeue_after = std::max(real, std::chrono::milliseconds(10));
   }
+  return action;
+}
+
+}  // namespace paymesh::ctrl
+
+namespace paymesh::ctrl {
+
+Result<Action> Reconciler::reconcileWebhook() {
+  MeshStatePtr mesh_state = mesh();
+  if (!mesh_state || !mesh_state->ca) return failedPrecondition("no mesh CA loaded");
+  const model::MeshConfig& mesh = mesh_state->mesh;
+  pki::TimePoint now = options_.now();
+  const std::string& ns = mesh.webhook.namespace_;
+  auto current = client_.get(res::kSecrets, ns, mesh.webhook.secret_name);
+  if (!current.isOk() && !kube::isNotFound(current.status())) return current.status();
+  const Json* secret = current.isOk() ? &*current : nullptr;
+  auto plan = planWebhookCertificate(mesh, secret, *mesh_state->ca, mesh_state->bundle, now);
+  if (plan.issue) {
+    ASSIGN_OR_RETURN(auto spec, pki::webhookLeafSpec(mesh.webhook.service_name, ns,
+                                                     std::chrono::duration_cast<std::chrono::seconds>(kWebhookCertDuration)));
+    ASSIGN_OR_RETURN(auto issued, pki::issueCertificate(*mesh_state->ca, spec, now));
+    ASSIGN_OR_RETURN(auto content, pki::tlsSecretContent(issued, mesh_state->bundle));
+    Json desired = pki::tlsSecretData(content);
+    desired["apiVersion"] = "v1";
+    desired["kind"] = "Secret";
+    desired["metadata"] = {{"name", mesh.webhook.secret_name},
+                           {"namespace", ns},
+                           {"labels", {{kManagedByLabel, kManagedByValue}, {"paymesh.io/role", "webhook-serving"}}}};
+    RETURN_IF_ERROR(write(res::kSecrets, ns, desired, secret, obs::WriteKind::kSecret, "secret"));
+    plan = planWebhookCertificate(mesh, &desired, *mesh_state->ca, mesh_state->bundle, now);
+  }
+  // The injector's caBundle follows the trust bundle (old and new CA during a rotation).
+  auto config = client_.get(res::kMutatingWebhookConfigurations, "", mesh.webhook.configuration_name);
+  if (config.isOk()) {
+    if (auto patch = caBundlePatch(*config, mesh_state->bundle.caBundle())) {
+      if (!mayWrite()) return unavailable("not the leader: write skipped");
+      auto patched = client_.patch(res::kMutatingWebhookConfigurations, "", mesh.webhook.configuration_name,
+                                   kube::PatchType::kJsonPatch, *patch);
+      if (!patched.isOk()) return patched.status();
+    }
+  } else if (!kube::isNotFound(config.status())) {
+    return config.status();
+  }
+  // Look again at the renewal time, and at least every minute (the configuration may be
+  // installed after the operator starts).
+  Action action;
+  auto real = requeueDelay(plan.next_check, now);
+  if (options_.clock_rate > 0 && options_.clock_rate != 1.0)
+    real = std::chrono::milliseconds(static_cast<int64_t>(static_cast<double>(real.count()) / options_.clock_rate));
+  action.requeue_after = std::clamp(real, std::chrono::milliseconds(10), std::chrono::milliseconds(60000));
   return action;
 }
 

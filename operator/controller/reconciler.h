@@ -65,6 +65,9 @@ struct ReconcilerOptions {
   std::string component = "paymesh-operator";
 };
 
+// The work-queue key of the webhook certificate pass (no PaymentService key starts with '@').
+inline constexpr const char* kWebhookKey = "@webhook";
+
 struct Action {
   std::optional<std::chrono::milliseconds> requeue_after;
 };
@@ -84,6 +87,8 @@ public:
   MeshStatePtr mesh() const;
 
   Result<Action> reconcile(const std::string& ns, const std::string& name);
+  // The webhook serving certificate and the injector's caBundle (a timed pass of its own).
+  Result<Action> reconcileWebhook();
 
   // Whether a watch event for `kind` ("configmap"/"secret") key at resourceVersion `rv` is
   // the echo of this reconciler's own write (the controller then does not requeue).

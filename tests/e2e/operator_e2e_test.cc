@@ -5,6 +5,7 @@
 
 #include "operator/desired/children.h"
 #include "operator/status/conditions.h"
+#include "pki/base64.h"
 #include "pki/tls_secret.h"
 #include "tests/e2e/operator_fixture.h"
 
@@ -263,6 +264,52 @@ TEST_F(OperatorE2eTest, CertificateRenewedOnTimeWithoutAnyChangeToTheService) {
   auto material = pki::readTlsSecret(*client_->get(res::kSecrets, "payments", "fx-paymesh-tls"));
   ASSERT_TRUE(material.isOk());
   EXPECT_GT(material->leaf().notAfter(), o.reconciler.now());
+}
+
+TEST_F(OperatorE2eTest, WebhookCertificateIssuedAndCaBundleHoldsOldAndNewCa) {
+  // A CA Secret mid-rotation: signing with the new CA, trusting the old and the new.
+  auto now = std::chrono::system_clock::now();
+  auto old_ca = pki::CertificateAuthority::create({}, now);
+  auto new_ca = pki::CertificateAuthority::create({}, now);
+  ASSERT_TRUE(old_ca.isOk() && new_ca.isOk());
+  Json ca_secret = caSecretObject(mesh(), *new_ca);
+  ca_secret["data"]["ca.crt"] = pki::base64Encode(new_ca->certificate().toPem() + old_ca->certificate().toPem());
+  ASSERT_TRUE(client_->create(res::kSecrets, "paymesh-system", ca_secret).isOk());
+  Json hook = {{"apiVersion", "admissionregistration.k8s.io/v1"},
+               {"kind", "MutatingWebhookConfiguration"},
+               {"metadata", {{"name", "paymesh-sidecar-injector"}}},
+               {"webhooks",
+                {{{"name", "inject.paymesh.io"},
+                  {"clientConfig", {{"service", {{"name", "paymesh-webhook"}, {"namespace", "paymesh-system"}, {"path", "/inject"}}}}},
+                  {"admissionReviewVersions", {"v1"}},
+                  {"sideEffects", "None"},
+                  {"failurePolicy", "Ignore"},
+                  {"rules", {{{"operations", {"CREATE"}}, {"apiGroups", {""}}, {"apiVersions", {"v1"}}, {"resources", {"pods"}}}}}}}}};
+  auto created = client_->create(res::kMutatingWebhookConfigurations, "", hook);
+  ASSERT_TRUE(created.isOk()) << created.status().toString();
+  startOperator(fastOptions());
+  pki::TrustBundle both;
+  both.add(new_ca->certificate());
+  both.add(old_ca->certificate());
+  ASSERT_TRUE(waitFor([&] {
+    auto c = client_->get(res::kMutatingWebhookConfigurations, "", "paymesh-sidecar-injector");
+    return c.isOk() && c->at("webhooks").at(0).at("clientConfig").value("caBundle", "") == both.caBundle();
+  }));
+  auto secret = client_->get(res::kSecrets, "paymesh-system", "paymesh-webhook-tls");
+  ASSERT_TRUE(secret.isOk());
+  auto material = pki::readTlsSecret(*secret);
+  ASSERT_TRUE(material.isOk()) << material.status().toString();
+  EXPECT_TRUE(material->leaf().isSignedBy(new_ca->certificate()));
+  EXPECT_TRUE(both.verify(material->leaf(), {}, now, pki::TrustBundle::Purpose::kServer).isOk());
+  auto names = material->leaf().dnsNames();
+  EXPECT_NE(std::find(names.begin(), names.end(), "paymesh-webhook.paymesh-system.svc"), names.end());
+  // Level-triggered: another pass changes nothing.
+  uint64_t rv = emulator_->api().resourceVersion();
+  controller_->enqueueAll();
+  auto passes = controller_->passes();
+  ASSERT_TRUE(waitFor([&] { return controller_->passes() > passes; }));
+  std::this_thread::sleep_for(200ms);
+  EXPECT_EQ(emulator_->api().resourceVersion(), rv);
 }
 
 // --- the binary ---
