@@ -142,7 +142,10 @@ void Controller::onChild(const std::string& kind, const kube::ObjectPtr& obj, bo
 
 void Controller::worker() {
   while (auto key = queue_.get()) {
-    if (metrics_) metrics_->setQueueDepth(static_cast<double>(queue_.depth()));
+    if (metrics_) {
+      metrics_->setQueueDepth(static_cast<double>(queue_.depth()));
+      metrics_->setServices(static_cast<double>(services_->store().size()));
+    }
     auto slash = key->find('/');
     std::string ns = key->substr(0, slash), name = key->substr(slash + 1);
     std::string id = std::to_string(++pass_ids_);

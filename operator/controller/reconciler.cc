@@ -133,6 +133,25 @@ void Reconciler::recordEvent(const model::PaymentService& svc, const std::string
     metrics_->wrote(obs::WriteKind::kEvent);
 }
 
+void Reconciler::recordStats(const std::string& key, int64_t endpoints, std::optional<pki::TimePoint> not_after) {
+  if (!metrics_) return;
+  std::lock_guard lock(stats_mu_);
+  auto it = stats_.find(key);
+  if (it != stats_.end()) {
+    endpoint_sum_ -= it->second.first;
+    if (it->second.second) expiries_.erase(expiries_.find(*it->second.second));
+    stats_.erase(it);
+  }
+  if (endpoints >= 0) {
+    stats_[key] = {endpoints, not_after};
+    endpoint_sum_ += endpoints;
+    if (not_after) expiries_.insert(*not_after);
+  }
+  metrics_->setEndpoints(static_cast<double>(endpoint_sum_));
+  metrics_->setCertificateSecondsToExpiry(
+      expiries_.empty() ? 0 : std::chrono::duration<double>(*expiries_.begin() - options_.now()).count());
+}
+
 Status Reconciler::removeOrphan(const kube::ResourceRef& r, const kube::Store& cache, const std::string& ns,
                                 const std::string& child, const std::string& owner) {
   kube::ObjectPtr obj = cache.get(ns, child);
@@ -161,6 +180,7 @@ Result<Action> Reconciler::reconcile(const std::string& ns, const std::string& n
     // service) may have written a child after the collector ran: remove those here.
     RETURN_IF_ERROR(removeOrphan(res::kConfigMaps, caches_.config_maps, ns, policy::configMapName(name), name));
     RETURN_IF_ERROR(removeOrphan(res::kSecrets, caches_.secrets, ns, policy::tlsSecretName(name), name));
+    recordStats(ns + "/" + name, -1, std::nullopt);
     return Action{};
   }
   if (entry->object->value("metadata", Json::object()).contains("deletionTimestamp")) return Action{};
@@ -170,6 +190,7 @@ Result<Action> Reconciler::reconcile(const std::string& ns, const std::string& n
   observed.generation = entry->object->value("metadata", Json::object()).value("generation", int64_t{0});
   model::PaymentServiceStatus previous;
   std::optional<pki::TimePoint> next_check;
+  std::optional<pki::TimePoint> cert_not_after;
 
   if (!entry->service) {
     // Invalid spec (the API server's schema should have refused it): say so, don't retry.
@@ -267,6 +288,7 @@ Result<Action> Reconciler::reconcile(const std::string& ns, const std::string& n
         observed.certificate_ok = true;
         observed.certificate_not_after = pki::formatTime(plan.not_after);
         next_check = plan.next_check;
+        cert_not_after = plan.not_after;
       }
     }
   }
@@ -288,6 +310,8 @@ Result<Action> Reconciler::reconcile(const std::string& ns, const std::string& n
     }
   }
 
+  recordStats(ns + "/" + name, observed.endpoints,
+              cert_not_after);
   Action action;
   if (next_check) {
     auto real = requeueDelay(*next_check, now);

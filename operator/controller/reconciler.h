@@ -11,6 +11,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <shared_mutex>
 #include <string>
 #include <unordered_map>
@@ -103,6 +104,9 @@ private:
   void recordEvent(const model::PaymentService& svc, const std::string& type, const std::string& reason,
                    const std::string& message);
 
+  // Per-service figures behind the endpoint and expiry gauges.
+  void recordStats(const std::string& key, int64_t endpoints, std::optional<pki::TimePoint> not_after);
+
   kube::Client& client_;
   Caches caches_;
   ServiceCache& parsed_;
@@ -112,6 +116,10 @@ private:
   MeshStatePtr mesh_;
   mutable std::mutex echo_mu_;
   std::unordered_map<std::string, std::string> written_rv_;  // kind/ns/name -> rv
+  std::mutex stats_mu_;
+  std::unordered_map<std::string, std::pair<int64_t, std::optional<pki::TimePoint>>> stats_;
+  std::multiset<pki::TimePoint> expiries_;
+  int64_t endpoint_sum_ = 0;
 };
 
 }  // namespace paymesh::ctrl

@@ -1,6 +1,10 @@
 // End-to-end: the operator (in-process, or the paymesh-operator binary) against the
 // Kubernetes API emulator.
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include <cstdlib>
 
 #include "operator/desired/children.h"
@@ -354,6 +358,71 @@ TEST_F(OperatorBinaryTest, SigkillMidRunThenRestartConvergesWithoutDuplicatesOrO
   EXPECT_EQ(owned_cms, uids.size());
   EXPECT_EQ(owned_secrets, uids.size());
   EXPECT_EQ(second.terminate(), 0) << "SIGTERM stops cleanly";
+}
+
+uint16_t freePort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  close(fd);
+  return ntohs(addr.sin_port);
+}
+
+// A plain HTTP/1.0 GET on loopback: (status, body); status 0 when nothing answers.
+std::pair<int, std::string> httpGet(uint16_t port, const std::string& path) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(port);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    close(fd);
+    return {0, ""};
+  }
+  std::string req = "GET " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
+  if (write(fd, req.data(), req.size()) < 0) {
+    close(fd);
+    return {0, ""};
+  }
+  std::string resp;
+  char buf[4096];
+  for (ssize_t n; (n = read(fd, buf, sizeof buf)) > 0;) resp.append(buf, static_cast<size_t>(n));
+  close(fd);
+  if (resp.size() < 12) return {0, ""};
+  auto body = resp.find("\r\n\r\n");
+  return {std::atoi(resp.c_str() + 9), body == std::string::npos ? "" : resp.substr(body + 4)};
+}
+
+TEST_F(OperatorBinaryTest, MetricsAndHealthEndpoints) {
+  applyServices();
+  applyPods();
+  uint16_t metrics_port = freePort(), health_port = freePort();
+  OperatorProcess op({"--kubeconfig", kubeconfigFile(), "--metrics-addr", "127.0.0.1:" + std::to_string(metrics_port),
+                      "--health-addr", "127.0.0.1:" + std::to_string(health_port), "--log-format", "json"},
+                     ::testing::TempDir() + "/operator-metrics.log");
+  ASSERT_TRUE(waitFor([&] { return httpGet(health_port, "/readyz").first == 200; }, 30s));
+  EXPECT_EQ(httpGet(health_port, "/healthz").first, 200);
+  auto want = expectedConfigs();
+  ASSERT_TRUE(waitFor([&] { return configMapsDiffer(want).empty() && allReady(); }, 60s));
+  std::string text;
+  ASSERT_TRUE(waitFor([&] {
+    auto [code, body] = httpGet(metrics_port, "/metrics");
+    text = body;
+    return code == 200 && body.find("paymesh_endpoints 10") != std::string::npos;
+  }, 20s)) << text;
+  for (const char* series : {"paymesh_reconcile_total{controller=\"paymentservice\",result=\"success\"}",
+                             "paymesh_reconcile_total{controller=\"paymentservice\",result=\"error\"} 0",
+                             "paymesh_reconcile_duration_seconds_bucket", "paymesh_workqueue_depth",
+                             "paymesh_reconcile_retries_total", "paymesh_leader 1",
+                             "paymesh_operator_writes_total{kind=\"configmap\"} 5",
+                             "paymesh_certificate_min_seconds_to_expiry", "paymesh_payment_services 5"})
+    EXPECT_NE(text.find(series), std::string::npos) << series;
+  EXPECT_EQ(op.terminate(), 0);
 }
 
 std::string leaseHolder(kube::Client& c) {
