@@ -1,5 +1,7 @@
 #include "operator/controller/controller.h"
 
+#include <malloc.h>
+
 #include "kube/errors.h"
 #include "kube/resource.h"
 #include "model/endpoints.h"
@@ -135,7 +137,7 @@ void Controller::onChild(const std::string& kind, const kube::ObjectPtr& obj, bo
   if (owner.empty()) return;
   std::string ns = meta(*obj).value("namespace", "");
   if (!deleted &&
-      reconciler_->isOwnWrite(kind, ns + "/" + meta(*obj).value("name", ""), meta(*obj).value("resourceVersion", "")))
+      reconciler_->isOwnWrite(kind, ns + "/" + meta(*obj).value("name", ""), *obj))
     return;
   queue_.add(ns + "/" + owner);
 }
@@ -191,6 +193,8 @@ Status Controller::start(MeshStatePtr mesh, std::chrono::milliseconds sync_timeo
     if (!inf->waitForSync(sync_timeout)) return unavailable("informer caches did not sync in time");
   }
   synced_ = true;
+  // The first lists were parsed in full before trimming: hand that memory back.
+  malloc_trim(0);
   if (options_.manage_webhook) queue_.add(kWebhookKey);
   for (int i = 0; i < std::max(1, options_.workers); ++i) workers_.emplace_back([this] { worker(); });
   return Status::ok();

@@ -44,6 +44,7 @@ std::string rvOf(const Json& object) {
   return object.value("metadata", Json::object()).value("resourceVersion", "");
 }
 
+
 }  // namespace
 
 std::optional<ServiceCache::Entry> ServiceCache::get(const std::string& ns, const std::string& name) {
@@ -91,20 +92,49 @@ MeshStatePtr Reconciler::mesh() const {
   return mesh_;
 }
 
-bool Reconciler::isOwnWrite(const std::string& kind, const std::string& key, const std::string& rv) const {
+std::string Reconciler::fingerprint(const std::string& kind, const Json& object) {
+  const Json& meta = object.value("metadata", Json::object());
+  std::string owners = meta.value("ownerReferences", Json::array()).dump();
+  if (kind == "configmap") {
+    std::string digest;
+    if (object.contains(kDataHashField)) {
+      digest = object.value(kDataHashField, "");
+    } else {
+      std::map<std::string, std::string> files;
+      const Json data = object.value("data", Json::object());
+      for (auto it = data.begin(); it != data.end(); ++it)
+        files[it.key()] = it.value().is_string() ? it.value().get<std::string>() : it.value().dump();
+      digest = policy::configHash(files);
+    }
+    return digest + "|" + owners;
+  }
+  const Json& data = object.value("data", Json::object());
+  return std::to_string(std::hash<std::string>{}(data.value(pki::kTlsCertKey, "") + data.value(pki::kCaCertKey, ""))) +
+         "|" + owners;
+}
+
+bool Reconciler::isOwnWrite(const std::string& kind, const std::string& key, const Json& object) const {
+  std::string fp = fingerprint(kind, object);
   std::lock_guard lock(echo_mu_);
-  auto it = written_rv_.find(kind + "/" + key);
-  return it != written_rv_.end() && it->second == rv;
+  auto it = written_fp_.find(kind + "/" + key);
+  return it != written_fp_.end() && it->second == fp;
 }
 
 Status Reconciler::write(const kube::ResourceRef& r, const std::string& ns, const Json& desired, const Json* current,
                          obs::WriteKind kind, const std::string& echo_kind) {
   if (!mayWrite()) return unavailable("not the leader: write skipped");
+  std::string echo_key = echo_kind + "/" + ns + "/" + desired["metadata"].value("name", "");
+  {
+    std::lock_guard lock(echo_mu_);
+    written_fp_[echo_key] = fingerprint(echo_kind, desired);
+  }
   Result<Json> out = current ? client_.update(r, mergeForUpdate(desired, *current)) : client_.create(r, ns, desired);
-  if (!out.isOk()) return out.status();
+  if (!out.isOk()) {
+    std::lock_guard lock(echo_mu_);
+    written_fp_.erase(echo_key);
+    return out.status();
+  }
   if (metrics_) metrics_->wrote(kind);
-  std::lock_guard lock(echo_mu_);
-  written_rv_[echo_kind + "/" + ns + "/" + desired["metadata"].value("name", "")] = rvOf(*out);
   return Status::ok();
 }
 

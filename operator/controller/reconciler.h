@@ -91,9 +91,14 @@ public:
   // The webhook serving certificate and the injector's caBundle (a timed pass of its own).
   Result<Action> reconcileWebhook();
 
-  // Whether a watch event for `kind` ("configmap"/"secret") key at resourceVersion `rv` is
-  // the echo of this reconciler's own write (the controller then does not requeue).
-  bool isOwnWrite(const std::string& kind, const std::string& key, const std::string& rv) const;
+  // Whether a watch event for `kind` ("configmap"/"secret") shows an object as this
+  // reconciler last wrote it (its own echo: the controller then does not requeue). The
+  // fingerprint is taken before the write, so an echo that arrives before the write's
+  // response is still recognised.
+  bool isOwnWrite(const std::string& kind, const std::string& key, const nlohmann::json& object) const;
+  // The fingerprint compared above: data digest (ConfigMap, as trimmed in the cache) or
+  // certificate (Secret), and the owner references.
+  static std::string fingerprint(const std::string& kind, const nlohmann::json& object);
 
 private:
   Status write(const kube::ResourceRef& res, const std::string& ns, const nlohmann::json& desired,
@@ -115,7 +120,7 @@ private:
   mutable std::shared_mutex mesh_mu_;
   MeshStatePtr mesh_;
   mutable std::mutex echo_mu_;
-  std::unordered_map<std::string, std::string> written_rv_;  // kind/ns/name -> rv
+  std::unordered_map<std::string, std::string> written_fp_;  // kind/ns/name -> fingerprint
   std::mutex stats_mu_;
   std::unordered_map<std::string, std::pair<int64_t, std::optional<pki::TimePoint>>> stats_;
   std::multiset<pki::TimePoint> expiries_;
