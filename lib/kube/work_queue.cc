@@ -85,7 +85,9 @@ std::optional<std::string> WorkQueue::get() {
     if (waiting_.empty()) {
       cv_.wait(lock);
     } else {
-      cv_.wait_until(lock, waiting_.begin()->first);
+      // A copy: the node may be erased by another thread while this one waits.
+      const Clock::time_point until = waiting_.begin()->first;
+      cv_.wait_until(lock, until);
     }
   }
   std::string key = std::move(queue_.front());
