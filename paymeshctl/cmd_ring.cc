@@ -9,6 +9,10 @@
 #include <variant>
 #include <vector>
 
+#include "model/manifest.h"
+#include "policy/manifest_inputs.h"
+#include "policy/service_ring.h"
+
 #include "paymeshctl/commands.h"
 #include "paymeshctl/flags.h"
 #include "ring/endpoints_file.h"
@@ -47,6 +51,10 @@ std::vector<FlagSpec> ringFlags(bool with_ring_file, bool with_lookup) {
        "endpoints, one KEY[=WEIGHT] per line or a JSON list ('-' reads stdin)"},
   };
   if (with_ring_file) specs.push_back({"ring", "r", true, false, "PATH", "read the ring from a ring.json instead"});
+  specs.push_back({"file", "f", true, true, "PATH",
+                   "PaymentServices with their Pods/EndpointSlices: build the ring of --service as the operator does"});
+  specs.push_back({"service", "s", true, false, "NAME", "with -f: the PaymentService whose ring to build"});
+  specs.push_back({"namespace", "n", true, false, "NS", "with -f: its namespace (needed when the name is ambiguous)"});
   if (with_lookup) {
     specs.push_back({"key", "k", true, false, "STRING", "request key: the hashed header's value (x-payment-id)"});
     specs.push_back({"hash", "", true, false, "UINT64", "a raw 64-bit request hash instead of a key"});
@@ -75,10 +83,54 @@ bool readInput(const std::string& path, std::string& out) {
   return ok;
 }
 
+// The ring of a PaymentService over its ready pods, exactly as the operator publishes it.
+std::variant<ring::Ring, Failure> ringFromManifests(const Flags& flags) {
+  auto name = flags.get("service");
+  if (!name) return Failure{kUsage, "-f needs --service NAME"};
+  std::vector<model::Manifest> manifests;
+  for (const auto& path : flags.all("file")) {
+    auto ms = model::readManifests(path);
+    if (!ms) return Failure{kUsage, ms.status().message()};
+    for (auto& m : *ms) manifests.push_back(std::move(m));
+  }
+  auto inputs = policy::collectInputs(manifests);
+  if (!inputs.errors.empty()) {
+    const auto& e = inputs.errors.front();
+    return Failure{kInvalid, e.file + ":" + std::to_string(e.line) + ": " + e.object + ": " + e.message};
+  }
+  const policy::Namespace* space = nullptr;
+  std::string ns;
+  for (const auto& [n, sp] : inputs.namespaces) {
+    if (!sp.services.count(*name) || (flags.has("namespace") && n != *flags.get("namespace"))) continue;
+    if (space != nullptr) return Failure{kUsage, "PaymentService \"" + *name + "\" is in several namespaces: give --namespace"};
+    space = &sp;
+    ns = n;
+  }
+  if (space == nullptr) return Failure{kInvalid, "no PaymentService \"" + *name + "\" in the input"};
+  const auto& svc = space->services.at(*name);
+  if (svc.spec.lb_policy != model::LbPolicy::kConsistentHash) {
+    return Failure{kInvalid, ns + "/" + *name + " balances with " + model::toString(svc.spec.lb_policy) +
+                                 ", not ConsistentHash: it has no ring"};
+  }
+  auto eps = space->endpoints.find(*name);
+  auto built = policy::serviceRing(svc, eps == space->endpoints.end() ? std::vector<model::ServiceEndpoint>{} : eps->second);
+  if (!built) return Failure{kInvalid, built.status().message()};
+  if (!built->has_value()) return Failure{kInvalid, ns + "/" + *name + " has no ready endpoints"};
+  return std::move(**built);
+}
+
 // The ring from --ring, or built from the spec and endpoint flags.
 std::variant<ring::Ring, Failure> loadRing(const Flags& flags) {
   static const char* const kBuildFlags[] = {"algorithm",  "table-size", "min-ring-size", "max-ring-size",
                                             "hash-function", "endpoint", "endpoints-file"};
+  if (flags.has("file")) {
+    for (const char* f : kBuildFlags) {
+      if (flags.has(f)) return Failure{kUsage, std::string("-f and --") + f + " cannot be combined"};
+    }
+    if (flags.has("ring")) return Failure{kUsage, "-f and --ring cannot be combined"};
+    return ringFromManifests(flags);
+  }
+  if (flags.has("service") || flags.has("namespace")) return Failure{kUsage, "--service and --namespace need -f"};
   if (auto path = flags.get("ring")) {
     for (const char* f : kBuildFlags) {
       if (flags.has(f)) return Failure{kUsage, std::string("--ring and --") + f + " cannot be combined"};

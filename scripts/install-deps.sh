@@ -16,8 +16,12 @@ PACKAGES=(
   libssl-dev openssl prometheus-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   # test and demo tools
-  nodejs npm curl ca-certificates
+  curl ca-certificates
 )
+# Node.js runs the CRD cross-check. A machine may already have it from elsewhere (with
+# its own npm), so the Debian packages are only installed when the commands are missing.
+command -v node >/dev/null 2>&1 || PACKAGES+=(nodejs)
+command -v npm >/dev/null 2>&1 || PACKAGES+=(npm)
 
 # Skip apt entirely when everything is already there (keeps re-runs fast and offline).
 missing=()
@@ -37,7 +41,11 @@ fi
 
 # JSON-schema validator for the CRD cross-check, installed into the repo's tools dir.
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-if [ ! -x "$ROOT/tools/node_modules/.bin/ajv" ] || [ ! -d "$ROOT/tools/node_modules/ajv-formats" ]; then
+need_npm=0
+for m in ajv ajv-formats yaml @marcbachmann/cel-js; do
+  [ -d "$ROOT/tools/node_modules/$m" ] || need_npm=1
+done
+if [ "$need_npm" -eq 1 ]; then
   echo "install-deps: installing the JSON-schema validator (npm)"
   (cd "$ROOT/tools" && npm ci --no-audit --no-fund --silent)
 fi

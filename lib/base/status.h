@@ -97,10 +97,13 @@ private:
     if (!paymesh_status_.isOk()) return paymesh_status_; \
   } while (false)
 
+// `lhs` may be a declaration ("int x"), so it cannot be parenthesized.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
   auto tmp = (expr);                          \
   if (!tmp.isOk()) return tmp.status();       \
   lhs = std::move(tmp).value()
+// NOLINTEND(bugprone-macro-parentheses)
 
 #define ASSIGN_OR_RETURN(lhs, expr) \
   ASSIGN_OR_RETURN_IMPL(PAYMESH_CONCAT(paymesh_result_, __LINE__), lhs, expr)

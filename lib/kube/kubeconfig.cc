@@ -7,6 +7,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "base/base64.h"
+
 namespace paymesh::kube {
 namespace {
 
@@ -16,29 +18,6 @@ Result<std::string> readFile(const std::string& path, const std::string& what) {
   std::stringstream ss;
   ss << f.rdbuf();
   return ss.str();
-}
-
-std::string decodeBase64(const std::string& in, bool& ok) {
-  static const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  unsigned buf = 0;
-  int bits = 0;
-  ok = true;
-  for (char c : in) {
-    if (c == '=' || c == '\n' || c == '\r' || c == ' ') continue;
-    auto pos = alphabet.find(c);
-    if (pos == std::string::npos) {
-      ok = false;
-      return "";
-    }
-    buf = (buf << 6) | static_cast<unsigned>(pos);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((buf >> bits) & 0xff);
-    }
-  }
-  return out;
 }
 
 YAML::Node findNamed(const YAML::Node& list, const std::string& name) {
@@ -58,10 +37,9 @@ std::string resolve(const std::string& path, const std::string& base_dir) {
 Result<std::string> dataOrFile(const YAML::Node& section, const std::string& key, const std::string& base_dir,
                                const std::string& where) {
   if (section[key + "-data"]) {
-    bool ok = false;
-    std::string decoded = decodeBase64(section[key + "-data"].as<std::string>(), ok);
-    if (!ok) return invalidArgument(where + "." + key + "-data: not valid base64");
-    return decoded;
+    auto decoded = base64Decode(section[key + "-data"].as<std::string>());
+    if (!decoded.isOk()) return invalidArgument(where + "." + key + "-data: not valid base64");
+    return decoded.value();
   }
   if (section[key]) return readFile(resolve(section[key].as<std::string>(), base_dir), where + "." + key);
   return std::string();

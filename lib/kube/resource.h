@@ -35,6 +35,7 @@ inline const ResourceRef kSecrets{"", "v1", "secrets", "Secret", true};
 inline const ResourceRef kEvents{"", "v1", "events", "Event", true};
 inline const ResourceRef kServiceAccounts{"", "v1", "serviceaccounts", "ServiceAccount", true};
 inline const ResourceRef kEndpointSlices{"discovery.k8s.io", "v1", "endpointslices", "EndpointSlice", true};
+inline const ResourceRef kDeployments{"apps", "v1", "deployments", "Deployment", true};
 inline const ResourceRef kLeases{"coordination.k8s.io", "v1", "leases", "Lease", true};
 inline const ResourceRef kMutatingWebhookConfigurations{"admissionregistration.k8s.io", "v1",
                                                         "mutatingwebhookconfigurations",

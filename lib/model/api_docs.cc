@@ -65,7 +65,9 @@ std::string constraints(const Schema& s, bool required) {
 
 void table(const Schema& node, const std::string& path, std::ostringstream& out) {
   for (const auto& [name, child] : node.properties) {
-    std::string p = path.empty() ? name : path + "." + name;
+    std::string p = path;
+    if (!p.empty()) p += ".";
+    p += name;
     bool required = std::find(node.required.begin(), node.required.end(), name) != node.required.end();
     std::string def;
     if (child->default_value && !(child->default_value->is_object() && child->default_value->empty())) {

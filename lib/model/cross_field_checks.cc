@@ -111,7 +111,10 @@ std::vector<FieldError> runCrossFieldChecks(const PaymentService& ps) {
     if (it->second(ps)) {
       std::string path = located.path;
       const std::string& fp = located.rule.field_path;
-      if (!fp.empty()) path = path.empty() ? fp.substr(1) : path + fp;
+      if (!fp.empty()) {
+        if (path.empty()) path = fp.substr(1);
+        else path += fp;
+      }
       errors.push_back({path, located.rule.message});
     }
   }

@@ -9,8 +9,8 @@ namespace {
 
 using nlohmann::json;
 
-SchemaPtr withDefault(SchemaPtr x, json value) {
-  return s::with(std::move(x), [&](Schema& m) { m.default_value = std::move(value); });
+SchemaPtr withDefault(const SchemaPtr& x, json value) {
+  return s::with(x, [&](Schema& m) { m.default_value = std::move(value); });
 }
 
 SchemaPtr port(const char* description, int64_t def) {

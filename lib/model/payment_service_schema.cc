@@ -28,12 +28,12 @@ namespace {
 
 using nlohmann::json;
 
-SchemaPtr withDefault(SchemaPtr x, json value) {
-  return s::with(std::move(x), [&](Schema& m) { m.default_value = std::move(value); });
+SchemaPtr withDefault(const SchemaPtr& x, json value) {
+  return s::with(x, [&](Schema& m) { m.default_value = std::move(value); });
 }
 
-SchemaPtr withRules(SchemaPtr x, std::vector<CelRule> rules) {
-  return s::with(std::move(x), [&](Schema& m) {
+SchemaPtr withRules(const SchemaPtr& x, std::vector<CelRule> rules) {
+  return s::with(x, [&](Schema& m) {
     for (auto& r : rules) m.rules.push_back(std::move(r));
   });
 }

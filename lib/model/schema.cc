@@ -76,7 +76,7 @@ SchemaPtr stringMap(std::string description, Format key_format, Format value_for
   return x;
 }
 
-SchemaPtr duration(std::string description, std::string min, std::string max) {
+SchemaPtr duration(std::string description, const std::string& min, const std::string& max) {
   auto x = std::make_shared<Schema>();
   x->type = Schema::Type::kString;
   x->description = std::move(description);

@@ -74,10 +74,10 @@ SchemaPtr boolean(std::string description);
 SchemaPtr array(std::string description, SchemaPtr items);
 SchemaPtr stringMap(std::string description, Format key_format, Format value_format);
 SchemaPtr freeForm(std::string description);
-SchemaPtr duration(std::string description, std::string min, std::string max);
+SchemaPtr duration(std::string description, const std::string& min, const std::string& max);
 // Returns a copy with a change applied: s::with(s::integer(...), [](Schema& x) { x.default_value = 3; })
 template <typename F>
-SchemaPtr with(SchemaPtr base, F&& f) {
+SchemaPtr with(const SchemaPtr& base, F&& f) {
   auto copy = std::make_shared<Schema>(*base);
   f(*copy);
   return copy;

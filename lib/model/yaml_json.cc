@@ -416,10 +416,7 @@ template <typename J>
 void emitBlockChild(const J& v, int indent, std::ostringstream& out) {
   if (v.is_string() && literalBlockFits(v.template get_ref<const std::string&>())) {
     emitLiteralBlock(v.template get_ref<const std::string&>(), indent, out);
-  } else if (v.is_object() && !v.empty()) {
-    out << "\n";
-    emit(v, indent, out);
-  } else if (v.is_array() && !v.empty()) {
+  } else if ((v.is_object() || v.is_array()) && !v.empty()) {
     out << "\n";
     emit(v, indent, out);
   } else if (v.is_object()) {

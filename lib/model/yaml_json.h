@@ -25,7 +25,7 @@ struct YamlDocument {
 };
 
 struct YamlLimits {
-  size_t max_bytes = 16 * 1024 * 1024;  // whole input
+  size_t max_bytes = size_t{16} * 1024 * 1024;  // whole input
   size_t max_nodes = 1000000;           // after alias expansion
   size_t max_depth = 256;
 };

@@ -25,7 +25,8 @@ Result<CertificateAuthority> CertificateAuthority::create(const CaOptions& optio
     return invalidArgument("CA common name must be 1 to 64 characters");
   }
   if (options.duration < std::chrono::hours(1)) return invalidArgument("CA duration must be at least 1h");
-  if (options.duration > std::chrono::hours(24 * 365 * 100)) return invalidArgument("CA duration must be at most 100 years");
+  if (options.duration > std::chrono::hours(24 * 365 * 100))
+    return invalidArgument("CA duration must be at most 100 years");
   ASSIGN_OR_RETURN(PrivateKey key, PrivateKey::generate(options.key_algorithm));
   internal::CertTemplate tmpl;
   tmpl.common_name = options.common_name;

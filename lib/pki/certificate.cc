@@ -29,7 +29,8 @@ void forEachGeneralName(X509* x509, Fn fn) {
 }
 
 std::string ia5(const ASN1_IA5STRING* s) {
-  return std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(s)), static_cast<size_t>(ASN1_STRING_length(s)));
+  return std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(s)),
+                     static_cast<size_t>(ASN1_STRING_length(s)));
 }
 
 }  // namespace
@@ -178,7 +179,8 @@ Result<std::vector<Certificate>> parsePemCertificates(std::string_view pem) {
       if (label.find("PRIVATE KEY") != std::string_view::npos) {
         return invalidArgument(block_name + " is a private key where a certificate was expected");
       }
-      bool plain_label = label.size() <= 40 && label.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ") == std::string_view::npos;
+      bool plain_label = label.size() <= 40 &&
+                         label.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ") == std::string_view::npos;
       return invalidArgument(block_name + " is not a CERTIFICATE (found " +
                              (plain_label ? "\"" + std::string(label) + "\"" : std::string("a malformed label")) + ")");
     }

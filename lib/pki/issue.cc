@@ -26,7 +26,8 @@ Result<LeafSpec> webhookLeafSpec(const std::string& service, const std::string& 
   RETURN_IF_ERROR(validateDnsLabel("webhook namespace", ns));
   LeafSpec spec;
   spec.common_name = service + "." + ns + ".svc";
-  spec.dns_names = {service, service + "." + ns, service + "." + ns + ".svc", service + "." + ns + ".svc.cluster.local"};
+  spec.dns_names = {service, service + "." + ns, service + "." + ns + ".svc",
+                    service + "." + ns + ".svc.cluster.local"};
   spec.duration = duration;
   spec.server_auth = true;
   spec.client_auth = false;

@@ -38,15 +38,9 @@ PrivateKey& PrivateKey::operator=(const PrivateKey& other) {
 Result<PrivateKey> PrivateKey::generate(KeyAlgorithm algorithm) {
   EVP_PKEY* raw = nullptr;
   switch (algorithm) {
-    case KeyAlgorithm::kEcdsaP256:
-      raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
-      break;
-    case KeyAlgorithm::kRsa2048:
-      raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<size_t>(2048));
-      break;
-    case KeyAlgorithm::kRsa3072:
-      raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<size_t>(3072));
-      break;
+    case KeyAlgorithm::kEcdsaP256: raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"); break;
+    case KeyAlgorithm::kRsa2048: raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<size_t>(2048)); break;
+    case KeyAlgorithm::kRsa3072: raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<size_t>(3072)); break;
   }
   if (raw == nullptr) {
     return ossl::error(Code::kInternal, std::string("generating a ") + keyAlgorithmName(algorithm) + " key failed");

@@ -59,7 +59,8 @@ CaRotationState initialCaState(std::string ca, TimePoint now) {
 
 Result<CaRotationState> startCaRotation(const CaRotationState& state, std::string new_ca, TimePoint now) {
   if (state.phase != CaPhase::kActive) {
-    return failedPrecondition(std::string("a CA rotation is already in progress (phase ") + caPhaseName(state.phase) + ")");
+    return failedPrecondition(std::string("a CA rotation is already in progress (phase ") + caPhaseName(state.phase) +
+                              ")");
   }
   if (new_ca.empty()) return invalidArgument("new CA id is empty");
   if (new_ca == state.ca) return invalidArgument("new CA is the current CA");
@@ -128,11 +129,9 @@ CaRotationStep advanceCaRotation(const CaRotationState& state, const CaRotationC
 std::vector<std::string> trustedCas(const CaRotationState& state) {
   switch (state.phase) {
     case CaPhase::kNewCaStaged:
-    case CaPhase::kNewCaActive:
-      return {state.ca, state.next_ca};
+    case CaPhase::kNewCaActive: return {state.ca, state.next_ca};
     case CaPhase::kActive:
-    case CaPhase::kOldCaRemoved:
-      break;
+    case CaPhase::kOldCaRemoved: break;
   }
   return {state.ca};
 }

@@ -6,9 +6,7 @@ namespace {
 constexpr size_t kMaxSpiffeIdBytes = 2048;
 
 bool isLowerAlnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
-bool isPathChar(char c) {
-  return isLowerAlnum(c) || (c >= 'A' && c <= 'Z') || c == '.' || c == '-' || c == '_';
-}
+bool isPathChar(char c) { return isLowerAlnum(c) || (c >= 'A' && c <= 'Z') || c == '.' || c == '-' || c == '_'; }
 
 // Quotes untrusted text for an error message: bounded and printable.
 std::string quote(std::string_view s) {
@@ -70,7 +68,8 @@ Result<std::string> spiffeId(std::string_view trust_domain, std::string_view ns,
   RETURN_IF_ERROR(validateTrustDomain(trust_domain));
   RETURN_IF_ERROR(validateDnsLabel("namespace", ns));
   RETURN_IF_ERROR(validateDnsSubdomain("service account", service_account));
-  std::string id = "spiffe://" + std::string(trust_domain) + "/ns/" + std::string(ns) + "/sa/" + std::string(service_account);
+  std::string id =
+      "spiffe://" + std::string(trust_domain) + "/ns/" + std::string(ns) + "/sa/" + std::string(service_account);
   if (id.size() > kMaxSpiffeIdBytes) return invalidArgument("SPIFFE ID is longer than 2048 bytes");
   return id;
 }

@@ -58,7 +58,8 @@ Result<MtlsContext> MtlsContext::create(Role role, const IssuedCertificate& iden
     return ossl::error(Code::kInvalidArgument, "the TLS identity's key does not match its certificate");
   }
   for (const auto& c : identity.chain) {
-    if (SSL_CTX_add1_chain_cert(ctx.get(), c.get()) != 1) return ossl::error(Code::kInternal, "adding the chain failed");
+    if (SSL_CTX_add1_chain_cert(ctx.get(), c.get()) != 1)
+      return ossl::error(Code::kInternal, "adding the chain failed");
   }
   X509_STORE* store = SSL_CTX_get_cert_store(ctx.get());
   for (const auto& ca : bundle.cas()) {

@@ -1,6 +1,6 @@
 #include "pki/tls_secret.h"
 
-#include "pki/base64.h"
+#include "base/base64.h"
 
 namespace paymesh::pki {
 namespace {
@@ -51,7 +51,8 @@ Result<TlsSecretMaterial> readTlsSecret(const nlohmann::json& secret) {
   if (!key.isOk()) return key.status().withContext(kTlsKeyKey);
   auto bundle = TrustBundle::fromPem(ca);
   if (!bundle.isOk()) return bundle.status().withContext(kCaCertKey);
-  if (!chain->front().matchesKey(*key)) return invalidArgument("tls.key does not match the first certificate of tls.crt");
+  if (!chain->front().matchesKey(*key))
+    return invalidArgument("tls.key does not match the first certificate of tls.crt");
   return TlsSecretMaterial{std::move(chain).value(), std::move(key).value(), std::move(bundle).value()};
 }
 

@@ -1,6 +1,6 @@
 #include "pki/trust_bundle.h"
 
-#include "pki/base64.h"
+#include "base/base64.h"
 
 namespace paymesh::pki {
 

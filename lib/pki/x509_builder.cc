@@ -72,8 +72,8 @@ Status setPublicKey(X509* x509, EVP_PKEY* key) {
     if (EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof(group), &group_len) == 1) {
       curve = OBJ_txt2nid(group);
     }
-    if (curve != NID_undef &&
-        EVP_PKEY_get_octet_string_param(key, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, point, sizeof(point), &point_len) == 1) {
+    if (curve != NID_undef && EVP_PKEY_get_octet_string_param(key, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, point,
+                                                              sizeof(point), &point_len) == 1) {
       EC_KEY* ec = EC_KEY_new_by_curve_name(curve);
       ossl::PkeyPtr pub(EVP_PKEY_new());
       if (ec != nullptr && pub && EC_KEY_oct2key(ec, point, point_len, nullptr) == 1 &&
@@ -129,8 +129,8 @@ Result<Certificate> buildCertificate(const CertTemplate& tmpl, EVP_PKEY* subject
   } else {
     RETURN_IF_ERROR(addConfExtension(x509.get(), &ctx, NID_basic_constraints, "critical,CA:FALSE"));
     // keyEncipherment only matters for RSA key transport (TLS 1.2 RSA kx).
-    const char* ku = EVP_PKEY_is_a(subject_key, "RSA") ? "critical,digitalSignature,keyEncipherment"
-                                                       : "critical,digitalSignature";
+    const char* ku =
+        EVP_PKEY_is_a(subject_key, "RSA") ? "critical,digitalSignature,keyEncipherment" : "critical,digitalSignature";
     RETURN_IF_ERROR(addConfExtension(x509.get(), &ctx, NID_key_usage, ku));
     std::string eku;
     if (tmpl.server_auth) eku += "serverAuth";

@@ -3,29 +3,64 @@
 #include "policy/cluster.h"
 
 namespace paymesh::policy {
+namespace {
+
+// A JSON string literal.
+void appendQuoted(std::string& out, const std::string& s) {
+  static const char* kHex = "0123456789abcdef";
+  out += '"';
+  for (unsigned char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c < 0x20) {
+      out += "\\u00";
+      out += kHex[c >> 4];
+      out += kHex[c & 0xf];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  out += '"';
+}
+
+}  // namespace
 
 int32_t endpointPort(const model::PaymentService& target, const model::MeshConfig& mesh) {
   return target.spec.tls.mode == model::TlsMode::kDisable ? target.spec.ports.front().port : mesh.inbound_port;
 }
 
-Json endpointsResponse(const model::PaymentService& target, const std::vector<model::ServiceEndpoint>& endpoints,
-                       const model::MeshConfig& mesh) {
-  int32_t port = endpointPort(target, mesh);
-  Json lb_endpoints = Json::array();
-  for (const auto& ep : endpoints) {
-    Json e = {{"endpoint",
-               {{"address", {{"socket_address", {{"address", ep.ip}, {"port_value", port}}}}},
-                {"hostname", ep.pod_name}}}};
+std::string endpointsFile(const model::PaymentService& target, const std::vector<model::ServiceEndpoint>& endpoints,
+                          const model::MeshConfig& mesh) {
+  const std::string port = std::to_string(endpointPort(target, mesh));
+  const bool hash_keys = carriesHashKeys(target);
+  const bool weights = carriesWeights(target);
+  std::string out;
+  out.reserve(256 + endpoints.size() * 200);
+  out += R"({"resources":[{"@type":"type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment","cluster_name":)";
+  appendQuoted(out, edsClusterName(target));
+  out += R"(,"endpoints":[)";
+  if (!endpoints.empty()) out += "{\"lb_endpoints\":[\n";
+  for (size_t i = 0; i < endpoints.size(); ++i) {
+    const auto& ep = endpoints[i];
+    out += R"({"endpoint":{"address":{"socket_address":{"address":)";
+    appendQuoted(out, ep.ip);
+    out += R"(,"port_value":)" + port + R"(}},"hostname":)";
+    appendQuoted(out, ep.pod_name);
+    out += '}';
     // The pod name is the hash key, so a pod that restarts with a new IP keeps its
     // place on the ring.
-    if (carriesHashKeys(target)) e["metadata"] = {{"filter_metadata", {{"envoy.lb", {{"hash_key", ep.pod_name}}}}}};
-    if (carriesWeights(target)) e["load_balancing_weight"] = ep.weight;
-    lb_endpoints.push_back(std::move(e));
+    if (hash_keys) {
+      out += R"(,"metadata":{"filter_metadata":{"envoy.lb":{"hash_key":)";
+      appendQuoted(out, ep.pod_name);
+      out += "}}}";
+    }
+    if (weights) out += R"(,"load_balancing_weight":)" + std::to_string(ep.weight);
+    out += i + 1 < endpoints.size() ? "},\n" : "}\n";
   }
-  Json assignment = {{"@type", "type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment"},
-                     {"cluster_name", edsClusterName(target)},
-                     {"endpoints", lb_endpoints.empty() ? Json::array() : Json::array({{{"lb_endpoints", lb_endpoints}}})}};
-  return {{"resources", Json::array({assignment})}};
+  if (!endpoints.empty()) out += "]}";
+  out += "]}]}\n";
+  return out;
 }
 
 }  // namespace paymesh::policy

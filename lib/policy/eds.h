@@ -1,8 +1,9 @@
 #pragma once
 // Endpoint files: one DiscoveryResponse with a ClusterLoadAssignment per EDS cluster,
-// so an endpoint change rewrites only its own file.
+// so an endpoint change rewrites only its own file. Written as compact JSON, one
+// endpoint per line: half the size of YAML, and cheap to produce for thousands.
 
-#include <nlohmann/json.hpp>
+#include <string>
 #include <vector>
 
 #include "model/endpoints.h"
@@ -11,11 +12,9 @@
 
 namespace paymesh::policy {
 
-using Json = nlohmann::ordered_json;
-
 // Endpoints must be readyEndpoints(): ready, sorted, unique.
-Json endpointsResponse(const model::PaymentService& target, const std::vector<model::ServiceEndpoint>& endpoints,
-                       const model::MeshConfig& mesh);
+std::string endpointsFile(const model::PaymentService& target, const std::vector<model::ServiceEndpoint>& endpoints,
+                          const model::MeshConfig& mesh);
 
 // The port callers connect to on a target's pods: the sidecar's inbound port, or the
 // application's first port when the target runs without mTLS.

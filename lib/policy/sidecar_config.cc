@@ -44,18 +44,6 @@ namespace {
 
 std::string yamlFile(const Json& v) { return model::toYaml(v); }
 
-std::string endpointsJson(const Json& response) {
-  const Json& assignment = response["resources"][0];
-  std::string out = "{\"resources\":[{\"@type\":" + assignment["@type"].dump() +
-                    ",\"cluster_name\":" + assignment["cluster_name"].dump() + ",\"endpoints\":[";
-  if (!assignment["endpoints"].empty()) {
-    out += "{\"lb_endpoints\":[\n";
-    const Json& eps = assignment["endpoints"][0]["lb_endpoints"];
-    for (size_t i = 0; i < eps.size(); ++i) out += eps[i].dump() + (i + 1 < eps.size() ? ",\n" : "\n");
-    out += "]}";
-  }
-  return out + "]}]}\n";
-}
 
 const std::vector<model::ServiceEndpoint>& endpointsOf(const RenderInputs& in, const std::string& name) {
   static const std::vector<model::ServiceEndpoint> kNone;
@@ -87,9 +75,7 @@ Result<SidecarConfig> renderSidecarConfig(const RenderInputs& in) {
     clusters.push_back(std::move(c));
     auto endpoints = model::readyEndpoints(endpointsOf(in, target.metadata.name));
     if (endpoints.empty()) out.without_endpoints.push_back(target.metadata.name);
-    // Endpoint files are compact JSON, one endpoint per line: at 1,000 endpoints a
-    // file is half the size of the same YAML, which keeps the ConfigMap small.
-    out.files[edsFile(target.metadata.name)] = endpointsJson(endpointsResponse(target, endpoints, mesh));
+    out.files[edsFile(target.metadata.name)] = endpointsFile(target, endpoints, mesh);
   };
 
   // Inbound: what this service accepts, unless it runs without the mesh's mTLS (its

@@ -27,9 +27,7 @@ std::string quoted(std::string_view s) {
 
 const char* algorithmName(Algorithm a) { return a == Algorithm::kMaglev ? "maglev" : "ring-hash"; }
 
-const char* hashFunctionName(HashFunction h) {
-  return h == HashFunction::kXxHash64 ? "xxHash64" : "murmurHash2";
-}
+const char* hashFunctionName(HashFunction h) { return h == HashFunction::kXxHash64 ? "xxHash64" : "murmurHash2"; }
 
 Result<Algorithm> parseAlgorithm(std::string_view s) {
   const std::string l = lower(s);
@@ -50,8 +48,8 @@ Result<HashFunction> parseHashFunction(std::string_view s) {
 Status validateSpec(const RingSpec& spec) {
   if (spec.algorithm == Algorithm::kMaglev) {
     if (spec.tableSize < 2 || spec.tableSize > kMaxTableSize) {
-      return invalidArgument("maglev table size must be between 2 and " + std::to_string(kMaxTableSize) +
-                             ", got " + std::to_string(spec.tableSize));
+      return invalidArgument("maglev table size must be between 2 and " + std::to_string(kMaxTableSize) + ", got " +
+                             std::to_string(spec.tableSize));
     }
     // Envoy refuses a non-prime size: the skip sequence only visits every slot when the
     // size is prime.
@@ -61,12 +59,12 @@ Status validateSpec(const RingSpec& spec) {
     return Status::ok();
   }
   if (spec.minRingSize < 1 || spec.minRingSize > kMaxRingSizeLimit) {
-    return invalidArgument("minimum ring size must be between 1 and " + std::to_string(kMaxRingSizeLimit) +
-                           ", got " + std::to_string(spec.minRingSize));
+    return invalidArgument("minimum ring size must be between 1 and " + std::to_string(kMaxRingSizeLimit) + ", got " +
+                           std::to_string(spec.minRingSize));
   }
   if (spec.maxRingSize < 1 || spec.maxRingSize > kMaxRingSizeLimit) {
-    return invalidArgument("maximum ring size must be between 1 and " + std::to_string(kMaxRingSizeLimit) +
-                           ", got " + std::to_string(spec.maxRingSize));
+    return invalidArgument("maximum ring size must be between 1 and " + std::to_string(kMaxRingSizeLimit) + ", got " +
+                           std::to_string(spec.maxRingSize));
   }
   if (spec.minRingSize > spec.maxRingSize) {
     return invalidArgument("minimum ring size (" + std::to_string(spec.minRingSize) + ") > maximum ring size (" +

@@ -31,9 +31,9 @@ inline constexpr size_t kMaxKeyLength = 1024;
 
 struct RingSpec {
   Algorithm algorithm = Algorithm::kMaglev;
-  uint64_t tableSize = kDefaultTableSize;      // Maglev only; prime
-  uint64_t minRingSize = kDefaultMinRingSize;  // ring hash only
-  uint64_t maxRingSize = kDefaultMaxRingSize;  // ring hash only
+  uint64_t tableSize = kDefaultTableSize;               // Maglev only; prime
+  uint64_t minRingSize = kDefaultMinRingSize;           // ring hash only
+  uint64_t maxRingSize = kDefaultMaxRingSize;           // ring hash only
   HashFunction hashFunction = HashFunction::kXxHash64;  // ring hash only
 
   bool operator==(const RingSpec&) const = default;
@@ -46,8 +46,8 @@ struct Endpoint {
   bool operator==(const Endpoint&) const = default;
 };
 
-const char* algorithmName(Algorithm a);          // "maglev" | "ring-hash"
-const char* hashFunctionName(HashFunction h);    // "xxHash64" | "murmurHash2"
+const char* algorithmName(Algorithm a);        // "maglev" | "ring-hash"
+const char* hashFunctionName(HashFunction h);  // "xxHash64" | "murmurHash2"
 // Accepts the names above and the usual spellings ("ring_hash", "ketama", "xx", "murmur2", ...).
 Result<Algorithm> parseAlgorithm(std::string_view s);
 Result<HashFunction> parseHashFunction(std::string_view s);

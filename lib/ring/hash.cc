@@ -6,9 +6,7 @@
 
 namespace paymesh::ring {
 
-uint64_t xxHash64(std::string_view data, uint64_t seed) {
-  return XXH64(data.data(), data.size(), seed);
-}
+uint64_t xxHash64(std::string_view data, uint64_t seed) { return XXH64(data.data(), data.size(), seed); }
 
 namespace {
 
@@ -50,9 +48,7 @@ namespace {
 
 __extension__ using Uint128 = unsigned __int128;
 
-uint64_t mulMod(uint64_t a, uint64_t b, uint64_t m) {
-  return static_cast<uint64_t>(static_cast<Uint128>(a) * b % m);
-}
+uint64_t mulMod(uint64_t a, uint64_t b, uint64_t m) { return static_cast<uint64_t>(static_cast<Uint128>(a) * b % m); }
 
 uint64_t powMod(uint64_t b, uint64_t e, uint64_t m) {
   uint64_t r = 1;

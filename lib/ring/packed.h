@@ -7,12 +7,10 @@
 #include <string_view>
 #include <vector>
 
+#include "base/base64.h"
 #include "base/status.h"
 
 namespace paymesh::ring {
-
-std::string base64Encode(std::string_view bytes);
-Result<std::string> base64Decode(std::string_view text);
 
 // Each value as `width` bytes (1, 2, 4 or 8), little-endian. Values must fit the width.
 std::string packUints(const std::vector<uint64_t>& values, int width);

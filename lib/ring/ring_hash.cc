@@ -79,9 +79,8 @@ Result<RingHash> RingHash::build(uint64_t minRingSize, uint64_t maxRingSize, Has
       points.push_back({h, static_cast<uint32_t>(idx)});
     }
   }
-  std::sort(points.begin(), points.end(), [](const Point& a, const Point& b) {
-    return a.hash != b.hash ? a.hash < b.hash : a.owner < b.owner;
-  });
+  std::sort(points.begin(), points.end(),
+            [](const Point& a, const Point& b) { return a.hash != b.hash ? a.hash < b.hash : a.owner < b.owner; });
   std::vector<uint64_t> hashes(points.size());
   std::vector<uint32_t> owners(points.size());
   for (size_t i = 0; i < points.size(); ++i) {
@@ -120,8 +119,12 @@ Result<RingHash> RingHash::fromPoints(uint64_t minRingSize, uint64_t maxRingSize
 
 RingHash::RingHash(uint64_t min_ring_size, uint64_t max_ring_size, HashFunction hash_function,
                    std::vector<Endpoint> endpoints, std::vector<uint64_t> hashes, std::vector<uint32_t> owners)
-    : min_ring_size_(min_ring_size), max_ring_size_(max_ring_size), hash_function_(hash_function),
-      endpoints_(std::move(endpoints)), hashes_(std::move(hashes)), owners_(std::move(owners)) {
+    : min_ring_size_(min_ring_size),
+      max_ring_size_(max_ring_size),
+      hash_function_(hash_function),
+      endpoints_(std::move(endpoints)),
+      hashes_(std::move(hashes)),
+      owners_(std::move(owners)) {
   // About one point per bucket, at most 2^20 buckets (4 MiB).
   while (bucket_bits_ < 20 && (uint64_t{1} << bucket_bits_) < hashes_.size()) ++bucket_bits_;
   const size_t buckets = size_t{1} << bucket_bits_;

@@ -53,7 +53,9 @@ private:
   RingHash(uint64_t min_ring_size, uint64_t max_ring_size, HashFunction hash_function, std::vector<Endpoint> endpoints,
            std::vector<uint64_t> hashes, std::vector<uint32_t> owners);
 
-  size_t bucketOf(uint64_t hash) const { return bucket_bits_ == 0 ? 0 : static_cast<size_t>(hash >> (64 - bucket_bits_)); }
+  size_t bucketOf(uint64_t hash) const {
+    return bucket_bits_ == 0 ? 0 : static_cast<size_t>(hash >> (64 - bucket_bits_));
+  }
 
   uint64_t min_ring_size_;
   uint64_t max_ring_size_;

@@ -121,7 +121,8 @@ std::vector<uint32_t> narrow(const std::vector<uint64_t>& v) {
 Result<Ring> parseDocument(const Json& doc) {
   if (!doc.is_object()) return invalidArgument("ring.json must be a JSON object");
   ASSIGN_OR_RETURN(auto kind, stringField(doc, "", field::kKind));
-  if (kind != kRingJsonKind) return invalidArgument(std::string("kind: want \"") + kRingJsonKind + "\", got \"" + kind + "\"");
+  if (kind != kRingJsonKind)
+    return invalidArgument(std::string("kind: want \"") + kRingJsonKind + "\", got \"" + kind + "\"");
   ASSIGN_OR_RETURN(auto version, uintField(doc, "", field::kVersion));
   if (version != kRingJsonVersion) {
     return invalidArgument("version: unsupported ring.json version " + std::to_string(version) + " (this reads " +
@@ -250,9 +251,8 @@ std::string toRingJson(const Ring& ring) {
   if (spec.algorithm == Algorithm::kMaglev) {
     doc[field::kTable] = {{field::kSlots, p.slots}};
   } else {
-    doc[field::kRing] = {{field::kPoints, ring.ringHash()->hashes().size()},
-                         {field::kHashes, p.hashes},
-                         {field::kOwners, p.owners}};
+    doc[field::kRing] = {
+        {field::kPoints, ring.ringHash()->hashes().size()}, {field::kHashes, p.hashes}, {field::kOwners, p.owners}};
   }
   // Keys are printable ASCII (canonicalEndpoints), so dump() cannot meet invalid UTF-8.
   return doc.dump(2) + "\n";

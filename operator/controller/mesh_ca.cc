@@ -5,7 +5,7 @@
 
 #include "kube/errors.h"
 #include "operator/desired/children.h"
-#include "pki/base64.h"
+#include "base/base64.h"
 #include "pki/tls_secret.h"
 
 namespace paymesh::ctrl {
@@ -34,7 +34,7 @@ Result<MeshStatePtr> fromSecret(const model::MeshConfig& mesh, const Json& secre
   const Json& data = secret.value("data", Json::object());
   auto field = [&](const char* k) -> Result<std::string> {
     if (!data.contains(k) || !data[k].is_string()) return invalidArgument(where + ": data." + k + " missing");
-    auto decoded = pki::base64Decode(data[k].get<std::string>());
+    auto decoded = base64Decode(data[k].get<std::string>());
     if (!decoded.isOk()) return invalidArgument(where + ": data." + k + ": " + decoded.status().message());
     return std::move(*decoded);
   };

@@ -38,8 +38,8 @@ TEST(DurationTest, ParsesGoDurations) {
 }
 
 TEST(DurationTest, RejectsBadDurations) {
-  for (const char* in : {"", "5", "s", "1d", "-1s", "1.s.", "1x", "abc", "1h 30m",
-                         "9999999999999999999h", "3000000h"}) {
+  for (const char* in :
+       {"", "5", "s", "1d", "-1s", "1.s.", "1x", "abc", "1h 30m", "9999999999999999999h", "3000000h"}) {
     auto r = parseDuration(in);
     EXPECT_FALSE(r.isOk()) << in;
     if (!r.isOk()) {

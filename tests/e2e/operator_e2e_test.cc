@@ -9,7 +9,7 @@
 
 #include "operator/desired/children.h"
 #include "operator/status/conditions.h"
-#include "pki/base64.h"
+#include "base/base64.h"
 #include "pki/tls_secret.h"
 #include "tests/e2e/operator_fixture.h"
 
@@ -277,7 +277,7 @@ TEST_F(OperatorE2eTest, WebhookCertificateIssuedAndCaBundleHoldsOldAndNewCa) {
   auto new_ca = pki::CertificateAuthority::create({}, now);
   ASSERT_TRUE(old_ca.isOk() && new_ca.isOk());
   Json ca_secret = caSecretObject(mesh(), *new_ca);
-  ca_secret["data"]["ca.crt"] = pki::base64Encode(new_ca->certificate().toPem() + old_ca->certificate().toPem());
+  ca_secret["data"]["ca.crt"] = base64Encode(new_ca->certificate().toPem() + old_ca->certificate().toPem());
   ASSERT_TRUE(client_->create(res::kSecrets, "paymesh-system", ca_secret).isOk());
   Json hook = {{"apiVersion", "admissionregistration.k8s.io/v1"},
                {"kind", "MutatingWebhookConfiguration"},

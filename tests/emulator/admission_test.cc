@@ -6,7 +6,7 @@
 #include <atomic>
 #include <thread>
 
-#include "emulator/base64.h"
+#include "base/base64.h"
 #include "emulator/emulator.h"
 #include "kube/rest_client.h"
 

@@ -5,7 +5,7 @@
 #include <set>
 #include <thread>
 
-#include "emulator/base64.h"
+#include "base/base64.h"
 #include "emulator/discovery.h"
 #include "emulator/schema.h"
 #include "emulator/strategic_merge.h"
@@ -85,6 +85,52 @@ bool validDnsSubdomain(const std::string& name) {
 }
 
 std::string objKey(const std::string& ns, const std::string& name) { return ns + "/" + name; }
+
+// The shape of metadata, checked before anything reads it.
+std::vector<Cause> metadataCauses(const json& obj) {
+  std::vector<Cause> causes;
+  if (!obj.contains("metadata")) return causes;
+  const json& m = obj["metadata"];
+  if (!m.is_object()) return {{"FieldValueTypeInvalid", "metadata", "Invalid value: must be an object"}};
+  for (const char* f : {"name", "generateName", "namespace", "resourceVersion", "uid"}) {
+    if (m.contains(f) && !m[f].is_string())
+      causes.push_back({"FieldValueTypeInvalid", std::string("metadata.") + f, "Invalid value: must be a string"});
+  }
+  for (const char* f : {"labels", "annotations"}) {
+    if (!m.contains(f) || m[f].is_null()) continue;
+    bool ok = m[f].is_object();
+    if (ok) {
+      for (const auto& [k, v] : m[f].items()) ok = ok && v.is_string();
+    }
+    if (!ok) causes.push_back({"FieldValueTypeInvalid", std::string("metadata.") + f, "Invalid value: must map strings to strings"});
+  }
+  if (m.contains("finalizers") && !m["finalizers"].is_null()) {
+    bool ok = m["finalizers"].is_array();
+    if (ok) {
+      for (const auto& v : m["finalizers"]) ok = ok && v.is_string();
+    }
+    if (!ok) causes.push_back({"FieldValueTypeInvalid", "metadata.finalizers", "Invalid value: must be a list of strings"});
+  }
+  if (m.contains("ownerReferences") && !m["ownerReferences"].is_null()) {
+    const json& refs = m["ownerReferences"];
+    if (!refs.is_array()) {
+      causes.push_back({"FieldValueTypeInvalid", "metadata.ownerReferences", "Invalid value: must be a list"});
+    } else {
+      for (size_t i = 0; i < refs.size(); ++i) {
+        std::string p = "metadata.ownerReferences[" + std::to_string(i) + "]";
+        if (!refs[i].is_object()) {
+          causes.push_back({"FieldValueTypeInvalid", p, "Invalid value: must be an object"});
+          continue;
+        }
+        for (const char* f : {"apiVersion", "kind", "name", "uid"}) {
+          if (!refs[i].contains(f) || !refs[i][f].is_string() || refs[i][f].get<std::string>().empty())
+            causes.push_back({"FieldValueRequired", p + "." + f, "Required value"});
+        }
+      }
+    }
+  }
+  return causes;
+}
 
 std::string hexEncode(const std::string& s) {
   static const char* digits = "0123456789abcdef";
@@ -620,12 +666,9 @@ std::optional<HttpResponse> ApiServer::admit(const ResourceType& type, json& obj
         if (it != options_.service_hosts.end()) url = "https://" + it->second + s.value("path", "/");
       }
       std::string ca;
-      if (cc.contains("caBundle")) {
-        try {
-          ca = base64Decode(cc["caBundle"].get<std::string>());
-        } catch (...) {
-          ca.clear();
-        }
+      if (cc.contains("caBundle") && cc["caBundle"].is_string()) {
+        auto decoded = paymesh::base64Decode(cc["caBundle"].get<std::string>());
+        if (decoded.isOk()) ca = decoded.value();
       }
       json review = {{"apiVersion", "admission.k8s.io/v1"}, {"kind", "AdmissionReview"},
                      {"request", {{"uid", uid}, {"kind", {{"group", ""}, {"version", "v1"}, {"kind", "Pod"}}},
@@ -650,11 +693,16 @@ std::optional<HttpResponse> ApiServer::admit(const ResourceType& type, json& obj
                                                           st.value("message", std::string("denied")));
           break;
         } else if (resp.contains("patch")) {
-          try {
-            json p = json::parse(base64Decode(resp["patch"].get<std::string>()));
-            obj = obj.patch(p);
-          } catch (const std::exception& e) {
-            res.error = std::string("bad JSONPatch: ") + e.what();
+          auto decoded = resp["patch"].is_string() ? paymesh::base64Decode(resp["patch"].get<std::string>())
+                                                   : Result<std::string>(invalidArgument("patch is not a string"));
+          if (!decoded.isOk()) {
+            res.error = "bad JSONPatch: " + decoded.status().message();
+          } else {
+            try {
+              obj = obj.patch(json::parse(decoded.value()));
+            } catch (const std::exception& e) {
+              res.error = std::string("bad JSONPatch: ") + e.what();
+            }
           }
         }
       }
@@ -680,6 +728,7 @@ HttpResponse ApiServer::create(const HttpRequest& req, const Target& t, std::uni
   const ResourceType& type = *t.type;
   if (obj.contains("kind") && obj["kind"] != type.kind)
     return statusError(400, "the kind \"" + obj["kind"].dump() + "\" does not match " + type.kind);
+  if (auto causes = metadataCauses(obj); !causes.empty()) return invalidError(type, "", causes);
   obj = withVersion(type, obj);
   if (!obj.contains("metadata") || !obj["metadata"].is_object()) obj["metadata"] = json::object();
   json& meta = obj["metadata"];
@@ -714,6 +763,8 @@ HttpResponse ApiServer::create(const HttpRequest& req, const Target& t, std::uni
   HttpResponse invalid = validateAndNormalize(type, obj, true);
   if (invalid.status != 200) return invalid;
   if (auto rejected = admit(type, obj, lock)) return *rejected;
+  if (!obj.is_object() || !obj.contains("metadata")) obj["metadata"] = json::object();
+  if (auto causes = metadataCauses(obj); !causes.empty()) return invalidError(type, name, causes);
   auto& objs = objects_[storeKeyOf(type)];
   std::string key = objKey(ns, name);
   if (objs.count(key)) {
@@ -756,8 +807,10 @@ HttpResponse ApiServer::commitUpdate(const Target& t, json obj, bool check_rv) {
   if (it == objs.end()) return notFoundError(type, t.name);
   const json old = it->second;
   if (!obj.is_object()) return statusError(400, "the request body must be a JSON object");
+  if (auto causes = metadataCauses(obj); !causes.empty()) return invalidError(type, t.name, causes);
   if (!obj.contains("metadata") || !obj["metadata"].is_object()) obj["metadata"] = json::object();
   std::string body_name = obj["metadata"].value("name", t.name);
+  obj["metadata"]["name"] = t.name;
   if (body_name != t.name)
     return statusError(400, "the name of the object (" + body_name + ") does not match the name on the URL (" + t.name + ")");
   std::string rv = obj["metadata"].value("resourceVersion", "");
@@ -822,6 +875,7 @@ HttpResponse ApiServer::patch(const HttpRequest& req, const Target& t) {
   json obj = it->second;
   try {
     if (ct == "application/merge-patch+json") {
+      if (!p.is_object()) return statusError(400, "a merge patch must be a JSON object");
       obj.merge_patch(p);
     } else if (ct == "application/json-patch+json") {
       if (!p.is_array()) return statusError(400, "a JSON patch must be an array of operations");
@@ -829,6 +883,7 @@ HttpResponse ApiServer::patch(const HttpRequest& req, const Target& t) {
     } else if (ct == "application/strategic-merge-patch+json") {
       if (!t.type->crd_name.empty())
         return statusError(415, "strategic merge patch is not supported for custom resources");
+      if (!p.is_object()) return statusError(400, "a strategic merge patch must be a JSON object");
       strategicMerge(obj, p);
     } else {
       return statusError(415, "the body of the request was in an unknown format - accepted media types include: "

@@ -140,6 +140,44 @@ TEST_F(ApiServerTest, LatencyFault) {
   emulator_.api().setFaults({});
 }
 
+TEST(ApiServerInputs, MalformedInputGetsClearErrors) {
+  ApiServer api;
+  auto call = [&](const std::string& method, const std::string& path, const std::string& body,
+                  const std::string& ct = "application/json") {
+    HttpRequest req;
+    req.method = method;
+    req.path = path;
+    req.body = body;
+    req.headers["content-type"] = ct;
+    return api.handle(req);
+  };
+  const std::string cms = "/api/v1/namespaces/default/configmaps";
+  EXPECT_EQ(call("POST", cms, "{").status, 400);
+  EXPECT_EQ(call("POST", cms, "[]").status, 400);
+  EXPECT_EQ(call("POST", cms, R"({"metadata":"x"})").status, 422);
+  EXPECT_EQ(call("POST", cms, R"({"metadata":{"name":5}})").status, 422);
+  EXPECT_EQ(call("POST", cms, R"({"metadata":{"name":"a","labels":{"k":1}}})").status, 422);
+  EXPECT_EQ(call("POST", cms, R"({"metadata":{"name":"Bad_Name"}})").status, 422);
+  EXPECT_EQ(call("POST", cms, R"({"metadata":{"name":"a"}})").status, 201);
+  EXPECT_EQ(call("PUT", cms + "/a", R"({"metadata":{"name":"a","resourceVersion":7}})").status, 422);
+  EXPECT_EQ(call("PUT", cms + "/a", R"({"metadata":{"name":"b"}})").status, 400);
+  EXPECT_EQ(call("PATCH", cms + "/a", R"("x")", "application/merge-patch+json").status, 400);
+  EXPECT_EQ(call("PATCH", cms + "/a", R"([{"op":"bogus"}])", "application/json-patch+json").status, 422);
+  EXPECT_EQ(call("PATCH", cms + "/a", R"({"metadata":{"ownerReferences":[{"uid":"u"}]}})",
+                 "application/merge-patch+json").status, 422);
+  EXPECT_EQ(call("PATCH", cms + "/a", "{}", "application/apply-patch+yaml").status, 415);
+  EXPECT_EQ(call("POST", cms, "x", "application/vnd.kubernetes.protobuf").status, 415);
+  HttpRequest bad_limit;
+  bad_limit.method = "GET";
+  bad_limit.path = cms;
+  bad_limit.query["limit"] = "x";
+  EXPECT_EQ(api.handle(bad_limit).status, 400);
+  EXPECT_EQ(call("GET", cms + "/a/status", "").status, 404);  // configmaps have no status subresource
+  EXPECT_EQ(call("GET", "/api/v1/namespaces/default/nothings", "").status, 404);
+  EXPECT_EQ(call("POST", "/emulator/faults", R"({"seed":"x"})").status, 400);
+  EXPECT_EQ(call("GET", "/version", "").status, 200);
+}
+
 TEST(FaultsTest, SameSeedSameFaults) {
   auto run = [](uint64_t seed) {
     ApiServer api;

@@ -6,7 +6,7 @@
 #include <boost/asio/ssl.hpp>
 #include <cpprest/http_client.h>
 
-#include "emulator/base64.h"
+#include "base/base64.h"
 
 namespace paymesh::emulator {
 

@@ -34,7 +34,7 @@ protected:
   void SetUp() override {
     if (!fs::exists(kKubectl)) GTEST_SKIP() << kKubectl << " is not installed; skipping the kubectl end-to-end test";
     EmulatorOptions o;
-    o.api.namespace_finalize_delay = std::chrono::milliseconds(50);
+    o.api.namespace_finalize_delay = std::chrono::milliseconds(300);
     emulator_ = std::make_unique<Emulator>(o);
     ASSERT_EQ(emulator_->start(), "");
     dir_ = fs::temp_directory_path() / ("paymesh-kubectl-" + std::to_string(::getpid()));
@@ -110,7 +110,7 @@ TEST_F(KubectlE2e, ApplyGetPatchDescribeDelete) {
   // patch for the custom resource.
   fs::path changed = writeChanged(kTestData / "examples/settlement.yaml",
                                   {{"port: 50051}", "port: 50052}"}, {"mode: \"one\"", "mode: \"two\""},
-                                   {"settlement:1.0", "settlement:1.1"}});
+                                   {"settlement:1.0", "settlement:1.1"}, {"settlement:2.0", "settlement:2.1"}});
   r = kubectl("apply -f " + changed.string());
   ASSERT_EQ(r.code, 0) << r.out;
   EXPECT_NE(r.out.find("paymentservice.paymesh.io/settlement configured"), std::string::npos) << r.out;
@@ -125,6 +125,11 @@ TEST_F(KubectlE2e, ApplyGetPatchDescribeDelete) {
   ASSERT_EQ(p["spec"]["containers"].size(), 1u);
   EXPECT_EQ(p["spec"]["containers"][0]["image"], "registry.example/settlement:1.1");
   EXPECT_EQ(p["spec"]["containers"][0]["ports"][0]["containerPort"], 50051);
+  EXPECT_NE(r.out.find("deployment.apps/settlement configured"), std::string::npos) << r.out;
+  auto d = object("apps", "deployments", "settlement");
+  ASSERT_EQ(d["spec"]["template"]["spec"]["containers"].size(), 2u);
+  EXPECT_EQ(d["spec"]["template"]["spec"]["containers"][0]["image"], "registry.example/settlement:2.1");
+  EXPECT_EQ(d["spec"]["template"]["spec"]["containers"][1]["image"], "registry.example/metrics:1.0");
 
   // Printer columns, through the short name.
   r = kubectl("get psvc -A");
@@ -174,16 +179,62 @@ TEST_F(KubectlE2e, ApplyGetPatchDescribeDelete) {
 
   r = kubectl("delete -f " + changed.string() + " --ignore-not-found");
   ASSERT_EQ(r.code, 0) << r.out;
-  for (int i = 0; i < 100 && !object("", "namespaces", "payments").is_null(); ++i)
+  for (int i = 0; i < 250 && !object("", "namespaces", "payments").is_null(); ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   EXPECT_TRUE(object("", "namespaces", "payments").is_null());
   EXPECT_TRUE(object("", "pods", "settlement-0").is_null());
   EXPECT_TRUE(object("", "configmaps", "settlement-extra").is_null());
+  EXPECT_TRUE(object("apps", "deployments", "settlement").is_null());
 
   r = kubectl("delete -f " + (kTestData / "crds").string());
   ASSERT_EQ(r.code, 0) << r.out;
   r = kubectl("get psvc -A");
   EXPECT_NE(r.code, 0) << r.out;  // the resource type is gone with its CRD
+}
+
+// The project's own CRD and examples (crds/, examples/payments/), when present.
+TEST_F(KubectlE2e, ProjectCrdAndExamples) {
+  const fs::path crds = fs::path(PAYMESH_SOURCE_DIR) / "crds";
+  const fs::path examples = fs::path(PAYMESH_SOURCE_DIR) / "examples/payments";
+  if (!fs::exists(crds / "paymesh.io_paymentservices.yaml") || !fs::exists(examples))
+    GTEST_SKIP() << "crds/ or examples/payments/ not present";
+  CmdResult r = kubectl("apply -f " + crds.string());
+  ASSERT_EQ(r.code, 0) << r.out;
+  r = kubectl("apply -f " + examples.string());
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("paymentservice.paymesh.io/ledger created"), std::string::npos) << r.out;
+  r = kubectl("apply -f " + examples.string());
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_EQ(r.out.find("created"), std::string::npos) << r.out;
+
+  r = kubectl("get psvc -A");
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_TRUE(std::regex_search(r.out, std::regex("NAMESPACE +NAME +POLICY +ENDPOINTS +READY +AGE"))) << r.out;
+  EXPECT_TRUE(std::regex_search(r.out, std::regex("payments +ledger +RoundRobin"))) << r.out;
+
+  // Schema defaults: ledger says nothing about discovery.
+  auto ledger = object("paymesh.io", "paymentservices", "ledger");
+  ASSERT_FALSE(ledger.is_null());
+  EXPECT_EQ(ledger["spec"]["discovery"]["ring"]["algorithm"], "Maglev") << ledger.dump();
+  r = kubectl("get psvc ledger -n payments -o yaml");
+  EXPECT_NE(r.out.find("algorithm: Maglev"), std::string::npos) << r.out;
+
+  r = kubectl("patch psvc ledger -n payments --subresource=status --type=merge "
+              "-p '{\"status\":{\"endpoints\":3,\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\",\"reason\":\"Reconciled\","
+              "\"message\":\"ok\",\"lastTransitionTime\":\"2026-01-01T00:00:00Z\"}]}}'");
+  ASSERT_EQ(r.code, 0) << r.out;
+  r = kubectl("get psvc -n payments ledger");
+  EXPECT_TRUE(std::regex_search(r.out, std::regex("ledger +RoundRobin +3 +True"))) << r.out;
+
+  // The namespace may finish terminating before kubectl reaches the last object.
+  r = kubectl("delete -f " + examples.string() + " --ignore-not-found");
+  ASSERT_EQ(r.code, 0) << r.out;
+  for (int i = 0; i < 250 && !object("", "namespaces", "payments").is_null(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_TRUE(emulator_->api().objects("paymesh.io", "paymentservices").empty());
+  EXPECT_TRUE(emulator_->api().objects("apps", "deployments").empty());
+  r = kubectl("delete -f " + crds.string());
+  ASSERT_EQ(r.code, 0) << r.out;
 }
 
 }  // namespace

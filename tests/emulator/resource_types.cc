@@ -31,6 +31,8 @@ std::vector<ResourceType> builtinTypes() {
       make("", "v1", "serviceaccounts", "serviceaccount", "ServiceAccount", true, false, {"sa"}),
       make("discovery.k8s.io", "v1", "endpointslices", "endpointslice", "EndpointSlice", true, false),
       make("coordination.k8s.io", "v1", "leases", "lease", "Lease", true, false),
+      // Stored only (no controller makes pods from it), for manifests that carry one.
+      make("apps", "v1", "deployments", "deployment", "Deployment", true, true, {"deploy"}),
       make("admissionregistration.k8s.io", "v1", "mutatingwebhookconfigurations",
            "mutatingwebhookconfiguration", "MutatingWebhookConfiguration", false, false),
       make("apiextensions.k8s.io", "v1", "customresourcedefinitions", "customresourcedefinition",
@@ -38,7 +40,7 @@ std::vector<ResourceType> builtinTypes() {
   };
   // kubectl's "all" category: the workload-ish kinds.
   for (auto& t : types) {
-    if (t.resource == "pods" || t.resource == "services") t.categories = {"all"};
+    if (t.resource == "pods" || t.resource == "services" || t.resource == "deployments") t.categories = {"all"};
   }
   return types;
 }

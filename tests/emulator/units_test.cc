@@ -1,8 +1,7 @@
-// Pure parts of the emulator: selectors, schema handling, strategic merge, JSONPath, base64.
+// Pure parts of the emulator: selectors, schema handling, strategic merge, JSONPath.
 
 #include <gtest/gtest.h>
 
-#include "emulator/base64.h"
 #include "emulator/label_selector.h"
 #include "emulator/schema.h"
 #include "emulator/strategic_merge.h"
@@ -104,12 +103,6 @@ TEST(Table, JsonPathAndAges) {
   EXPECT_EQ(humanAge(std::chrono::seconds(600)), "10m");
   EXPECT_EQ(humanAge(std::chrono::seconds(3 * 3600)), "3h");
   EXPECT_EQ(humanAge(std::chrono::seconds(3 * 86400)), "3d");
-}
-
-TEST(Base64, RoundTrip) {
-  for (std::string s : {"", "a", "ab", "abc", "abcd", "hello, world\n"}) EXPECT_EQ(base64Decode(base64Encode(s)), s);
-  EXPECT_EQ(base64Encode("abc"), "YWJj");
-  EXPECT_THROW(base64Decode("@@"), std::invalid_argument);
 }
 
 }  // namespace

@@ -8,8 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/base64.h"
 #include "pki/authority.h"
-#include "pki/base64.h"
 #include "pki/certificate.h"
 #include "pki/spiffe.h"
 #include "pki/tls_secret.h"
@@ -61,7 +61,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     (void)key->toPkcs8Pem();
   }
   (void)paymesh::pki::parseSpiffeId(in);
-  (void)paymesh::pki::base64Decode(in);
+  (void)paymesh::paymesh::base64Decode(in);
   // Split the input into a certificate part and a key part for CA loading.
   size_t cut = in.find("-----BEGIN", 1);
   if (cut != std::string_view::npos) {

@@ -26,40 +26,75 @@ json& spec(json& v) { return v["spec"]; }
 std::vector<RuleCase> cases() {
   return {
       {"ports-unique-numbers",
-       [](json& v) { spec(v)["ports"].push_back({{"name", "admin"}, {"port", 9090}}); },
-       [](json& v) { spec(v)["ports"].push_back({{"name", "admin"}, {"port", 50051}}); }, "spec.ports"},
+       [](json& v) {
+         spec(v)["ports"].push_back({{"name", "admin"}, {"port", 9090}});
+       },
+       [](json& v) {
+         spec(v)["ports"].push_back({{"name", "admin"}, {"port", 50051}});
+       },
+       "spec.ports"},
       {"ring-tablesize-maglev", [](json& v) { spec(v)["discovery"]["ring"]["tableSize"] = 7; },
-       [](json& v) { spec(v)["discovery"]["ring"] = {{"algorithm", "Ketama"}, {"tableSize", 7}}; },
+       [](json& v) {
+         spec(v)["discovery"]["ring"] = {{"algorithm", "Ketama"}, {"tableSize", 7}};
+       },
        "spec.discovery.ring.tableSize"},
       {"ring-ketama-fields",
-       [](json& v) { spec(v)["discovery"]["ring"] = {{"algorithm", "Ketama"}, {"virtualNodes", 2048}}; },
+       [](json& v) {
+         spec(v)["discovery"]["ring"] = {{"algorithm", "Ketama"}, {"virtualNodes", 2048}};
+       },
        [](json& v) { spec(v)["discovery"]["ring"]["virtualNodes"] = 2048; }, "spec.discovery.ring"},
       {"ring-size-order",
        [](json& v) {
          spec(v)["discovery"]["ring"] = {{"algorithm", "Ketama"}, {"virtualNodes", 4096}, {"maxRingSize", 4096}};
        },
-       [](json& v) { spec(v)["discovery"]["ring"] = {{"algorithm", "Ketama"}, {"maxRingSize", 512}}; },
+       [](json& v) {
+         spec(v)["discovery"]["ring"] = {{"algorithm", "Ketama"}, {"maxRingSize", 512}};
+       },
        "spec.discovery.ring.virtualNodes"},
       {"ring-tablesize-prime", [](json& v) { spec(v)["discovery"]["ring"]["tableSize"] = 5000011; },
        [](json& v) { spec(v)["discovery"]["ring"]["tableSize"] = 65536; }, "spec.discovery.ring.tableSize"},
-      {"hashkey-exactly-one", [](json& v) { spec(v)["discovery"]["hashKey"] = {{"sourceIP", true}}; },
-       [](json& v) { spec(v)["discovery"]["hashKey"] = {{"header", "x-a"}, {"cookie", {{"name", "c"}}}}; },
+      {"hashkey-exactly-one",
+       [](json& v) {
+         spec(v)["discovery"]["hashKey"] = {{"sourceIP", true}};
+       },
+       [](json& v) {
+         spec(v)["discovery"]["hashKey"] = {{"header", "x-a"}, {"cookie", {{"name", "c"}}}};
+       },
        "spec.discovery.hashKey"},
-      {"hashkey-sourceip-true", [](json& v) { spec(v)["discovery"]["hashKey"] = {{"sourceIP", true}}; },
-       [](json& v) { spec(v)["discovery"]["hashKey"] = {{"sourceIP", false}}; }, "spec.discovery.hashKey.sourceIP"},
-      {"retry-backoff-order", [](json& v) { spec(v)["resilience"]["retry"]["backoff"] = {{"base", "1s"}, {"max", "1s"}}; },
-       [](json& v) { spec(v)["resilience"]["retry"]["backoff"] = {{"base", "1s"}, {"max", "999ms"}}; },
+      {"hashkey-sourceip-true",
+       [](json& v) {
+         spec(v)["discovery"]["hashKey"] = {{"sourceIP", true}};
+       },
+       [](json& v) {
+         spec(v)["discovery"]["hashKey"] = {{"sourceIP", false}};
+       },
+       "spec.discovery.hashKey.sourceIP"},
+      {"retry-backoff-order",
+       [](json& v) {
+         spec(v)["resilience"]["retry"]["backoff"] = {{"base", "1s"}, {"max", "1s"}};
+       },
+       [](json& v) {
+         spec(v)["resilience"]["retry"]["backoff"] = {{"base", "1s"}, {"max", "999ms"}};
+       },
        "spec.resilience.retry.backoff.base"},
       {"retry-per-try-within-timeout", [](json& v) { spec(v)["resilience"]["retry"]["perTryTimeout"] = "2s"; },
        [](json& v) { spec(v)["resilience"]["retry"]["perTryTimeout"] = "2001ms"; },
        "spec.resilience.retry.perTryTimeout"},
       {"dependencies-unique-local-ports",
-       [](json& v) { spec(v)["dependencies"].push_back({{"name", "ledger"}, {"localPort", 15202}}); },
-       [](json& v) { spec(v)["dependencies"].push_back({{"name", "ledger"}, {"localPort", 15201}}); },
+       [](json& v) {
+         spec(v)["dependencies"].push_back({{"name", "ledger"}, {"localPort", 15202}});
+       },
+       [](json& v) {
+         spec(v)["dependencies"].push_back({{"name", "ledger"}, {"localPort", 15201}});
+       },
        "spec.dependencies"},
       {"dependencies-local-port-range",
-       [](json& v) { spec(v)["dependencies"] = {{{"name", "a"}}, {{"name", "b"}, {"localPort", 15102}}}; },
-       [](json& v) { spec(v)["dependencies"] = {{{"name", "a"}}, {{"name", "b"}, {"localPort", 15100}}}; },
+       [](json& v) {
+         spec(v)["dependencies"] = {{{"name", "a"}}, {{"name", "b"}, {"localPort", 15102}}};
+       },
+       [](json& v) {
+         spec(v)["dependencies"] = {{{"name", "a"}}, {{"name", "b"}, {"localPort", 15100}}};
+       },
        "spec.dependencies"},
       {"cert-renew-before-duration", [](json& v) { spec(v)["tls"]["certificate"]["renewBefore"] = "23h59m"; },
        [](json& v) { spec(v)["tls"]["certificate"]["renewBefore"] = "24h"; }, "spec.tls.certificate.renewBefore"},
@@ -70,9 +105,16 @@ std::vector<RuleCase> cases() {
        },
        [](json& v) { spec(v)["tls"]["mode"] = "DISABLE"; }, "spec.authorization.allowedCallers"},
       {"fallback-not-self", [](json& v) { spec(v)["resilience"]["fallback"]["service"] = "other"; },
-       [](json& v) { spec(v)["resilience"]["fallback"]["service"] = "settlement"; }, "spec.resilience.fallback.service"},
-      {"dependency-not-self", [](json& v) { spec(v)["dependencies"] = {{{"name", "payment"}}}; },
-       [](json& v) { spec(v)["dependencies"] = {{{"name", "settlement"}}}; }, "spec.dependencies"},
+       [](json& v) { spec(v)["resilience"]["fallback"]["service"] = "settlement"; },
+       "spec.resilience.fallback.service"},
+      {"dependency-not-self",
+       [](json& v) {
+         spec(v)["dependencies"] = {{{"name", "payment"}}};
+       },
+       [](json& v) {
+         spec(v)["dependencies"] = {{{"name", "settlement"}}};
+       },
+       "spec.dependencies"},
   };
 }
 

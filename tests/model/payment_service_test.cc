@@ -30,7 +30,8 @@ TEST(PaymentServiceTest, ParsesEveryField) {
   EXPECT_EQ(ps.spec.resilience.timeout, seconds(2));
   EXPECT_EQ(ps.spec.resilience.retry.attempts, 3);
   EXPECT_EQ(ps.spec.resilience.retry.per_try_timeout, milliseconds(500));
-  EXPECT_EQ(ps.spec.resilience.retry.retry_on, (std::vector<std::string>{"connect-failure", "refused-stream", "unavailable"}));
+  EXPECT_EQ(ps.spec.resilience.retry.retry_on,
+            (std::vector<std::string>{"connect-failure", "refused-stream", "unavailable"}));
   EXPECT_EQ(ps.spec.resilience.circuit_breaker.base_ejection_time, seconds(30));
   EXPECT_EQ(ps.spec.resilience.fallback_service, "settlement-standby");
   ASSERT_EQ(ps.spec.dependencies.size(), 1u);
@@ -120,7 +121,11 @@ TEST(PaymentServiceTest, EnvelopeErrors) {
       {"name not a string", [](json& v) { v["metadata"]["name"] = 3; }, "metadata.name", "must be a string"},
       {"bad namespace", [](json& v) { v["metadata"]["namespace"] = "A"; }, "metadata.namespace", "RFC 1123"},
       {"unknown metadata", [](json& v) { v["metadata"]["colour"] = "x"; }, "metadata.colour", "unknown field"},
-      {"bad label", [](json& v) { v["metadata"]["labels"] = {{"a", 1}}; }, "metadata.labels.a", "must be a string"},
+      {"bad label",
+       [](json& v) {
+         v["metadata"]["labels"] = {{"a", 1}};
+       },
+       "metadata.labels.a", "must be a string"},
       {"no spec", [](json& v) { v.erase("spec"); }, "spec", "required"},
       {"unknown top-level", [](json& v) { v["specs"] = json::object(); }, "specs", "unknown field"},
   };
@@ -130,7 +135,8 @@ TEST(PaymentServiceTest, EnvelopeErrors) {
     auto r = parsePaymentService(v);
     EXPECT_FALSE(r.object.has_value()) << c.name;
     bool found = false;
-    for (const auto& e : r.errors) found = found || (e.path == c.path && e.message.find(c.message_part) != std::string::npos);
+    for (const auto& e : r.errors)
+      found = found || (e.path == c.path && e.message.find(c.message_part) != std::string::npos);
     EXPECT_TRUE(found) << c.name << ": got " << (r.errors.empty() ? "no errors" : toString(r.errors[0]));
   }
 }

@@ -18,7 +18,7 @@ using nlohmann::json;
 struct Probe {
   json::json_pointer ptr;
   std::string path;
-  json value;      // the value set at ptr; discarded() means "remove the field"
+  json value;  // the value set at ptr; discarded() means "remove the field"
   bool valid;
   std::string why;
 };
@@ -85,7 +85,8 @@ void walk(const Schema& node, const json::json_pointer& ptr, const std::string& 
         out.push_back({ptr, path, formatDuration(*node.max_duration), true, "longest duration"});
         out.push_back({ptr, path, formatDuration(*node.max_duration + std::chrono::nanoseconds(1)), false, "too long"});
         if (node.min_duration->count() > 0) {
-          out.push_back({ptr, path, formatDuration(*node.min_duration - std::chrono::nanoseconds(1)), false, "too short"});
+          out.push_back(
+              {ptr, path, formatDuration(*node.min_duration - std::chrono::nanoseconds(1)), false, "too short"});
         }
       } else if (node.max_length && node.format != Format::kImage) {
         out.push_back({ptr, path, std::string(static_cast<size_t>(*node.max_length) + 1, 'a'), false, "maxLength"});
@@ -101,8 +102,7 @@ void walk(const Schema& node, const json::json_pointer& ptr, const std::string& 
       out.push_back({ptr, path, json{{"ok", 1}}, false, "string map value not a string"});
       out.push_back({ptr, path, json{{"/bad", "v"}}, false, "string map key"});
       break;
-    case Type::kFreeForm:
-      break;
+    case Type::kFreeForm: break;
   }
 }
 
@@ -136,8 +136,8 @@ void runProbes(const Schema& schema, const json& base, const json::json_pointer&
                                             << ": " << (errors.empty() ? "" : toString(errors[0]));
     } else {
       ++invalid;
-      EXPECT_TRUE(errorAt(errors, p.path)) << p.why << " at " << p.path << " = " << p.value.dump().substr(0, 80)
-                                           << " was accepted";
+      EXPECT_TRUE(errorAt(errors, p.path))
+          << p.why << " at " << p.path << " = " << p.value.dump().substr(0, 80) << " was accepted";
     }
   }
   EXPECT_GT(valid, 0u);
@@ -152,8 +152,10 @@ TEST(SchemaCoverageTest, EveryPaymentServiceSpecBoundHasAValidAndAnInvalidCase) 
 }
 
 TEST(SchemaCoverageTest, EveryStatusBoundHasAValidAndAnInvalidCase) {
-  json base = {{"status", {{"conditions", json::array({{{"type", "Ready"}, {"status", "True"},
-                                                        {"lastTransitionTime", "2026-01-01T00:00:00Z"}}})}}}};
+  json base = {
+      {"status",
+       {{"conditions",
+         json::array({{{"type", "Ready"}, {"status", "True"}, {"lastTransitionTime", "2026-01-01T00:00:00Z"}}})}}}};
   runProbes(paymentServiceStatusSchema(), base, json::json_pointer("/status"), "status", 20);
 }
 

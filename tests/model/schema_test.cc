@@ -8,15 +8,17 @@ namespace {
 using nlohmann::json;
 
 SchemaPtr sample() {
-  auto inner = s::with(s::object("inner", {{"n", s::with(s::integer("n", 1, 5), [](Schema& m) { m.default_value = 2; })}}),
-                       [](Schema& m) { m.default_value = json::object(); });
+  auto inner =
+      s::with(s::object("inner", {{"n", s::with(s::integer("n", 1, 5), [](Schema& m) { m.default_value = 2; })}}),
+              [](Schema& m) { m.default_value = json::object(); });
   return s::object("root",
                    {{"name", s::string("name", Format::kDns1123Label)},
                     {"inner", inner},
-                    {"list", s::with(s::array("list", s::string("item")), [](Schema& m) {
-                       m.list_type = "set";
-                       m.max_items = 3;
-                     })},
+                    {"list", s::with(s::array("list", s::string("item")),
+                                     [](Schema& m) {
+                                       m.list_type = "set";
+                                       m.max_items = 3;
+                                     })},
                     {"flag", s::boolean("flag")},
                     {"mode", s::enumeration("mode", {"A", "B"})},
                     {"d", s::duration("d", "1s", "1h")}},

@@ -8,7 +8,8 @@ namespace {
 using nlohmann::json;
 
 TEST(YamlJsonTest, MultiDocumentWithLines) {
-  auto docs = parseYamlDocuments("a: 1\n---\n# comment\nkind: X\nspec:\n  ports:\n    - name: p\n      port: 80\n---\n");
+  auto docs =
+      parseYamlDocuments("a: 1\n---\n# comment\nkind: X\nspec:\n  ports:\n    - name: p\n      port: 80\n---\n");
   ASSERT_TRUE(docs.isOk()) << docs.status().message();
   ASSERT_EQ(docs->size(), 2u);
   EXPECT_EQ((*docs)[0].value, json({{"a", 1}}));
@@ -77,8 +78,8 @@ TEST(YamlJsonTest, AliasBombIsRefused) {
 }
 
 TEST(YamlJsonTest, DeepNestingIsRefused) {
-  for (std::string deep : {std::string(100000, '[') + std::string(100000, ']'),
-                           std::string(3000, '{') + std::string(3000, '}')}) {
+  for (std::string deep :
+       {std::string(100000, '[') + std::string(100000, ']'), std::string(3000, '{') + std::string(3000, '}')}) {
     auto docs = parseYamlDocuments(deep);
     EXPECT_FALSE(docs.isOk());
   }
@@ -159,8 +160,8 @@ namespace {
 
 // Inputs that made other YAML parsers loop forever; each must answer at once.
 TEST(YamlJsonTest, MalformedInputsAnswerAtOnce) {
-  for (const char* bad : {",a\n- b\n", "# c\n,s#o x\n  ports:\n    - na\ntrme: grpc\n    us t\n", "[", "{a: [}", "a: b: c",
-                          "- a\nb: c\n", "\t- tab\n", "? [a]\n: b\n", "*undefined\n", "&a [*a]\n"}) {
+  for (const char* bad : {",a\n- b\n", "# c\n,s#o x\n  ports:\n    - na\ntrme: grpc\n    us t\n", "[", "{a: [}",
+                          "a: b: c", "- a\nb: c\n", "\t- tab\n", "? [a]\n: b\n", "*undefined\n", "&a [*a]\n"}) {
     auto docs = parseYamlDocuments(bad);
     EXPECT_FALSE(docs.isOk()) << bad;
     if (!docs.isOk()) {

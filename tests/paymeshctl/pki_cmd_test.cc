@@ -6,8 +6,8 @@
 #include <gtest/gtest.h>
 
 #include "../pki/pki_test_util.h"
+#include "base/base64.h"
 #include "pki/authority.h"
-#include "pki/base64.h"
 #include "pki/certificate.h"
 #include "pki/issue.h"
 
@@ -31,7 +31,7 @@ protected:
     return r;
   }
   static mode_t modeOf(const std::string& path) {
-    struct stat st{};
+    struct stat st {};
     if (stat(path.c_str(), &st) != 0) return 0;
     return st.st_mode & 0777;
   }
@@ -64,11 +64,10 @@ TEST_F(PkiCmdTest, InitThenIssueVerifiesWithTheOpensslCli) {
   auto verify = run("openssl verify -CAfile " + out + "/ca.crt " + out + "/tls.crt");
   EXPECT_EQ(verify.exit_code, 0) << verify.output;
   auto text = run("openssl x509 -noout -text -in " + out + "/tls.crt");
-  for (const char* expected :
-       {"URI:spiffe://cluster.local/ns/payments/sa/settlement, DNS:settlement.payments.svc, "
-        "DNS:settlement.payments.svc.cluster.local",
-        "TLS Web Server Authentication, TLS Web Client Authentication", "X509v3 Key Usage: critical\n                Digital Signature",
-        "CA:FALSE"}) {
+  for (const char* expected : {"URI:spiffe://cluster.local/ns/payments/sa/settlement, DNS:settlement.payments.svc, "
+                               "DNS:settlement.payments.svc.cluster.local",
+                               "TLS Web Server Authentication, TLS Web Client Authentication",
+                               "X509v3 Key Usage: critical\n                Digital Signature", "CA:FALSE"}) {
     EXPECT_NE(text.output.find(expected), std::string::npos) << expected << "\n" << text.output;
   }
   // The key is the certificate's: same public key.
@@ -91,12 +90,14 @@ TEST_F(PkiCmdTest, RsaCaWithNameAndDuration) {
   EXPECT_NE(text.output.find("CA:TRUE"), std::string::npos);
   auto crt = pki::Certificate::fromPem(readFile(ca + "/ca.crt"));
   EXPECT_EQ(crt->notAfter() - crt->notBefore(), 8760h + 5min);
-  auto issue = ctl("cert issue --ca " + ca + " --dns hook.paymesh-system.svc --server-only --key-algorithm RSA2048 --out " +
-                   dir_.file("hook"));
+  auto issue = ctl("cert issue --ca " + ca +
+                   " --dns hook.paymesh-system.svc --server-only --key-algorithm RSA2048 --out " + dir_.file("hook"));
   ASSERT_EQ(issue.exit_code, 0) << issue.output;
-  auto verify = run("openssl verify -purpose sslserver -CAfile " + dir_.file("hook/ca.crt") + " " + dir_.file("hook/tls.crt"));
+  auto verify =
+      run("openssl verify -purpose sslserver -CAfile " + dir_.file("hook/ca.crt") + " " + dir_.file("hook/tls.crt"));
   EXPECT_EQ(verify.exit_code, 0) << verify.output;
-  auto as_client = run("openssl verify -purpose sslclient -CAfile " + dir_.file("hook/ca.crt") + " " + dir_.file("hook/tls.crt"));
+  auto as_client =
+      run("openssl verify -purpose sslclient -CAfile " + dir_.file("hook/ca.crt") + " " + dir_.file("hook/tls.crt"));
   EXPECT_NE(as_client.exit_code, 0);
 }
 
@@ -106,7 +107,8 @@ TEST_F(PkiCmdTest, RefusesToOverwriteKeysWithoutForce) {
   std::string key_before = readFile(ca + "/ca.key");
   auto again = ctl("ca init --out " + ca);
   EXPECT_EQ(again.exit_code, 2);
-  EXPECT_NE(again.output.find("ca.key already exists; pass --force to overwrite it"), std::string::npos) << again.output;
+  EXPECT_NE(again.output.find("ca.key already exists; pass --force to overwrite it"), std::string::npos)
+      << again.output;
   EXPECT_EQ(readFile(ca + "/ca.key"), key_before);
   ASSERT_EQ(ctl("ca init --force --out " + ca).exit_code, 0);
   EXPECT_NE(readFile(ca + "/ca.key"), key_before);
@@ -190,7 +192,8 @@ TEST_F(PkiCmdTest, BadInputsGiveClearErrorsAndExitCodes) {
       {"cert issue --ca " + dir_.file("nope") + " --dns a.svc" + out, 2, "cannot read"},
       {"cert issue --ca " + leafdir + " --dns a.svc" + out, 1, "is not a CA: basicConstraints CA:TRUE is missing"},
       {"cert issue --ca " + expired + " --dns a.svc" + out, 1, "CA certificate \"CN=expired CA\" expired at"},
-      {"cert issue --ca " + dir_.file("mismatch") + " --dns a.svc" + out, 1, "CA key does not match the CA certificate"},
+      {"cert issue --ca " + dir_.file("mismatch") + " --dns a.svc" + out, 1,
+       "CA key does not match the CA certificate"},
       {"cert issue --ca " + dir_.file("garbage") + " --dns a.svc" + out, 1, "malformed certificate in PEM block 1"},
       {"cert issue --ca " + ca + " --dns a.svc --trust " + leafdir + "/tls.key" + out, 1,
        "is a private key where a certificate was expected"},
@@ -234,7 +237,7 @@ TEST_F(PkiCmdTest, NoKeyMaterialInAnythingPrinted) {
       "/ca.crt " + dir_.file("swapped/ca.key"));
   EXPECT_NE(ctl(issueArgs(dir_.file("swapped"), dir_.file("c"))).exit_code, 0);
   EXPECT_NE(ctl(issueArgs(ca, dir_.file("c")) + " --trust " + dir_.file("a/tls.key")).exit_code, 0);
-  EXPECT_NE(ctl("cert issue --ca " + ca + " --spiffe " + pki::base64Encode(readFile(ca + "/ca.key")) + " --out " +
+  EXPECT_NE(ctl("cert issue --ca " + ca + " --spiffe " + paymesh::base64Encode(readFile(ca + "/ca.key")) + " --out " +
                 dir_.file("d"))
                 .exit_code,
             0);
@@ -260,7 +263,7 @@ TEST_F(PkiCmdTest, NoKeyMaterialInAnythingPrinted) {
     }
     EXPECT_EQ(printed_.find(der_b64), std::string::npos);
     // The base64 of the PEM (a Secret's data) past its constant armour and DER prefix.
-    EXPECT_EQ(printed_.find(pki::base64Encode(pem).substr(84, 40)), std::string::npos);
+    EXPECT_EQ(printed_.find(paymesh::base64Encode(pem).substr(84, 40)), std::string::npos);
   }
 }
 

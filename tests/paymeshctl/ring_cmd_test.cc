@@ -5,11 +5,11 @@
 
 #include <algorithm>
 #include <array>
-#include <sstream>
-#include <vector>
 #include <cstdio>
 #include <fstream>
+#include <sstream>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 

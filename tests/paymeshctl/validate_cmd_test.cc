@@ -31,14 +31,15 @@ TEST(ValidateCmdTest, ErrorsNameFileLineObjectAndField) {
   std::string file = kData + "/invalid.yaml";
   auto r = runCommand(paymeshctl() + " validate -f " + file);
   EXPECT_EQ(r.exit_code, 1) << r.err;
-  std::string want =
-      file + ":12: payments/broken: spec.ports[0].port: must be at most 65535, got 70000\n" +
-      file + ":13: payments/broken: spec.ports[0].protocol: unsupported value \"QUIC\": must be one of \"GRPC\", \"HTTP\", \"TCP\"\n" +
-      file + ":14: payments/broken: spec.colour: unknown field \"colour\"\n" +
-      file + ":17: payments/broken: spec.resilience.retry.attempts: must be at most 10, got 42\n" +
-      file + ":18: payments/broken: spec.resilience.retry.perTryTimeout: must be a duration such as 500ms, 2s or 1h30m, got \"5 seconds\"\n" +
-      file + ":29: default/selfish: spec.discovery.ring.tableSize: tableSize must be a prime number\n" +
-      file + ":30: default/selfish: spec.dependencies: must not name the PaymentService itself\n";
+  std::string want = file + ":12: payments/broken: spec.ports[0].port: must be at most 65535, got 70000\n" + file +
+                     ":13: payments/broken: spec.ports[0].protocol: unsupported value \"QUIC\": must be one of "
+                     "\"GRPC\", \"HTTP\", \"TCP\"\n" +
+                     file + ":14: payments/broken: spec.colour: unknown field \"colour\"\n" + file +
+                     ":17: payments/broken: spec.resilience.retry.attempts: must be at most 10, got 42\n" + file +
+                     ":18: payments/broken: spec.resilience.retry.perTryTimeout: must be a duration such as 500ms, 2s "
+                     "or 1h30m, got \"5 seconds\"\n" +
+                     file + ":29: default/selfish: spec.discovery.ring.tableSize: tableSize must be a prime number\n" +
+                     file + ":30: default/selfish: spec.dependencies: must not name the PaymentService itself\n";
   EXPECT_EQ(r.out, want);
   EXPECT_NE(r.err.find("skipping ConfigMap payments/other"), std::string::npos);
 }
@@ -61,12 +62,13 @@ TEST(ValidateCmdTest, UnreadableInputExitsTwo) {
 }
 
 TEST(ValidateCmdTest, HostileInputsNeverCrash) {
-  std::string huge_name = "apiVersion: paymesh.io/v1alpha1\nkind: PaymentService\nmetadata:\n  name: " +
-                          std::string(1 << 20, 'a') + "\nspec: {selector: {matchLabels: {a: b}}, ports: [{name: p, port: 1}]}\n";
+  std::string huge_name =
+      "apiVersion: paymesh.io/v1alpha1\nkind: PaymentService\nmetadata:\n  name: " + std::string(1 << 20, 'a') +
+      "\nspec: {selector: {matchLabels: {a: b}}, ports: [{name: p, port: 1}]}\n";
   std::string bomb = "a: &a [x,x,x,x,x,x,x,x,x,x]\n";
   for (char c = 'b', p = 'a'; c <= 'j'; p = c, ++c) {
-    bomb += std::string(1, c) + ": &" + c + " [*" + p + ",*" + p + ",*" + p + ",*" + p + ",*" + p + ",*" + p + ",*" + p +
-            ",*" + p + ",*" + p + ",*" + p + "]\n";
+    bomb += std::string(1, c) + ": &" + c + " [*" + p + ",*" + p + ",*" + p + ",*" + p + ",*" + p + ",*" + p + ",*" +
+            p + ",*" + p + ",*" + p + ",*" + p + "]\n";
   }
   struct Case {
     std::string name, input;
@@ -77,7 +79,11 @@ TEST(ValidateCmdTest, HostileInputsNeverCrash) {
       {"scalar document", "just a string\n", 1},
       {"deep flow nesting", std::string(50000, '[') + std::string(50000, ']'), 2},
       {"alias bomb", bomb, 2},
-      {"binary", std::string("\x7f" "ELF\x02\x01\x01\x00\x00\x00", 10), 2},
+      {"binary",
+       std::string("\x7f"
+                   "ELF\x02\x01\x01\x00\x00\x00",
+                   10),
+       2},
       {"wrong types", "apiVersion: paymesh.io/v1alpha1\nkind: PaymentService\nmetadata: {name: x}\nspec: [1, 2]\n", 1},
       {"1 MiB name", huge_name, 1},
       {"number out of range",
@@ -87,7 +93,8 @@ TEST(ValidateCmdTest, HostileInputsNeverCrash) {
   };
   for (const auto& c : cases) {
     auto r = runCommand(paymeshctl() + " validate -q -f -", c.input);
-    EXPECT_EQ(r.exit_code, c.want) << c.name << "\nstdout: " << r.out.substr(0, 500) << "\nstderr: " << r.err.substr(0, 500);
+    EXPECT_EQ(r.exit_code, c.want) << c.name << "\nstdout: " << r.out.substr(0, 500)
+                                   << "\nstderr: " << r.err.substr(0, 500);
     EXPECT_LT(r.out.size() + r.err.size(), 10000u) << c.name << ": output should not echo huge input";
   }
 }

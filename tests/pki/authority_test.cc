@@ -72,8 +72,10 @@ TEST(CertificateAuthorityTest, LoadsACaMadeByTheOpensslCli) {
 
 TEST(CertificateAuthorityTest, RefusesANonCaCertificate) {
   testing::TempDir dir;
-  auto r = testing::run("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=leaf -days 30 "
-                        "-addext basicConstraints=critical,CA:FALSE -keyout " + dir.file("k.pem") + " -out " + dir.file("c.pem"));
+  auto r = testing::run(
+      "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=leaf -days 30 "
+      "-addext basicConstraints=critical,CA:FALSE -keyout " +
+      dir.file("k.pem") + " -out " + dir.file("c.pem"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   auto ca = CertificateAuthority::load(testing::readFile(dir.file("c.pem")), testing::readFile(dir.file("k.pem")),
                                        std::chrono::system_clock::now());
@@ -122,14 +124,18 @@ TEST(CertificateAuthorityTest, IntermediateCaPutsItselfInTheLeafChain) {
   testing::TempDir dir;
   std::string d = dir.path().string();
   auto r = testing::run(
-      "cd " + d + " && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=root -days 30 "
+      "cd " + d +
+      " && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=root -days 30 "
       "-keyout root.key -out root.crt && "
-      "openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=inter -keyout inter.key -out inter.csr && "
+      "openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=inter -keyout inter.key -out "
+      "inter.csr && "
       "printf 'basicConstraints=critical,CA:TRUE,pathlen:0\\nkeyUsage=critical,keyCertSign,cRLSign\\n' > ext.cnf && "
-      "openssl x509 -req -in inter.csr -CA root.crt -CAkey root.key -CAcreateserial -days 20 -extfile ext.cnf -out inter.crt");
+      "openssl x509 -req -in inter.csr -CA root.crt -CAkey root.key -CAcreateserial -days 20 -extfile ext.cnf -out "
+      "inter.crt");
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  auto ca = CertificateAuthority::load(testing::readFile(dir.file("inter.crt")) + testing::readFile(dir.file("root.crt")),
-                                       testing::readFile(dir.file("inter.key")), std::chrono::system_clock::now());
+  auto ca =
+      CertificateAuthority::load(testing::readFile(dir.file("inter.crt")) + testing::readFile(dir.file("root.crt")),
+                                 testing::readFile(dir.file("inter.key")), std::chrono::system_clock::now());
   ASSERT_TRUE(ca.isOk()) << ca.status().toString();
   auto chain = ca->chainForLeaves();
   ASSERT_EQ(chain.size(), 1u);

@@ -171,10 +171,12 @@ TEST_F(IssueTest, WebhookServingCertificate) {
   std::string leaf = dir.write("tls.crt", issued->certificateChainPem());
   std::string at = " -attime " + std::to_string(epochSeconds(fixedNow()));
   // The API server checks the serving certificate for the Service's DNS name.
-  auto verify = testing::run("openssl verify -purpose sslserver -verify_hostname paymesh-webhook.paymesh-system.svc -CAfile " +
-                             ca + at + " " + leaf);
+  auto verify =
+      testing::run("openssl verify -purpose sslserver -verify_hostname paymesh-webhook.paymesh-system.svc -CAfile " +
+                   ca + at + " " + leaf);
   EXPECT_EQ(verify.exit_code, 0) << verify.output;
-  auto wrong_host = testing::run("openssl verify -verify_hostname other.paymesh-system.svc -CAfile " + ca + at + " " + leaf);
+  auto wrong_host =
+      testing::run("openssl verify -verify_hostname other.paymesh-system.svc -CAfile " + ca + at + " " + leaf);
   EXPECT_NE(wrong_host.exit_code, 0);
   auto client = testing::run("openssl verify -purpose sslclient -CAfile " + ca + at + " " + leaf);
   EXPECT_NE(client.exit_code, 0) << "a serving certificate must not pass as a client certificate";
@@ -236,7 +238,9 @@ TEST_F(IssueTest, BadSpecsGiveClearErrors) {
     ASSERT_FALSE(r.isOk()) << c.expect;
     EXPECT_NE(r.status().message().find(c.expect), std::string::npos) << r.status().message();
   }
-  EXPECT_FALSE(workloadLeafSpec({"cluster.local", "payments", "settlement", "Settlement"}, 24h, KeyAlgorithm::kEcdsaP256).isOk());
+  EXPECT_FALSE(
+      workloadLeafSpec({"cluster.local", "payments", "settlement", "Settlement"}, 24h, KeyAlgorithm::kEcdsaP256)
+          .isOk());
   EXPECT_FALSE(webhookLeafSpec("hook", "", 24h).isOk());
   base.dns_names = {"*.payments.svc"};
   EXPECT_TRUE(issueCertificate(*ca_, base, fixedNow()).isOk());

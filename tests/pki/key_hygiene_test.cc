@@ -8,8 +8,8 @@
 
 #include <cstdio>
 
+#include "base/base64.h"
 #include "pki/authority.h"
-#include "pki/base64.h"
 #include "pki/issue.h"
 #include "pki/tls_context.h"
 #include "pki/tls_secret.h"
@@ -91,7 +91,8 @@ TEST(KeyHygieneTest, NothingPrintedOrReturnedHoldsAKey) {
     ASSERT_TRUE(ca.isOk());
     std::string ca_key = *ca->key().toPkcs8Pem();
     keys.push_back(ca_key);
-    auto spec = workloadLeafSpec({"cluster.local", "payments", "settlement", "settlement"}, 24h, KeyAlgorithm::kEcdsaP256);
+    auto spec =
+        workloadLeafSpec({"cluster.local", "payments", "settlement", "settlement"}, 24h, KeyAlgorithm::kEcdsaP256);
     auto issued = issueCertificate(*ca, *spec, fixedNow());
     ASSERT_TRUE(issued.isOk());
     std::string leaf_key = *issued->key.toPkcs8Pem();
@@ -105,7 +106,8 @@ TEST(KeyHygieneTest, NothingPrintedOrReturnedHoldsAKey) {
     // Every failure path that has a key in hand.
     note(CertificateAuthority::load(ca_key, ca->certificate().toPem(), fixedNow()).status());
     note(CertificateAuthority::load(ca->certificate().toPem(), leaf_key, fixedNow()).status());
-    note(CertificateAuthority::load(ca->certificate().toPem(), ca_key.substr(0, ca_key.size() / 2), fixedNow()).status());
+    note(CertificateAuthority::load(ca->certificate().toPem(), ca_key.substr(0, ca_key.size() / 2), fixedNow())
+             .status());
     std::string corrupted = ca_key;
     corrupted[40] = '#';
     note(CertificateAuthority::load(ca->certificate().toPem(), corrupted, fixedNow()).status());

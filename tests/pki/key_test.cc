@@ -93,7 +93,9 @@ TEST(PrivateKeyTest, BadInputsGiveClearErrors) {
 
 TEST(PrivateKeyTest, RefusesShortRsaAndOtherKeyTypes) {
   testing::TempDir dir;
-  ASSERT_EQ(testing::run("openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:1024 -out " + dir.file("r.pem")).exit_code, 0);
+  ASSERT_EQ(
+      testing::run("openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:1024 -out " + dir.file("r.pem")).exit_code,
+      0);
   auto rsa = PrivateKey::fromPem(testing::readFile(dir.file("r.pem")));
   ASSERT_FALSE(rsa.isOk());
   EXPECT_NE(rsa.status().message().find("shorter than 2048"), std::string::npos);

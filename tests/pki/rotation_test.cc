@@ -61,7 +61,8 @@ TEST(RenewalTest, DecisionsAlongTheLifetime) {
 TEST(RenewalTest, RenewBeforeValidation) {
   EXPECT_TRUE(validateRenewBefore(24h, std::nullopt).isOk());
   EXPECT_TRUE(validateRenewBefore(24h, 8h).isOk());
-  EXPECT_EQ(validateRenewBefore(24h, 24h).message(), "certificate.renewBefore must be shorter than certificate.duration");
+  EXPECT_EQ(validateRenewBefore(24h, 24h).message(),
+            "certificate.renewBefore must be shorter than certificate.duration");
   EXPECT_FALSE(validateRenewBefore(24h, 0s).isOk());
 }
 
@@ -191,9 +192,9 @@ SimResult simulate(bool naive) {
                                 {"kube-apiserver", Kind::kApiServer, 0s, std::nullopt, 90min, {}}};
   auto issueFor = [&](const Party& p, TimePoint at) -> std::optional<IssuedCertificate> {
     if (p.kind == Kind::kApiServer) return std::nullopt;
-    auto spec = p.kind == Kind::kWebhook
-                    ? webhookLeafSpec(p.name, "paymesh-system", p.duration)
-                    : workloadLeafSpec({"cluster.local", "payments", p.name, p.name}, p.duration, KeyAlgorithm::kEcdsaP256);
+    auto spec = p.kind == Kind::kWebhook ? webhookLeafSpec(p.name, "paymesh-system", p.duration)
+                                         : workloadLeafSpec({"cluster.local", "payments", p.name, p.name}, p.duration,
+                                                            KeyAlgorithm::kEcdsaP256);
     auto issued = issueCertificate(cas.at(signingCa(state)), *spec, at);
     EXPECT_TRUE(issued.isOk()) << issued.status().toString();
     return *issued;
@@ -235,8 +236,8 @@ SimResult simulate(bool naive) {
         for (const auto& c : p.written().bundle.cas()) have.insert(c.fingerprintSha256());
         if (have != want) seen.bundles_distributed = false;
         const auto& leaf = p.written().leaf;
-        if (state.phase == CaPhase::kNewCaActive && leaf && leaf->certificate.isSignedBy(cas.at(state.ca).certificate()) &&
-            now < leaf->certificate.notAfter()) {
+        if (state.phase == CaPhase::kNewCaActive && leaf &&
+            leaf->certificate.isSignedBy(cas.at(state.ca).certificate()) && now < leaf->certificate.notAfter()) {
           ++seen.live_leaves_signed_by_old;
         }
       }
@@ -294,7 +295,8 @@ TEST(CaRotationSimulationTest, SwappingTheCaAtOnceBreaksPeers) {
   EXPECT_GE(r.rotations_completed, 2);
   ASSERT_FALSE(r.failures.empty());
   bool webhook_broke = false;
-  for (const auto& f : r.failures) webhook_broke |= f.find("kube-apiserver cannot verify paymesh-webhook") != std::string::npos;
+  for (const auto& f : r.failures)
+    webhook_broke |= f.find("kube-apiserver cannot verify paymesh-webhook") != std::string::npos;
   EXPECT_TRUE(webhook_broke);
 }
 

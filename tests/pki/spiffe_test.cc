@@ -55,10 +55,10 @@ TEST(SpiffeIdTest, ParsesValidIds) {
 }
 
 TEST(SpiffeIdTest, ParseRejectsInvalidIds) {
-  for (const char* bad : {"", "spiffe://", "SPIFFE://td/x", "https://td/x", "spiffe:///x", "spiffe://td/",
-                          "spiffe://td//x", "spiffe://td/./x", "spiffe://td/../x", "spiffe://td/x?q=1",
-                          "spiffe://td/x#f", "spiffe://TD/x", "spiffe://td:443/x", "spiffe://u@td/x",
-                          "spiffe://td/x%20y"}) {
+  for (const char* bad :
+       {"", "spiffe://", "SPIFFE://td/x", "https://td/x", "spiffe:///x", "spiffe://td/", "spiffe://td//x",
+        "spiffe://td/./x", "spiffe://td/../x", "spiffe://td/x?q=1", "spiffe://td/x#f", "spiffe://TD/x",
+        "spiffe://td:443/x", "spiffe://u@td/x", "spiffe://td/x%20y"}) {
     EXPECT_FALSE(parseSpiffeId(bad).isOk()) << bad;
   }
   EXPECT_FALSE(parseSpiffeId("spiffe://td/" + std::string(2100, 'a')).isOk());

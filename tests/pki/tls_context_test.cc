@@ -73,8 +73,10 @@ std::string sslError(SSL* ssl, int rc) {
 
 Outcome handshake(const Endpoint& server, const Endpoint& client) {
   Outcome out;
-  auto server_ctx = MtlsContext::create(MtlsContext::Role::kServer, server.identity, server.bundle, server.allowed_peers);
-  auto client_ctx = MtlsContext::create(MtlsContext::Role::kClient, client.identity, client.bundle, client.allowed_peers);
+  auto server_ctx =
+      MtlsContext::create(MtlsContext::Role::kServer, server.identity, server.bundle, server.allowed_peers);
+  auto client_ctx =
+      MtlsContext::create(MtlsContext::Role::kClient, client.identity, client.bundle, client.allowed_peers);
   EXPECT_TRUE(server_ctx.isOk()) << server_ctx.status().toString();
   EXPECT_TRUE(client_ctx.isOk()) << client_ctx.status().toString();
   if (!server_ctx.isOk() || !client_ctx.isOk()) return out;
@@ -119,30 +121,30 @@ Outcome handshake(const Endpoint& server, const Endpoint& client) {
   });
 
   {  // the client closes its socket before the server thread is joined
-  Socket conn(socket(AF_INET, SOCK_STREAM, 0));
-  setTimeouts(conn.fd());
-  if (connect(conn.fd(), reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0) {
-    ossl::SslPtr ssl(SSL_new(client_ctx->get()));
-    SSL_set_fd(ssl.get(), conn.fd());
-    int rc = SSL_connect(ssl.get());
-    if (rc != 1) {
-      out.client_error = sslError(ssl.get(), rc);
-      out.client_identity_error = MtlsContext::peerIdentityError(ssl.get());
-    } else {
-      // In TLS 1.3 the server judges the client certificate after the client has
-      // finished; a refusal shows up on the first read.
-      char buf[4] = {};
-      int w = SSL_write(ssl.get(), "ping", 4);
-      int r = w == 4 ? SSL_read(ssl.get(), buf, sizeof(buf)) : w;
-      if (r == 4 && std::string(buf, 4) == "pong") {
-        out.client_ok = true;
+    Socket conn(socket(AF_INET, SOCK_STREAM, 0));
+    setTimeouts(conn.fd());
+    if (connect(conn.fd(), reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0) {
+      ossl::SslPtr ssl(SSL_new(client_ctx->get()));
+      SSL_set_fd(ssl.get(), conn.fd());
+      int rc = SSL_connect(ssl.get());
+      if (rc != 1) {
+        out.client_error = sslError(ssl.get(), rc);
+        out.client_identity_error = MtlsContext::peerIdentityError(ssl.get());
       } else {
-        out.client_error = sslError(ssl.get(), r);
+        // In TLS 1.3 the server judges the client certificate after the client has
+        // finished; a refusal shows up on the first read.
+        char buf[4] = {};
+        int w = SSL_write(ssl.get(), "ping", 4);
+        int r = w == 4 ? SSL_read(ssl.get(), buf, sizeof(buf)) : w;
+        if (r == 4 && std::string(buf, 4) == "pong") {
+          out.client_ok = true;
+        } else {
+          out.client_error = sslError(ssl.get(), r);
+        }
       }
+    } else {
+      out.client_error = "connect failed";
     }
-  } else {
-    out.client_error = "connect failed";
-  }
   }
   server_thread.join();
   return out;

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "pki/base64.h"
+#include "base/base64.h"
 #include "pki_test_util.h"
 
 namespace paymesh::pki {
@@ -15,7 +15,8 @@ class TlsSecretTest : public ::testing::Test {
 protected:
   void SetUp() override {
     ca_.emplace(*CertificateAuthority::create({}, fixedNow()));
-    auto spec = workloadLeafSpec({"cluster.local", "payments", "settlement", "settlement"}, 24h, KeyAlgorithm::kEcdsaP256);
+    auto spec =
+        workloadLeafSpec({"cluster.local", "payments", "settlement", "settlement"}, 24h, KeyAlgorithm::kEcdsaP256);
     issued_.emplace(*issueCertificate(*ca_, *spec, fixedNow()));
     bundle_ = TrustBundle({ca_->certificate()});
   }
@@ -37,7 +38,8 @@ TEST_F(TlsSecretTest, DataIsBase64OfThePemTexts) {
 }
 
 TEST_F(TlsSecretTest, ReadsBackWhatItWrote) {
-  nlohmann::json secret = {{"apiVersion", "v1"}, {"kind", "Secret"}, {"metadata", {{"name", "settlement-paymesh-tls"}}}};
+  nlohmann::json secret = {
+      {"apiVersion", "v1"}, {"kind", "Secret"}, {"metadata", {{"name", "settlement-paymesh-tls"}}}};
   secret.update(tlsSecretData(*tlsSecretContent(*issued_, bundle_)));
   auto m = readTlsSecret(secret);
   ASSERT_TRUE(m.isOk()) << m.status().toString();
@@ -70,9 +72,9 @@ TEST_F(TlsSecretTest, OpensslCliVerifiesTheSecretContent) {
 TEST_F(TlsSecretTest, BadSecretsGiveClearErrors) {
   auto content = *tlsSecretContent(*issued_, bundle_);
   nlohmann::json good = tlsSecretData(content);
-  auto other = *issueCertificate(*ca_, *workloadLeafSpec({"cluster.local", "payments", "clearing", "clearing"}, 24h,
-                                                         KeyAlgorithm::kEcdsaP256),
-                                 fixedNow());
+  auto other = *issueCertificate(
+      *ca_, *workloadLeafSpec({"cluster.local", "payments", "clearing", "clearing"}, 24h, KeyAlgorithm::kEcdsaP256),
+      fixedNow());
   struct Case {
     nlohmann::json secret;
     std::string expect;

@@ -2,8 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "base/base64.h"
 #include "pki/authority.h"
-#include "pki/base64.h"
 #include "pki/issue.h"
 #include "pki_test_util.h"
 
@@ -16,8 +16,8 @@ using testing::fixedNow;
 struct Fixture {
   CertificateAuthority a = *CertificateAuthority::create({"A", KeyAlgorithm::kEcdsaP256, 24h * 365}, fixedNow());
   CertificateAuthority b = *CertificateAuthority::create({"B", KeyAlgorithm::kRsa2048, 24h * 365}, fixedNow());
-  LeafSpec spec = *workloadLeafSpec({"cluster.local", "payments", "settlement", "settlement"}, 24h,
-                                    KeyAlgorithm::kEcdsaP256);
+  LeafSpec spec =
+      *workloadLeafSpec({"cluster.local", "payments", "settlement", "settlement"}, 24h, KeyAlgorithm::kEcdsaP256);
 };
 
 TEST(TrustBundleTest, VerifiesLeavesOfEveryCaItHolds) {

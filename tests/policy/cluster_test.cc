@@ -72,9 +72,11 @@ TEST(ClusterTest, UpstreamMtlsChecksTheTargetsIdentity) {
   json tls = clusterNamed(cds, "outbound|clearing")["transport_socket"]["typed_config"];
   EXPECT_EQ(tls["@type"], "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext");
   EXPECT_EQ(tls["sni"], "http.clearing.payments.svc");
-  EXPECT_EQ(tls["common_tls_context"]["validation_context"]["match_typed_subject_alt_names"][0],
-            json::parse(R"({"san_type": "URI", "matcher": {"exact": "spiffe://cluster.local/ns/payments/sa/clearing"}})"));
-  EXPECT_EQ(tls["common_tls_context"]["tls_certificates"][0]["certificate_chain"]["filename"], "/etc/paymesh/tls/tls.crt");
+  EXPECT_EQ(
+      tls["common_tls_context"]["validation_context"]["match_typed_subject_alt_names"][0],
+      json::parse(R"({"san_type": "URI", "matcher": {"exact": "spiffe://cluster.local/ns/payments/sa/clearing"}})"));
+  EXPECT_EQ(tls["common_tls_context"]["tls_certificates"][0]["certificate_chain"]["filename"],
+            "/etc/paymesh/tls/tls.crt");
 }
 
 TEST(ClusterTest, GrpcTargetsSpeakHttp2) {

@@ -39,8 +39,9 @@ TEST(GoldenTest, LibraryMatchesGoldenFiles) {
 
 TEST(GoldenTest, PaymeshctlRenderWritesTheSameFiles) {
   std::string dir = "/tmp/paymesh-render-" + std::to_string(::getpid());
-  auto r = paymesh::testing::runCommand(paymesh::testing::paymeshctl() + " render -f " PAYMESH_SOURCE_DIR
-                                        "/examples/payments -f " PAYMESH_SOURCE_DIR "/examples/endpoints -o " + dir);
+  auto r = paymesh::testing::runCommand(
+      paymesh::testing::paymeshctl() +
+      " render -f " PAYMESH_SOURCE_DIR "/examples/payments -f " PAYMESH_SOURCE_DIR "/examples/endpoints -o " + dir);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   size_t n = 0;
   for (const auto& entry : fs::directory_iterator(kGolden)) {
@@ -51,6 +52,33 @@ TEST(GoldenTest, PaymeshctlRenderWritesTheSameFiles) {
   }
   EXPECT_EQ(n, 5u);
   fs::remove_all(dir);
+}
+
+// What the ConfigMap publishes, what `ring lookup -f` computes from the same manifests,
+// and what `ring lookup --ring` reads back all name the same pod for a payment id.
+TEST(GoldenTest, RingLookupAgreesWithThePublishedRing) {
+  using paymesh::testing::runCommand;
+  const std::string ctl = paymesh::testing::paymeshctl();
+  const std::string inputs =
+      " -f " PAYMESH_SOURCE_DIR "/examples/payments -f " PAYMESH_SOURCE_DIR "/examples/endpoints";
+  auto in = testing::exampleInputs();
+  auto cfg = testing::render(in.namespaces.at("payments"), "settlement");
+  std::string ring_path = "/tmp/paymesh-ring-" + std::to_string(::getpid()) + ".json";
+  std::ofstream(ring_path) << cfg.files.at("ring.json");
+  for (int i = 0; i < 20; ++i) {
+    std::string key = "pay-" + std::to_string(i * 7919);
+    auto from_file = runCommand(ctl + " ring lookup --ring " + ring_path + " " + key);
+    auto from_manifests = runCommand(ctl + " ring lookup" + inputs + " --service settlement --key " + key);
+    ASSERT_EQ(from_file.exit_code, 0) << from_file.err;
+    ASSERT_EQ(from_manifests.exit_code, 0) << from_manifests.err;
+    EXPECT_EQ(from_file.out, from_manifests.out) << key;
+    EXPECT_EQ(from_file.out.rfind("settlement-7d9f8-", 0), 0u) << from_file.out;
+  }
+  auto no_ring = runCommand(ctl + " ring lookup" + inputs + " --service payment pay-1");
+  EXPECT_EQ(no_ring.exit_code, 1);
+  EXPECT_NE(no_ring.err.find("balances with LeastConnections, not ConsistentHash"), std::string::npos) << no_ring.err;
+  EXPECT_EQ(runCommand(ctl + " ring lookup" + inputs + " pay-1").exit_code, 2);  // -f needs --service
+  std::filesystem::remove(ring_path);
 }
 
 TEST(GoldenTest, PaymeshctlRenderErrors) {
@@ -67,15 +95,17 @@ TEST(GoldenTest, PaymeshctlRenderErrors) {
   auto empty = runCommand(ctl + " render -f " PAYMESH_SOURCE_DIR "/examples/payments/ledger.yaml");
   EXPECT_EQ(empty.exit_code, 0) << empty.err;
   EXPECT_NE(empty.out.find("name: ledger-paymesh"), std::string::npos);
-  auto empty_dep = runCommand(ctl + " render -f " PAYMESH_SOURCE_DIR "/examples/payments/clearing.yaml -f " PAYMESH_SOURCE_DIR
-                              "/examples/payments/ledger.yaml");
+  auto empty_dep =
+      runCommand(ctl + " render -f " PAYMESH_SOURCE_DIR "/examples/payments/clearing.yaml -f " PAYMESH_SOURCE_DIR
+                       "/examples/payments/ledger.yaml");
   EXPECT_EQ(empty_dep.exit_code, 0);
   EXPECT_NE(empty_dep.err.find("note: payments/clearing: ledger has no ready endpoints"), std::string::npos)
       << empty_dep.err;
   // A bad weight annotation names the pod.
-  auto bad = runCommand(ctl + " render -f " PAYMESH_SOURCE_DIR "/examples/payments/ledger.yaml -f -",
-                        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: ledger-x\n  namespace: payments\n  labels: {app: ledger}\n"
-                        "  annotations: {paymesh.io/weight: \"heavy\"}\nstatus: {podIP: 10.0.0.1}\n");
+  auto bad = runCommand(
+      ctl + " render -f " PAYMESH_SOURCE_DIR "/examples/payments/ledger.yaml -f -",
+      "apiVersion: v1\nkind: Pod\nmetadata:\n  name: ledger-x\n  namespace: payments\n  labels: {app: ledger}\n"
+      "  annotations: {paymesh.io/weight: \"heavy\"}\nstatus: {podIP: 10.0.0.1}\n");
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_NE(bad.err.find("pod payments/ledger-x: annotation paymesh.io/weight must be an integer"), std::string::npos)
       << bad.err;

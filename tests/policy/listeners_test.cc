@@ -34,7 +34,8 @@ TEST(ListenersTest, NoRetryWithoutTheIdempotencyKeyWhenRequired) {
   EXPECT_EQ(routes[0]["route"]["retry_policy"]["num_retries"], 3);
   EXPECT_EQ(routes[0]["route"]["retry_policy"]["retry_on"], "connect-failure,refused-stream,unavailable");
   EXPECT_EQ(routes[0]["route"]["retry_policy"]["per_try_timeout"], "0.5s");
-  EXPECT_EQ(routes[0]["route"]["retry_policy"]["retry_back_off"], json({{"base_interval", "0.025s"}, {"max_interval", "0.25s"}}));
+  EXPECT_EQ(routes[0]["route"]["retry_policy"]["retry_back_off"],
+            json({{"base_interval", "0.025s"}, {"max_interval", "0.25s"}}));
   // Everything else: never retried.
   EXPECT_FALSE(routes[1]["match"].contains("headers"));
   EXPECT_EQ(routes[1]["route"]["retry_policy"], json({{"num_retries", 0}}));
@@ -91,8 +92,10 @@ TEST(ListenersTest, InboundRequiresClientCertsAndChecksCallers) {
   EXPECT_EQ(chain["transport_socket"]["typed_config"]["require_client_certificate"], true);
   json hcm = chain["filters"][0]["typed_config"];
   EXPECT_EQ(hcm["http_filters"][0]["name"], "envoy.filters.http.rbac");
-  EXPECT_EQ(hcm["http_filters"][0]["typed_config"]["rules"]["policies"]["allowed-callers"]["principals"],
-            json::parse(R"([{"authenticated": {"principal_name": {"exact": "spiffe://cluster.local/ns/payments/sa/payment"}}}])"));
+  EXPECT_EQ(
+      hcm["http_filters"][0]["typed_config"]["rules"]["policies"]["allowed-callers"]["principals"],
+      json::parse(
+          R"([{"authenticated": {"principal_name": {"exact": "spiffe://cluster.local/ns/payments/sa/payment"}}}])"));
   EXPECT_EQ(hcm["http_filters"][1]["name"], "envoy.filters.http.router");
 }
 

@@ -107,7 +107,8 @@ TEST(SidecarConfigTest, BootstrapKeepsAdminOnLoopbackAndWatchesTheMount) {
     EXPECT_EQ(b["dynamic_resources"][k]["path_config_source"]["watched_directory"]["path"], "/etc/paymesh/config");
   }
   std::vector<int> ports;
-  for (const auto& l : b["static_resources"]["listeners"]) ports.push_back(l["address"]["socket_address"]["port_value"]);
+  for (const auto& l : b["static_resources"]["listeners"])
+    ports.push_back(l["address"]["socket_address"]["port_value"]);
   EXPECT_EQ(ports, (std::vector<int>{15021, 15090}));
 }
 
@@ -159,9 +160,8 @@ TEST(SidecarConfigTest, ThousandEndpointsFitInAConfigMap) {
   for (auto& [name, eps] : space.endpoints) {
     eps.clear();
     for (int i = 0; i < 1000; ++i) {
-      eps.push_back({name + "-" + std::to_string(100000 + i), "10." + std::to_string(i / 250) + "." +
-                                                                 std::to_string(i % 250) + ".7",
-                     1, true});
+      eps.push_back({name + "-" + std::to_string(100000 + i),
+                     "10." + std::to_string(i / 250) + "." + std::to_string(i % 250) + ".7", 1, true});
     }
   }
   for (const char* svc : {"settlement", "payment"}) {

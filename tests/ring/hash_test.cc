@@ -16,9 +16,7 @@ TEST(HashTest, XxHash64KnownValues) {
   EXPECT_EQ(xxHash64("127.0.0.1:90_1"), 1033482794131418490ULL);
 }
 
-TEST(HashTest, RequestKeyHashIsXxHash64OfTheValue) {
-  EXPECT_EQ(requestKeyHash("pay-123"), xxHash64("pay-123", 0));
-}
+TEST(HashTest, RequestKeyHashIsXxHash64OfTheValue) { EXPECT_EQ(requestKeyHash("pay-123"), xxHash64("pay-123", 0)); }
 
 #if defined(__GLIBCXX__) && defined(__x86_64__)
 // Envoy's MURMUR_HASH_2 is the hash libstdc++ uses for std::hash<std::string> on 64-bit.
@@ -33,12 +31,12 @@ TEST(HashTest, MurmurHash2MatchesLibstdcxxStringHash) {
 #endif
 
 TEST(HashTest, IsPrime) {
-  for (uint64_t p : {2ULL, 3ULL, 7ULL, 17ULL, 65537ULL, 655373ULL, 5000011ULL, 2147483647ULL,
-                     18446744073709551557ULL}) {
+  for (uint64_t p :
+       {2ULL, 3ULL, 7ULL, 17ULL, 65537ULL, 655373ULL, 5000011ULL, 2147483647ULL, 18446744073709551557ULL}) {
     EXPECT_TRUE(isPrime(p)) << p;
   }
-  for (uint64_t n : {0ULL, 1ULL, 4ULL, 8ULL, 65535ULL, 65539ULL * 3, 5000012ULL, 3215031751ULL,
-                     18446744073709551615ULL}) {
+  for (uint64_t n :
+       {0ULL, 1ULL, 4ULL, 8ULL, 65535ULL, 65539ULL * 3, 5000012ULL, 3215031751ULL, 18446744073709551615ULL}) {
     EXPECT_FALSE(isPrime(n)) << n;
   }
 }

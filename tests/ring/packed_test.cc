@@ -5,28 +5,6 @@
 namespace paymesh::ring {
 namespace {
 
-TEST(PackedTest, Base64Rfc4648Vectors) {
-  EXPECT_EQ(base64Encode(""), "");
-  EXPECT_EQ(base64Encode("f"), "Zg==");
-  EXPECT_EQ(base64Encode("fo"), "Zm8=");
-  EXPECT_EQ(base64Encode("foo"), "Zm9v");
-  EXPECT_EQ(base64Encode("foob"), "Zm9vYg==");
-  EXPECT_EQ(base64Encode("fooba"), "Zm9vYmE=");
-  EXPECT_EQ(base64Encode("foobar"), "Zm9vYmFy");
-  for (const char* s : {"", "f", "fo", "foo", "foob", "fooba", "foobar"}) {
-    auto d = base64Decode(base64Encode(s));
-    ASSERT_TRUE(d.isOk());
-    EXPECT_EQ(*d, s);
-  }
-}
-
-TEST(PackedTest, Base64RejectsGarbage) {
-  EXPECT_FALSE(base64Decode("Zm9").isOk());
-  EXPECT_FALSE(base64Decode("Zm9*").isOk());
-  EXPECT_FALSE(base64Decode("Zg==Zm9v").isOk());
-  EXPECT_FALSE(base64Decode("Z===").isOk());
-}
-
 TEST(PackedTest, PackRoundTrip) {
   const std::vector<uint64_t> v{0, 1, 255, 0x1234, 0xffffffffffffffffULL};
   auto back = unpackUints(packUints(v, 8), 8);

@@ -117,13 +117,13 @@ TEST(RingHashTest, EnvoyUnevenHosts) {
 
 // Envoy HostWeightedTinyRing: weights 1, 2, 3 and a ring of exactly 6 points.
 TEST(RingHashTest, EnvoyHostWeightedTinyRing) {
-  auto r = RingHash::build(6, 6, HashFunction::kXxHash64,
-                           {{"127.0.0.1:90", 1}, {"127.0.0.1:91", 2}, {"127.0.0.1:92", 3}});
+  auto r =
+      RingHash::build(6, 6, HashFunction::kXxHash64, {{"127.0.0.1:90", 1}, {"127.0.0.1:91", 2}, {"127.0.0.1:92", 3}});
   ASSERT_TRUE(r.isOk());
   EXPECT_EQ(r->hashes().size(), 6u);
   EXPECT_EQ(r->pointCounts(), (std::vector<uint64_t>{1, 2, 3}));
-  const std::vector<std::pair<uint64_t, int>> expected{{928266305478181108ULL, 92},  {4443673547860492590ULL, 92},
-                                                       {5583722120771150861ULL, 91}, {6311230543546372928ULL, 91},
+  const std::vector<std::pair<uint64_t, int>> expected{{928266305478181108ULL, 92},   {4443673547860492590ULL, 92},
+                                                       {5583722120771150861ULL, 91},  {6311230543546372928ULL, 91},
                                                        {13444792449719432967ULL, 92}, {16117243373044804889ULL, 90}};
   for (const auto& [hash, port] : expected) {
     EXPECT_EQ(r->lookup(hash).key, "127.0.0.1:" + std::to_string(port)) << hash;
@@ -201,8 +201,8 @@ TEST(RingHashTest, PointCountPredictsBuild) {
   std::vector<Endpoint> eps;
   for (uint32_t i = 0; i < 40; ++i) {
     eps.push_back({"pod-" + std::to_string(i), 1 + (i * 7919) % 13});
-    for (auto [min, max] : {std::pair<uint64_t, uint64_t>{1, 1}, {3, 5}, {12, 8388608}, {1024, 8388608},
-                            {1000, 1500}, {4096, 4096}}) {
+    for (auto [min, max] :
+         {std::pair<uint64_t, uint64_t>{1, 1}, {3, 5}, {12, 8388608}, {1024, 8388608}, {1000, 1500}, {4096, 4096}}) {
       auto canon = canonicalEndpoints(eps);
       ASSERT_TRUE(canon.isOk());
       auto r = RingHash::build(min, max, HashFunction::kXxHash64, eps);

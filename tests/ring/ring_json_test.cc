@@ -57,7 +57,8 @@ void expectSameLookups(const Ring& a, const Ring& b) {
 }
 
 TEST(RingJsonTest, RoundTripsBothAlgorithms) {
-  for (const RingSpec& spec : {maglevSpec(), maglevSpec(7), ringHashSpec(), ringHashSpec(12, HashFunction::kMurmurHash2)}) {
+  for (const RingSpec& spec :
+       {maglevSpec(), maglevSpec(7), ringHashSpec(), ringHashSpec(12, HashFunction::kMurmurHash2)}) {
     Ring ring = build(spec, {{"10.0.0.1:80", 1}, {"10.0.0.2:80", 2}, {"pod-c", 5}});
     const std::string text = toRingJson(ring);
     auto back = parseRingJson(text);

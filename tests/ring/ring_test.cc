@@ -114,13 +114,15 @@ TEST(RingPropertyTest, RingHashBalanceAndMovementReport) {
     auto a = owners(*before, samples), b = owners(*after, samples);
     size_t own = 0, extra = 0;
     for (size_t i = 0; i < samples; ++i) {
-      if (a[i] == removed) ++own;
-      else if (a[i] != b[i]) ++extra;
+      if (a[i] == removed)
+        ++own;
+      else if (a[i] != b[i])
+        ++extra;
     }
-    std::printf("ring-hash N=%zu points %zu: share min/mean %.3f max/mean %.3f; remove one: own %.3f%%, other "
-                "keys moved %.3f%%\n",
-                n, before->ringHash()->hashes().size(), *mn / mean, *mx / mean, 100.0 * own / samples,
-                100.0 * extra / samples);
+    std::printf(
+        "ring-hash N=%zu points %zu: share min/mean %.3f max/mean %.3f; remove one: own %.3f%%, other "
+        "keys moved %.3f%%\n",
+        n, before->ringHash()->hashes().size(), *mn / mean, *mx / mean, 100.0 * own / samples, 100.0 * extra / samples);
     // Ketama moves almost only the removed endpoint's keys: the rest move only when the
     // new weights round some endpoint's point count differently.
     EXPECT_LE(100.0 * extra / samples, 1.0);

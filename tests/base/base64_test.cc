@@ -1,14 +1,19 @@
-#include "pki/base64.h"
+#include "base/base64.h"
 
 #include <gtest/gtest.h>
 
-namespace paymesh::pki {
+namespace paymesh {
 namespace {
 
 TEST(Base64Test, Rfc4648Vectors) {
   const std::pair<std::string, std::string> vectors[] = {
-      {"", ""},         {"f", "Zg=="},         {"fo", "Zm8="},         {"foo", "Zm9v"},
-      {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"},
+      {"", ""},
+      {"f", "Zg=="},
+      {"fo", "Zm8="},
+      {"foo", "Zm9v"},
+      {"foob", "Zm9vYg=="},
+      {"fooba", "Zm9vYmE="},
+      {"foobar", "Zm9vYmFy"},
   };
   for (const auto& [plain, encoded] : vectors) {
     EXPECT_EQ(base64Encode(plain), encoded);
@@ -30,5 +35,12 @@ TEST(Base64Test, RejectsMalformed) {
   }
 }
 
+TEST(Base64Test, RejectsMalformedPadding) {
+  EXPECT_FALSE(base64Decode("Zm9").isOk());
+  EXPECT_FALSE(base64Decode("Zm9*").isOk());
+  EXPECT_FALSE(base64Decode("Zg==Zm9v").isOk());
+  EXPECT_FALSE(base64Decode("Z===").isOk());
+}
+
 }  // namespace
-}  // namespace paymesh::pki
+}  // namespace paymesh

@@ -1,8 +1,8 @@
-#include "pki/base64.h"
+#include "base/base64.h"
 
 #include <array>
 
-namespace paymesh::pki {
+namespace paymesh {
 namespace {
 
 constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -68,4 +68,4 @@ Result<std::string> base64Decode(std::string_view text) {
   return out;
 }
 
-}  // namespace paymesh::pki
+}  // namespace paymesh

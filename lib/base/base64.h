@@ -6,10 +6,10 @@
 
 #include "base/status.h"
 
-namespace paymesh::pki {
+namespace paymesh {
 
 std::string base64Encode(std::string_view bytes);
 // Strict: padding required, no whitespace, no other alphabet. Errors never quote the input.
 Result<std::string> base64Decode(std::string_view text);
 
-}  // namespace paymesh::pki
+}  // namespace paymesh
