@@ -332,6 +332,7 @@ Result<Action> Reconciler::reconcile(const std::string& ns, const std::string& n
       if (!patch_status.contains(k)) patch_status[k] = nullptr;
     if (!mayWrite()) return unavailable("not the leader: write skipped");
     auto patched = client_.patch(res::kPaymentServices, ns, name, kube::PatchType::kMerge, {{"status", patch_status}}, true);
+    if (kube::isNotFound(patched.status())) return Action{};  // deleted meanwhile: the next pass cleans up
     if (!patched.isOk()) return patched.status();
     if (metrics_) metrics_->wrote(obs::WriteKind::kStatus);
     if (entry->service) {
