@@ -1,0 +1,73 @@
+#pragma once
+// A controller work queue of object keys ("namespace/name"): a key queued several times
+// before a worker takes it is processed once; a key being processed is never handed to a
+// second worker (if it is queued meanwhile it comes back once the first worker is done);
+// failures back off per key exponentially; addAfter schedules timed work.
+
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace paymesh::kube {
+
+struct WorkQueueOptions {
+  std::chrono::milliseconds base_backoff{5};
+  std::chrono::milliseconds max_backoff{std::chrono::seconds(300)};
+};
+
+class WorkQueue {
+public:
+  using Clock = std::chrono::steady_clock;
+  explicit WorkQueue(WorkQueueOptions options = {});
+
+  // Queues a key unless it is already waiting. Ignored after shutDown().
+  void add(const std::string& key);
+  // Queues a key once `delay` has passed (an earlier pending time for the key wins).
+  void addAfter(const std::string& key, std::chrono::milliseconds delay);
+  // Queues a key after its backoff (base * 2^failures, capped) and counts a failure.
+  // Returns the delay used.
+  std::chrono::milliseconds addRateLimited(const std::string& key);
+  // Clears a key's failure count (after a success).
+  void forget(const std::string& key);
+  int failures(const std::string& key) const;
+
+  // Blocks until a key is ready; nullopt once shut down. The caller must call done(key).
+  std::optional<std::string> get();
+  void done(const std::string& key);
+
+  // Stops intake: get() returns nullopt from now on (keys not yet handed out are dropped);
+  // keys in flight are still finished by their workers.
+  void shutDown();
+  bool shuttingDown() const;
+  // Waits until no key is being processed (after shutDown, for a clean stop).
+  bool waitIdle(std::chrono::milliseconds timeout) const;
+
+  size_t depth() const;       // keys ready to be handed out
+  size_t delayed() const;     // keys waiting for a time
+  size_t processing() const;  // keys being worked on
+
+private:
+  void addLocked(const std::string& key);
+  void promoteDueLocked(Clock::time_point now);
+
+  WorkQueueOptions options_;
+  mutable std::mutex mu_;
+  mutable std::condition_variable cv_;
+  std::deque<std::string> queue_;
+  std::unordered_set<std::string> dirty_;       // queued or to be requeued after processing
+  std::unordered_set<std::string> processing_;
+  std::multimap<Clock::time_point, std::string> waiting_;
+  std::unordered_map<std::string, Clock::time_point> waiting_at_;  // key -> its time in waiting_
+  std::unordered_map<std::string, int> failures_;
+  bool shutting_down_ = false;
+};
+
+}  // namespace paymesh::kube

@@ -1,0 +1,90 @@
+#include "obs/log.h"
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <mutex>
+
+#include <nlohmann/json.hpp>
+
+namespace paymesh::obs {
+
+namespace {
+
+std::atomic<int> g_level{static_cast<int>(LogLevel::kInfo)};
+std::atomic<int> g_format{static_cast<int>(LogFormat::kText)};
+std::mutex g_write_mu;
+
+const char* levelName(LogLevel l) {
+  switch (l) {
+    case LogLevel::kDebug: return "debug";
+    case LogLevel::kInfo: return "info";
+    case LogLevel::kWarn: return "warn";
+    case LogLevel::kError: return "error";
+  }
+  return "info";
+}
+
+std::string quoteIfNeeded(const std::string& v) {
+  bool plain = !v.empty();
+  for (char c : v)
+    if (c == ' ' || c == '"' || c == '=' || c == '\n' || c == '\\') plain = false;
+  return plain ? v : nlohmann::json(v).dump();
+}
+
+std::string nowRfc3339() {
+  auto now = std::chrono::system_clock::now();
+  std::time_t t = std::chrono::system_clock::to_time_t(now);
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
+  return buf;
+}
+
+}  // namespace
+
+bool parseLogLevel(const std::string& s, LogLevel& out) {
+  if (s == "debug") out = LogLevel::kDebug;
+  else if (s == "info") out = LogLevel::kInfo;
+  else if (s == "warn") out = LogLevel::kWarn;
+  else if (s == "error") out = LogLevel::kError;
+  else return false;
+  return true;
+}
+
+bool parseLogFormat(const std::string& s, LogFormat& out) {
+  if (s == "text") out = LogFormat::kText;
+  else if (s == "json") out = LogFormat::kJson;
+  else return false;
+  return true;
+}
+
+void setLogLevel(LogLevel level) { g_level = static_cast<int>(level); }
+void setLogFormat(LogFormat format) { g_format = static_cast<int>(format); }
+bool logEnabled(LogLevel level) { return static_cast<int>(level) >= g_level.load(); }
+
+std::string formatLogRecord(LogFormat format, const std::string& time, LogLevel level, const std::string& message,
+                            const LogFields& fields) {
+  if (format == LogFormat::kJson) {
+    nlohmann::ordered_json j = {{"ts", time}, {"level", levelName(level)}, {"msg", message}};
+    for (const auto& [k, v] : fields) j[k] = v;
+    return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  }
+  std::string out = "ts=" + time + " level=" + levelName(level) + " msg=" + quoteIfNeeded(message);
+  for (const auto& [k, v] : fields) out += " " + k + "=" + quoteIfNeeded(v);
+  return out;
+}
+
+void log(LogLevel level, const std::string& message, const LogFields& fields) {
+  if (!logEnabled(level)) return;
+  std::string line =
+      formatLogRecord(static_cast<LogFormat>(g_format.load()), nowRfc3339(), level, message, fields) + "\n";
+  std::lock_guard lock(g_write_mu);
+  std::fputs(line.c_str(), stderr);
+}
+
+}  // namespace paymesh::obs

@@ -1,0 +1,75 @@
+#include "obs/metrics.h"
+
+namespace paymesh::obs {
+
+namespace {
+const char* kResults[] = {"success", "error", "requeue"};
+const char* kWrites[] = {"configmap", "secret", "status", "event", "lease"};
+}  // namespace
+
+OperatorMetrics::OperatorMetrics() : registry_(std::make_shared<prometheus::Registry>()) {
+  auto& total = prometheus::BuildCounter()
+                    .Name("paymesh_reconcile_total")
+                    .Help("Reconcile passes by result")
+                    .Register(*registry_);
+  auto& duration = prometheus::BuildHistogram()
+                       .Name("paymesh_reconcile_duration_seconds")
+                       .Help("Duration of reconcile passes by result")
+                       .Register(*registry_);
+  const prometheus::Histogram::BucketBoundaries buckets = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                                                           0.1,   0.25,   0.5,   1,    2.5,   5};
+  for (int i = 0; i < 3; ++i) {
+    reconcile_[i] = &total.Add({{"controller", "paymentservice"}, {"result", kResults[i]}});
+    duration_[i] = &duration.Add({{"controller", "paymentservice"}, {"result", kResults[i]}}, buckets);
+  }
+  auto& writes = prometheus::BuildCounter()
+                     .Name("paymesh_operator_writes_total")
+                     .Help("Writes to the API server by object kind")
+                     .Register(*registry_);
+  for (int i = 0; i < 5; ++i) writes_[i] = &writes.Add({{"kind", kWrites[i]}});
+  retries_ = &prometheus::BuildCounter()
+                  .Name("paymesh_reconcile_retries_total")
+                  .Help("Keys requeued with backoff after a failed pass")
+                  .Register(*registry_)
+                  .Add({});
+  queue_depth_ = &prometheus::BuildGauge()
+                      .Name("paymesh_workqueue_depth")
+                      .Help("Keys waiting in the work queue")
+                      .Register(*registry_)
+                      .Add({});
+  cert_expiry_ = &prometheus::BuildGauge()
+                      .Name("paymesh_certificate_min_seconds_to_expiry")
+                      .Help("Seconds until the soonest-expiring workload certificate expires")
+                      .Register(*registry_)
+                      .Add({});
+  endpoints_ = &prometheus::BuildGauge()
+                    .Name("paymesh_endpoints")
+                    .Help("Ready endpoints over every reconciled PaymentService")
+                    .Register(*registry_)
+                    .Add({});
+  leader_ = &prometheus::BuildGauge()
+                 .Name("paymesh_leader")
+                 .Help("1 when this replica holds the leader Lease")
+                 .Register(*registry_)
+                 .Add({});
+  services_ = &prometheus::BuildGauge()
+                   .Name("paymesh_payment_services")
+                   .Help("PaymentServices in the informer cache")
+                   .Register(*registry_)
+                   .Add({});
+}
+
+void OperatorMetrics::reconciled(ReconcileResult result, double seconds) {
+  reconcile_[static_cast<int>(result)]->Increment();
+  duration_[static_cast<int>(result)]->Observe(seconds);
+}
+
+void OperatorMetrics::wrote(WriteKind kind) { writes_[static_cast<int>(kind)]->Increment(); }
+
+double OperatorMetrics::reconcileCount(ReconcileResult result) const {
+  return reconcile_[static_cast<int>(result)]->Value();
+}
+
+double OperatorMetrics::writeCount(WriteKind kind) const { return writes_[static_cast<int>(kind)]->Value(); }
+
+}  // namespace paymesh::obs

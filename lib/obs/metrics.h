@@ -1,0 +1,49 @@
+#pragma once
+// The operator's metrics, declared in one place (prometheus-cpp). Label values come from
+// fixed sets only, never from object names; every series exists from the start at 0.
+
+#include <memory>
+#include <string>
+
+#include <prometheus/counter.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+
+namespace paymesh::obs {
+
+enum class ReconcileResult { kSuccess, kError, kRequeue };
+enum class WriteKind { kConfigMap, kSecret, kStatus, kEvent, kLease };
+
+class OperatorMetrics {
+public:
+  OperatorMetrics();
+  std::shared_ptr<prometheus::Registry> registry() const { return registry_; }
+
+  void reconciled(ReconcileResult result, double seconds);
+  void retried() { retries_->Increment(); }
+  void wrote(WriteKind kind);
+  void setQueueDepth(double depth) { queue_depth_->Set(depth); }
+  void setCertificateSecondsToExpiry(double seconds) { cert_expiry_->Set(seconds); }
+  void setEndpoints(double n) { endpoints_->Set(n); }
+  void setLeader(bool leader) { leader_->Set(leader ? 1 : 0); }
+  void setServices(double n) { services_->Set(n); }
+
+  // For tests: the current value of a series.
+  double reconcileCount(ReconcileResult result) const;
+  double writeCount(WriteKind kind) const;
+
+private:
+  std::shared_ptr<prometheus::Registry> registry_;
+  prometheus::Counter* reconcile_[3];
+  prometheus::Histogram* duration_[3];
+  prometheus::Counter* writes_[5];
+  prometheus::Counter* retries_;
+  prometheus::Gauge* queue_depth_;
+  prometheus::Gauge* cert_expiry_;
+  prometheus::Gauge* endpoints_;
+  prometheus::Gauge* leader_;
+  prometheus::Gauge* services_;
+};
+
+}  // namespace paymesh::obs

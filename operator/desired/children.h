@@ -1,0 +1,64 @@
+#pragma once
+// The objects a PaymentService owns (ConfigMap <name>-paymesh, Secret <name>-paymesh-tls)
+// and whether what the cluster holds already equals what is desired, so a pass writes
+// only when content differs. Pure.
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "model/mesh_config.h"
+#include "model/payment_service.h"
+#include "pki/authority.h"
+#include "pki/tls_secret.h"
+#include "pki/trust_bundle.h"
+
+namespace paymesh::ctrl {
+
+using Json = nlohmann::json;
+
+inline constexpr const char* kManagedByLabel = "app.kubernetes.io/managed-by";
+inline constexpr const char* kManagedByValue = "paymesh";
+// The informer cache keeps a ConfigMap's data as this digest (policy::configHash over
+// the data), not the files themselves: at 1,000 services the rings alone would be
+// hundreds of MiB.
+inline constexpr const char* kDataHashField = "x-paymesh-data-hash";
+
+// The controller owner reference to a PaymentService (deleting it deletes its children).
+Json ownerReference(const model::PaymentService& service);
+
+// Cache trimmer for ConfigMaps: drops managedFields and replaces data by its digest.
+void trimConfigMap(Json& object);
+
+// Whether a ConfigMap as cached (trimmed) matches the desired one: same data digest,
+// the desired labels and annotations present with the same values, same owners.
+bool configMapUpToDate(const Json& desired, const Json& cached_trimmed);
+
+// The object to write: the desired ConfigMap or Secret, keeping the labels and
+// annotations others added to the current one and its resourceVersion (so a stale
+// write is a Conflict and is retried from fresh state).
+Json mergeForUpdate(const Json& desired, const Json& current);
+
+// The TLS Secret of a service around issued material.
+Json tlsSecretObject(const model::PaymentService& service, const pki::TlsSecretContent& content);
+
+// The certificate identity of a service's workloads.
+pki::WorkloadIdentity workloadIdentity(const model::PaymentService& service, const model::MeshConfig& mesh);
+
+// What to do about a service's TLS Secret at `now`.
+struct CertificatePlan {
+  enum class Action { kNone, kIssue, kMetadataOnly } action = Action::kNone;
+  std::string reason;  // why a (re)issue: "missing", "due", "identity changed", ...
+  pki::TimePoint not_after{};   // of the current certificate (when kept)
+  pki::TimePoint next_check{};  // when to look again (the renewal time) when kept
+};
+CertificatePlan planCertificate(const model::PaymentService& service, const model::MeshConfig& mesh,
+                                const Json* current_secret, const pki::CertificateAuthority& ca,
+                                const pki::TrustBundle& bundle, pki::TimePoint now);
+
+// The requeue delay for a renewal due at `next_check`: at least 1 s, never negative.
+std::chrono::milliseconds requeueDelay(pki::TimePoint next_check, pki::TimePoint now);
+
+}  // namespace paymesh::ctrl

@@ -1,0 +1,55 @@
+#pragma once
+// The status of a PaymentService from what one reconcile pass observed. Pure: the
+// caller passes the previous status (to keep lastTransitionTime when nothing flipped)
+// and the time. Written once per pass, only when it differs.
+
+#include <string>
+#include <vector>
+
+#include "model/payment_service.h"
+
+namespace paymesh::ctrl {
+
+inline constexpr const char* kReady = "Ready";
+inline constexpr const char* kRingReady = "RingReady";
+inline constexpr const char* kConfigReady = "ConfigReady";
+inline constexpr const char* kCertificateReady = "CertificateReady";
+inline constexpr const char* kDependenciesResolved = "DependenciesResolved";
+
+struct Observed {
+  int64_t generation = 0;
+  // Sidecar configuration: rendered and written (or already up to date)?
+  bool config_ok = false;
+  std::string config_error;  // render or write failure
+  std::string config_hash;
+  std::vector<std::string> missing;            // dependencies or fallbacks not found
+  std::vector<std::string> without_endpoints;  // services rendered with no endpoint
+  std::vector<std::string> notes;
+  // Ring: whether the service balances by consistent hash, its checksum when published.
+  bool uses_ring = false;
+  std::string ring_checksum;
+  int64_t endpoints = 0;  // ready endpoints of the service itself
+  // Certificate.
+  bool certificate_ok = false;
+  std::string certificate_error;
+  std::string certificate_not_after;  // RFC 3339
+};
+
+// Ready is True when ConfigReady, CertificateReady and DependenciesResolved are; a
+// service without endpoints is Ready (its callers' configs are in place) with
+// RingReady False when it balances by consistent hash.
+model::PaymentServiceStatus computeStatus(const Observed& observed, const model::PaymentServiceStatus& previous,
+                                          const std::string& now_rfc3339);
+
+// A condition that changed status between two statuses, worth an Event.
+struct Transition {
+  std::string type;       // condition type
+  std::string status;     // new status
+  std::string reason;
+  std::string message;
+  bool warning = false;   // an Event of type Warning rather than Normal
+};
+std::vector<Transition> transitions(const model::PaymentServiceStatus& previous,
+                                    const model::PaymentServiceStatus& next);
+
+}  // namespace paymesh::ctrl

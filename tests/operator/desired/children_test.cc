@@ -1,0 +1,153 @@
+#include "operator/desired/children.h"
+
+#include <gtest/gtest.h>
+
+#include "operator/test_util.h"
+#include "pki/issue.h"
+#include "policy/sidecar_config.h"
+
+namespace paymesh::ctrl {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::service;
+
+pki::TimePoint fixedNow() { return std::chrono::system_clock::from_time_t(1780272000); }
+
+const model::MeshConfig& mesh() {
+  static const model::MeshConfig m = *model::parseMeshConfig(nlohmann::json::object()).config;
+  return m;
+}
+
+Json desiredConfigMap(const std::string& ring_text = "ring") {
+  return {{"apiVersion", "v1"},
+          {"kind", "ConfigMap"},
+          {"metadata",
+           {{"name", "a-paymesh"},
+            {"namespace", "payments"},
+            {"labels", {{kManagedByLabel, kManagedByValue}}},
+            {"annotations", {{"paymesh.io/config-hash", "sha256:x"}}},
+            {"ownerReferences", Json::array({ownerReference(service("a"))})}}},
+          {"data", {{"envoy.yaml", "x: 1\n"}, {"ring.json", ring_text}}}};
+}
+
+TEST(ChildrenTest, OwnerReferenceIsTheController) {
+  auto ref = ownerReference(service("a"));
+  EXPECT_EQ(ref["kind"], "PaymentService");
+  EXPECT_EQ(ref["uid"], "uid-a");
+  EXPECT_EQ(ref["controller"], true);
+  EXPECT_EQ(ref["blockOwnerDeletion"], true);
+}
+
+TEST(ChildrenTest, TrimmedConfigMapComparesByDataDigest) {
+  Json cached = desiredConfigMap();
+  cached["metadata"]["resourceVersion"] = "7";
+  cached["metadata"]["labels"]["extra"] = "kept";  // others' labels do not matter
+  trimConfigMap(cached);
+  EXPECT_FALSE(cached.contains("data"));
+  EXPECT_TRUE(configMapUpToDate(desiredConfigMap(), cached));
+  EXPECT_FALSE(configMapUpToDate(desiredConfigMap("other ring"), cached));
+  Json no_owner = desiredConfigMap();
+  no_owner["metadata"].erase("ownerReferences");
+  trimConfigMap(no_owner);
+  EXPECT_FALSE(configMapUpToDate(desiredConfigMap(), no_owner));
+  Json changed_annotation = desiredConfigMap();
+  changed_annotation["metadata"]["annotations"]["paymesh.io/config-hash"] = "sha256:y";
+  trimConfigMap(changed_annotation);
+  EXPECT_FALSE(configMapUpToDate(desiredConfigMap(), changed_annotation));
+}
+
+TEST(ChildrenTest, MergeForUpdateKeepsOthersLabelsAndTheResourceVersion) {
+  Json current = desiredConfigMap();
+  current["metadata"]["labels"]["team"] = "core";
+  current["metadata"]["labels"][kManagedByLabel] = "someone-else";
+  current["metadata"]["resourceVersion"] = "42";
+  auto out = mergeForUpdate(desiredConfigMap("new"), current);
+  EXPECT_EQ(out["metadata"]["labels"]["team"], "core");
+  EXPECT_EQ(out["metadata"]["labels"][kManagedByLabel], kManagedByValue);
+  EXPECT_EQ(out["metadata"]["resourceVersion"], "42");
+  EXPECT_EQ(out["data"]["ring.json"], "new");
+}
+
+class CertificatePlanTest : public ::testing::Test {
+protected:
+  void SetUp() override {
+    auto ca = pki::CertificateAuthority::create({}, fixedNow() - 24h);
+    ASSERT_TRUE(ca.isOk());
+    ca_.emplace(std::move(*ca));
+    bundle_.add(ca_->certificate());
+  }
+  Json issue(const model::PaymentService& svc, pki::TimePoint at, const pki::CertificateAuthority* ca = nullptr) {
+    auto spec = pki::workloadLeafSpec(workloadIdentity(svc, mesh()), 24h, pki::KeyAlgorithm::kEcdsaP256);
+    EXPECT_TRUE(spec.isOk());
+    auto issued = pki::issueCertificate(ca ? *ca : *ca_, *spec, at);
+    EXPECT_TRUE(issued.isOk());
+    auto content = pki::tlsSecretContent(*issued, bundle_);
+    EXPECT_TRUE(content.isOk());
+    return tlsSecretObject(svc, *content);
+  }
+  std::optional<pki::CertificateAuthority> ca_;
+  pki::TrustBundle bundle_;
+};
+
+TEST_F(CertificatePlanTest, MissingSecretIsIssued) {
+  auto plan = planCertificate(service("a"), mesh(), nullptr, *ca_, bundle_, fixedNow());
+  EXPECT_EQ(plan.action, CertificatePlan::Action::kIssue);
+  EXPECT_EQ(plan.reason, "missing");
+}
+
+TEST_F(CertificatePlanTest, FreshCertificateIsKeptAndRequeuedForItsRenewalTime) {
+  auto svc = service("a", {{"tls", {{"certificate", {{"duration", "24h"}, {"renewBefore", "8h"}}}}}});
+  Json secret = issue(svc, fixedNow());
+  EXPECT_EQ(secret["metadata"]["name"], "a-paymesh-tls");
+  EXPECT_EQ(secret["metadata"]["ownerReferences"][0]["uid"], "uid-a");
+  auto plan = planCertificate(svc, mesh(), &secret, *ca_, bundle_, fixedNow() + 1h);
+  EXPECT_EQ(plan.action, CertificatePlan::Action::kNone);
+  EXPECT_EQ(plan.next_check, fixedNow() + 16h);
+  EXPECT_EQ(plan.not_after, fixedNow() + 24h);
+  EXPECT_EQ(requeueDelay(plan.next_check, fixedNow() + 1h), std::chrono::milliseconds(15h));
+}
+
+TEST_F(CertificatePlanTest, DueCertificateIsRenewed) {
+  auto svc = service("a", {{"tls", {{"certificate", {{"duration", "24h"}, {"renewBefore", "8h"}}}}}});
+  Json secret = issue(svc, fixedNow());
+  auto plan = planCertificate(svc, mesh(), &secret, *ca_, bundle_, fixedNow() + 17h);
+  EXPECT_EQ(plan.action, CertificatePlan::Action::kIssue);
+}
+
+TEST_F(CertificatePlanTest, IdentityOrTrustChangesReissue) {
+  auto svc = service("a");
+  Json secret = issue(svc, fixedNow());
+  auto renamed = service("a", {{"serviceAccount", "other"}});
+  EXPECT_EQ(planCertificate(renamed, mesh(), &secret, *ca_, bundle_, fixedNow()).reason, "identity changed");
+  auto other_ca = pki::CertificateAuthority::create({}, fixedNow() - 1h);
+  ASSERT_TRUE(other_ca.isOk());
+  pki::TrustBundle two = bundle_;
+  two.add(other_ca->certificate());
+  EXPECT_EQ(planCertificate(svc, mesh(), &secret, *ca_, two, fixedNow()).reason, "trust bundle changed");
+  // Signed by a CA that is no longer the signing CA: renewed at once.
+  Json by_other = issue(svc, fixedNow(), &*other_ca);
+  EXPECT_EQ(planCertificate(svc, mesh(), &by_other, *ca_, bundle_, fixedNow()).action, CertificatePlan::Action::kIssue);
+}
+
+TEST_F(CertificatePlanTest, BrokenSecretIsReissuedAndMissingOwnerIsMetadataOnly) {
+  auto svc = service("a");
+  Json secret = issue(svc, fixedNow());
+  Json broken = secret;
+  broken["data"]["tls.key"] = "AAAA";
+  auto plan = planCertificate(svc, mesh(), &broken, *ca_, bundle_, fixedNow());
+  EXPECT_EQ(plan.action, CertificatePlan::Action::kIssue);
+  EXPECT_EQ(plan.reason.rfind("unreadable", 0), 0u) << plan.reason;
+  Json orphan = secret;
+  orphan["metadata"].erase("ownerReferences");
+  EXPECT_EQ(planCertificate(svc, mesh(), &orphan, *ca_, bundle_, fixedNow()).action,
+            CertificatePlan::Action::kMetadataOnly);
+}
+
+TEST(ChildrenTest, RequeueDelayIsAtLeastOneSecond) {
+  EXPECT_EQ(requeueDelay(fixedNow() - 1h, fixedNow()), 1000ms);
+  EXPECT_EQ(requeueDelay(fixedNow() + 2500ms, fixedNow()), 2500ms);
+}
+
+}  // namespace
+}  // namespace paymesh::ctrl

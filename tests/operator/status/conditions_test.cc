@@ -1,0 +1,113 @@
+#include "operator/status/conditions.h"
+
+#include <gtest/gtest.h>
+
+namespace paymesh::ctrl {
+namespace {
+
+const model::Condition& cond(const model::PaymentServiceStatus& st, const std::string& type) {
+  for (const auto& c : st.conditions)
+    if (c.type == type) return c;
+  static model::Condition none;
+  ADD_FAILURE() << "no condition " << type;
+  return none;
+}
+
+Observed healthy() {
+  Observed o;
+  o.generation = 3;
+  o.config_ok = true;
+  o.config_hash = "sha256:abc";
+  o.uses_ring = true;
+  o.ring_checksum = "xxh64:1";
+  o.endpoints = 2;
+  o.certificate_ok = true;
+  o.certificate_not_after = "2026-06-02T00:00:00Z";
+  return o;
+}
+
+TEST(ConditionsTest, HealthyServiceIsReadyWithEveryCondition) {
+  auto st = computeStatus(healthy(), {}, "T1");
+  EXPECT_EQ(st.observed_generation, 3);
+  EXPECT_EQ(st.endpoints, 2);
+  EXPECT_EQ(st.ring_checksum, "xxh64:1");
+  EXPECT_EQ(st.config_hash, "sha256:abc");
+  EXPECT_EQ(st.certificate_not_after, "2026-06-02T00:00:00Z");
+  for (const char* t : {kReady, kRingReady, kConfigReady, kCertificateReady, kDependenciesResolved}) {
+    EXPECT_EQ(cond(st, t).status, "True") << t;
+    EXPECT_EQ(cond(st, t).observed_generation, 3);
+    EXPECT_EQ(cond(st, t).last_transition_time, "T1");
+  }
+}
+
+TEST(ConditionsTest, MissingDependencyNamesItAndTheRestStillRenders) {
+  auto o = healthy();
+  o.missing = {"ledger"};
+  auto st = computeStatus(o, {}, "T1");
+  EXPECT_EQ(cond(st, kDependenciesResolved).status, "False");
+  EXPECT_EQ(cond(st, kDependenciesResolved).reason, "DependencyNotFound");
+  EXPECT_NE(cond(st, kDependenciesResolved).message.find("\"ledger\""), std::string::npos);
+  EXPECT_EQ(cond(st, kConfigReady).status, "True");
+  EXPECT_EQ(cond(st, kReady).status, "False");
+  EXPECT_EQ(cond(st, kReady).reason, "DependencyNotFound");
+}
+
+TEST(ConditionsTest, RingStates) {
+  auto o = healthy();
+  o.ring_checksum.clear();
+  o.endpoints = 0;
+  auto st = computeStatus(o, {}, "T");
+  EXPECT_EQ(cond(st, kRingReady).reason, "NoEndpoints");
+  EXPECT_EQ(cond(st, kReady).status, "True") << "no endpoints does not make the service's own config unready";
+  o.endpoints = 3;
+  o.notes = {"ring.json not published: too big"};
+  EXPECT_EQ(cond(computeStatus(o, {}, "T"), kRingReady).reason, "RingNotPublished");
+  o.uses_ring = false;
+  EXPECT_EQ(cond(computeStatus(o, {}, "T"), kRingReady).status, "True");
+}
+
+TEST(ConditionsTest, FailuresSayWhy) {
+  auto o = healthy();
+  o.certificate_ok = false;
+  o.certificate_error = "issue failed: boom";
+  auto st = computeStatus(o, {}, "T");
+  EXPECT_EQ(cond(st, kCertificateReady).message, "issue failed: boom");
+  EXPECT_EQ(cond(st, kReady).reason, "CertificateNotReady");
+  o = healthy();
+  o.config_ok = false;
+  o.config_error = "render failed: x";
+  st = computeStatus(o, {}, "T");
+  EXPECT_EQ(cond(st, kConfigReady).reason, "RenderFailed");
+  EXPECT_EQ(cond(st, kReady).reason, "ConfigNotReady");
+}
+
+TEST(ConditionsTest, TransitionTimeKeptUntilStatusFlips) {
+  auto first = computeStatus(healthy(), {}, "T1");
+  auto second = computeStatus(healthy(), first, "T2");
+  EXPECT_EQ(cond(second, kReady).last_transition_time, "T1");
+  EXPECT_EQ(model::statusToJson(first), model::statusToJson(second)) << "no change, no write";
+  auto o = healthy();
+  o.missing = {"x"};
+  auto third = computeStatus(o, second, "T3");
+  EXPECT_EQ(cond(third, kReady).last_transition_time, "T3");
+  EXPECT_EQ(cond(third, kConfigReady).last_transition_time, "T1");
+}
+
+TEST(ConditionsTest, TransitionsWorthAnEvent) {
+  auto good = computeStatus(healthy(), {}, "T1");
+  EXPECT_TRUE(transitions({}, good).empty()) << "coming up healthy is not news";
+  auto o = healthy();
+  o.missing = {"x"};
+  auto bad = computeStatus(o, good, "T2");
+  auto ts = transitions(good, bad);
+  ASSERT_EQ(ts.size(), 2u);
+  EXPECT_EQ(ts[0].type, kReady);
+  EXPECT_TRUE(ts[0].warning);
+  EXPECT_EQ(ts[1].type, kDependenciesResolved);
+  auto back = transitions(bad, computeStatus(healthy(), bad, "T3"));
+  ASSERT_EQ(back.size(), 2u);
+  EXPECT_FALSE(back[0].warning);
+}
+
+}  // namespace
+}  // namespace paymesh::ctrl
