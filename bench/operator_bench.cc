@@ -40,7 +40,8 @@ int envInt(const char* name, int def) {
   return v ? std::atoi(v) : def;
 }
 
-em::HttpResponse call(em::ApiServer& api, const std::string& method, const std::string& path, const Json& body = nullptr) {
+em::HttpResponse call(em::ApiServer& api, const std::string& method, const std::string& path,
+                      const Json& body = nullptr) {
   em::HttpRequest req;
   req.method = method;
   req.path = path;
@@ -65,14 +66,17 @@ Json service(int i, int n) {
 
 std::string podIp(int svc, int pod) {
   int v = svc * 64 + pod;
-  return "10." + std::to_string(100 + v / 65536) + "." + std::to_string((v / 256) % 256) + "." + std::to_string(v % 256);
+  return "10." + std::to_string(100 + v / 65536) + "." + std::to_string((v / 256) % 256) + "." +
+         std::to_string(v % 256);
 }
 
 void createPod(em::ApiServer& api, int svc, int pod, const std::string& name, const std::string& ip) {
   Json p = {{"apiVersion", "v1"},
             {"kind", "Pod"},
             {"metadata",
-             {{"name", name}, {"namespace", "bench"}, {"labels", {{"app", svcName(svc)}, {"paymesh.io/service", svcName(svc)}}}}},
+             {{"name", name},
+              {"namespace", "bench"},
+              {"labels", {{"app", svcName(svc)}, {"paymesh.io/service", svcName(svc)}}}}},
             {"spec", {{"containers", {{{"name", "app"}, {"image", "registry.example/app:1"}}}}}}};
   auto r = call(api, "POST", "/api/v1/namespaces/bench/pods", p);
   if (r.status != 201) std::fprintf(stderr, "pod create: %d %s\n", r.status, r.body.c_str());
@@ -123,13 +127,15 @@ void BM_OperatorAtScale(benchmark::State& state) {
     em::ApiServer& api = emulator.api();
     auto crd = paymesh::model::readManifests(PAYMESH_SOURCE_DIR "/crds/paymesh.io_paymentservices.yaml");
     call(api, "POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", (*crd)[0].doc.value);
-    call(api, "POST", "/api/v1/namespaces", {{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", "bench"}}}});
+    call(api, "POST", "/api/v1/namespaces",
+         {{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", "bench"}}}});
     call(api, "POST", "/api/v1/namespaces",
          {{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", "paymesh-system"}}}});
 
     // Population, in-process (no HTTP): the emulator's own write rate without transport.
     auto t0 = Clock::now();
-    for (int i = 0; i < n; ++i) call(api, "POST", "/apis/paymesh.io/v1alpha1/namespaces/bench/paymentservices", service(i, n));
+    for (int i = 0; i < n; ++i)
+      call(api, "POST", "/apis/paymesh.io/v1alpha1/namespaces/bench/paymentservices", service(i, n));
     for (int i = 0; i < n; ++i)
       for (int p = 0; p < pods; ++p) createPod(api, i, p, svcName(i) + "-" + std::to_string(p), podIp(i, p));
     double populate_s = std::chrono::duration<double>(Clock::now() - t0).count();
@@ -200,7 +206,9 @@ void BM_OperatorAtScale(benchmark::State& state) {
       lat_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t).count());
     }
     std::sort(lat_ms.begin(), lat_ms.end());
-    auto pct = [&](double q) { return lat_ms.empty() ? 0 : lat_ms[std::min(lat_ms.size() - 1, static_cast<size_t>(q * lat_ms.size()))]; };
+    auto pct = [&](double q) {
+      return lat_ms.empty() ? 0 : lat_ms[std::min(lat_ms.size() - 1, static_cast<size_t>(q * lat_ms.size()))];
+    };
     long rss_end = procStatusKb(pid, "VmRSS");
     long hwm = procStatusKb(pid, "VmHWM");
     kill(pid, SIGTERM);

@@ -47,7 +47,8 @@ const std::vector<Flag>& flagSpecs() {
       {"kubeconfig", true, "FILE", "", "kubeconfig to use (default: in-cluster, then $KUBECONFIG, ~/.kube/config)"},
       {"context", true, "NAME", "", "kubeconfig context (default: the current one)"},
       {"namespace", true, "NS", "", "watch only this namespace (default: all namespaces)"},
-      {"mesh-config", true, "FILE", "", "mesh configuration YAML, reloaded when it changes (default: built-in defaults)"},
+      {"mesh-config", true, "FILE", "",
+       "mesh configuration YAML, reloaded when it changes (default: built-in defaults)"},
       {"metrics-addr", true, "ADDR", ":8080", "Prometheus metrics on http://ADDR/metrics (\"0\" disables)"},
       {"health-addr", true, "ADDR", ":8081", "/healthz and /readyz on ADDR (\"0\" disables)"},
       {"leader-elect", false, "", "", "elect a leader on a Lease; only the leader writes"},
@@ -256,7 +257,8 @@ int main(int argc, char** argv) {
     le.name = args.get("lease-name");
     char host[256] = {0};
     gethostname(host, sizeof host - 1);
-    le.identity = args.get("identity").empty() ? std::string(host) + "_" + std::to_string(getpid()) : args.get("identity");
+    le.identity =
+        args.get("identity").empty() ? std::string(host) + "_" + std::to_string(getpid()) : args.get("identity");
     le.lease_duration = *lease_duration;
     le.renew_deadline = *renew_deadline;
     le.retry_period = *retry_period;
@@ -307,8 +309,8 @@ int main(int argc, char** argv) {
         break;
       }
       ready = true;
-      obs::logInfo("controller started", {{"namespace", options.ns.empty() ? "*" : options.ns},
-                                          {"workers", std::to_string(workers)}});
+      obs::logInfo("controller started",
+                   {{"namespace", options.ns.empty() ? "*" : options.ns}, {"workers", std::to_string(workers)}});
     }
     if (controller) metrics.setQueueDepth(static_cast<double>(controller->queue().depth()));
     if (!mesh_path.empty() && std::chrono::steady_clock::now() >= next_mesh_check) {
@@ -325,8 +327,10 @@ int main(int argc, char** argv) {
           obs::logInfo("mesh config reloaded", {{"file", mesh_path}});
           if (controller) {
             auto state = ctrl::ensureMeshCa(*client, mesh, std::chrono::system_clock::now(), may_write.load());
-            if (state.isOk()) controller->setMesh(*state);
-            else obs::logError("mesh CA unavailable after reload", {{"error", state.status().toString()}});
+            if (state.isOk())
+              controller->setMesh(*state);
+            else
+              obs::logError("mesh CA unavailable after reload", {{"error", state.status().toString()}});
           }
         }
       }

@@ -46,7 +46,8 @@ int runInit(const Args& args) {
     printHelp(stdout);
     return 0;
   }
-  if (!flags->positionals().empty()) return usage("unexpected argument \"" + flags->positionals().front().substr(0, 64) + "\"");
+  if (!flags->positionals().empty())
+    return usage("unexpected argument \"" + flags->positionals().front().substr(0, 64) + "\"");
   auto out = flags->get("out");
   if (!out || out->empty()) return usage("--out DIR is required");
 

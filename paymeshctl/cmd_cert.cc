@@ -133,12 +133,13 @@ int runIssue(const Args& args) {
   std::string sans;
   for (const auto& u : c.uris()) sans += (sans.empty() ? "URI:" : ", URI:") + u;
   for (const auto& d : c.dnsNames()) sans += (sans.empty() ? "DNS:" : ", DNS:") + d;
-  std::printf("issued %s certificate serial %s\n  SANs %s\n  valid %s to %s\n  signed by \"%s\"\n"
-              "  wrote %s (0644), %s (0600), %s (0644, %zu CA%s)\n",
-              pki::keyAlgorithmName(spec.key_algorithm), c.serialHex().c_str(), sans.c_str(),
-              pki::formatTime(c.notBefore()).c_str(), pki::formatTime(c.notAfter()).c_str(),
-              ca->certificate().subject().c_str(), crt_path.c_str(), key_path.c_str(), bundle_path.c_str(),
-              bundle.cas().size(), bundle.cas().size() == 1 ? "" : "s");
+  std::printf(
+      "issued %s certificate serial %s\n  SANs %s\n  valid %s to %s\n  signed by \"%s\"\n"
+      "  wrote %s (0644), %s (0600), %s (0644, %zu CA%s)\n",
+      pki::keyAlgorithmName(spec.key_algorithm), c.serialHex().c_str(), sans.c_str(),
+      pki::formatTime(c.notBefore()).c_str(), pki::formatTime(c.notAfter()).c_str(),
+      ca->certificate().subject().c_str(), crt_path.c_str(), key_path.c_str(), bundle_path.c_str(), bundle.cas().size(),
+      bundle.cas().size() == 1 ? "" : "s");
   return 0;
 }
 
@@ -156,4 +157,5 @@ int runCert(const Args& args) {
 }  // namespace
 }  // namespace paymesh::ctl
 
-PAYMESH_CTL_COMMAND(cert, "cert", "issue a mesh certificate (tls.crt, tls.key, ca.crt) from a CA", ::paymesh::ctl::runCert);
+PAYMESH_CTL_COMMAND(cert, "cert", "issue a mesh certificate (tls.crt, tls.key, ca.crt) from a CA",
+                    ::paymesh::ctl::runCert);

@@ -13,7 +13,8 @@ namespace {
 
 const std::vector<FlagSpec>& specs() {
   static const std::vector<FlagSpec> kSpecs = {
-      {"output", "o", true, false, "yaml|json|markdown", "output format (default yaml); markdown prints the API reference"},
+      {"output", "o", true, false, "yaml|json|markdown",
+       "output format (default yaml); markdown prints the API reference"},
       {"help", "h", false, false, "", "show this help"},
   };
   return kSpecs;
@@ -26,9 +27,10 @@ int run(const Args& args) {
     return 2;
   }
   if (flags->has("help")) {
-    std::printf("Print the PaymentService CustomResourceDefinition (generated from the model).\n\n"
-                "Usage: paymeshctl crd [-o yaml|json|markdown]\n\nFlags:\n%s",
-                flagsHelp(specs()).c_str());
+    std::printf(
+        "Print the PaymentService CustomResourceDefinition (generated from the model).\n\n"
+        "Usage: paymeshctl crd [-o yaml|json|markdown]\n\nFlags:\n%s",
+        flagsHelp(specs()).c_str());
     return 0;
   }
   std::string format = flags->getOr("output", "yaml");
@@ -39,7 +41,8 @@ int run(const Args& args) {
   } else if (format == "markdown") {
     std::fputs(model::apiReferenceMarkdown().c_str(), stdout);
   } else {
-    std::fprintf(stderr, "paymeshctl crd: --output must be yaml, json or markdown, got \"%s\"\n", format.substr(0, 32).c_str());
+    std::fprintf(stderr, "paymeshctl crd: --output must be yaml, json or markdown, got \"%s\"\n",
+                 format.substr(0, 32).c_str());
     return 2;
   }
   return 0;

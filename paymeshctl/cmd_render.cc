@@ -112,7 +112,8 @@ int run(const Args& args) {
       auto cfg = policy::renderSidecarConfig(in);
       const std::string& where = space.service_files.at(name);
       if (!cfg.isOk()) {
-        std::fprintf(stderr, "%s: %s/%s: %s\n", where.c_str(), ns.c_str(), name.c_str(), cfg.status().message().c_str());
+        std::fprintf(stderr, "%s: %s/%s: %s\n", where.c_str(), ns.c_str(), name.c_str(),
+                     cfg.status().message().c_str());
         exit_code = 1;
         continue;
       }

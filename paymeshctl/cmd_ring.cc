@@ -102,7 +102,8 @@ std::variant<ring::Ring, Failure> ringFromManifests(const Flags& flags) {
   std::string ns;
   for (const auto& [n, sp] : inputs.namespaces) {
     if (!sp.services.count(*name) || (flags.has("namespace") && n != *flags.get("namespace"))) continue;
-    if (space != nullptr) return Failure{kUsage, "PaymentService \"" + *name + "\" is in several namespaces: give --namespace"};
+    if (space != nullptr)
+      return Failure{kUsage, "PaymentService \"" + *name + "\" is in several namespaces: give --namespace"};
     space = &sp;
     ns = n;
   }
@@ -113,7 +114,8 @@ std::variant<ring::Ring, Failure> ringFromManifests(const Flags& flags) {
                                  ", not ConsistentHash: it has no ring"};
   }
   auto eps = space->endpoints.find(*name);
-  auto built = policy::serviceRing(svc, eps == space->endpoints.end() ? std::vector<model::ServiceEndpoint>{} : eps->second);
+  auto built =
+      policy::serviceRing(svc, eps == space->endpoints.end() ? std::vector<model::ServiceEndpoint>{} : eps->second);
   if (!built) return Failure{kInvalid, built.status().message()};
   if (!built->has_value()) return Failure{kInvalid, ns + "/" + *name + " has no ready endpoints"};
   return std::move(**built);
@@ -121,8 +123,8 @@ std::variant<ring::Ring, Failure> ringFromManifests(const Flags& flags) {
 
 // The ring from --ring, or built from the spec and endpoint flags.
 std::variant<ring::Ring, Failure> loadRing(const Flags& flags) {
-  static const char* const kBuildFlags[] = {"algorithm",  "table-size", "min-ring-size", "max-ring-size",
-                                            "hash-function", "endpoint", "endpoints-file"};
+  static const char* const kBuildFlags[] = {"algorithm",     "table-size", "min-ring-size", "max-ring-size",
+                                            "hash-function", "endpoint",   "endpoints-file"};
   if (flags.has("file")) {
     for (const char* f : kBuildFlags) {
       if (flags.has(f)) return Failure{kUsage, std::string("-f and --") + f + " cannot be combined"};
@@ -150,7 +152,8 @@ std::variant<ring::Ring, Failure> loadRing(const Flags& flags) {
   }
   const bool maglev = spec.algorithm == ring::Algorithm::kMaglev;
   for (const char* f : {"min-ring-size", "max-ring-size", "hash-function"}) {
-    if (maglev && flags.has(f)) return Failure{kUsage, std::string("--") + f + " applies to --algorithm ring-hash only"};
+    if (maglev && flags.has(f))
+      return Failure{kUsage, std::string("--") + f + " applies to --algorithm ring-hash only"};
   }
   if (!maglev && flags.has("table-size")) return Failure{kUsage, "--table-size applies to --algorithm maglev only"};
   struct SizeFlag {
@@ -211,8 +214,8 @@ int runSubcommand(const std::string& sub, const Args& args) {
     const char* what = sub == "build"   ? "print ring.json for the endpoints"
                        : sub == "table" ? "print the Maglev table (SLOT KEY) or the ring points (HASH KEY)"
                                         : "print the endpoint key that owns a request key or hash";
-    std::printf("Usage: paymeshctl ring %s [FLAGS]%s\n\n%s.\n\nFlags:\n%s", sub.c_str(),
-                lookup ? " [KEY]" : "", what, flagsHelp(specs).c_str());
+    std::printf("Usage: paymeshctl ring %s [FLAGS]%s\n\n%s.\n\nFlags:\n%s", sub.c_str(), lookup ? " [KEY]" : "", what,
+                flagsHelp(specs).c_str());
     if (lookup) {
       std::printf("\nThe key is hashed as the sidecar's header hash policy does (xxHash64 of the value).\n");
     }

@@ -71,16 +71,23 @@ int run(const Args& args) {
       continue;
     }
     for (const auto& m : *manifests) {
-      static const std::set<std::string> kClusterScoped = {
-          "Namespace", "CustomResourceDefinition", "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration",
-          "ClusterRole", "ClusterRoleBinding", "PersistentVolume", "StorageClass", "PriorityClass"};
+      static const std::set<std::string> kClusterScoped = {"Namespace",
+                                                           "CustomResourceDefinition",
+                                                           "MutatingWebhookConfiguration",
+                                                           "ValidatingWebhookConfiguration",
+                                                           "ClusterRole",
+                                                           "ClusterRoleBinding",
+                                                           "PersistentVolume",
+                                                           "StorageClass",
+                                                           "PriorityClass"};
       std::string ns = kClusterScoped.count(m.kind()) ? "" : m.namespaceOr("default");
       std::string name = m.name().empty() ? "<unnamed>" : m.name();
       // A hostile name must not flood the terminal; 80 characters identify any real one.
       if (name.size() > 80) name = name.substr(0, 80) + "...";
       std::string where = m.file + ":" + std::to_string(m.doc.line);
       if (!m.doc.value.is_object()) {
-        std::printf("%s: not a Kubernetes object (got a %s)\n", where.c_str(), model::jsonTypeName(m.doc.value).c_str());
+        std::printf("%s: not a Kubernetes object (got a %s)\n", where.c_str(),
+                    model::jsonTypeName(m.doc.value).c_str());
         ++invalid;
         exit_code = std::max(exit_code, 1);
         continue;
@@ -103,10 +110,9 @@ int run(const Args& args) {
       ++invalid;
       exit_code = std::max(exit_code, 1);
       // Report in file order, so the output reads top to bottom with the manifest.
-      std::stable_sort(result.errors.begin(), result.errors.end(),
-                       [&](const model::FieldError& a, const model::FieldError& b) {
-                         return m.lineOf(a.path) < m.lineOf(b.path);
-                       });
+      std::stable_sort(
+          result.errors.begin(), result.errors.end(),
+          [&](const model::FieldError& a, const model::FieldError& b) { return m.lineOf(a.path) < m.lineOf(b.path); });
       for (const auto& e : result.errors) {
         std::printf("%s:%d: %s/%s: %s\n", m.file.c_str(), m.lineOf(e.path), ns.c_str(), name.c_str(),
                     model::toString(e).c_str());

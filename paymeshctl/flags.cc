@@ -70,8 +70,10 @@ std::string flagsHelp(const std::vector<FlagSpec>& specs) {
     left += s.short_name.empty() ? "    " : "-" + s.short_name + ", ";
     left += "--" + s.name;
     if (s.takes_value) left += " " + (s.value_name.empty() ? std::string("VALUE") : s.value_name);
-    if (left.size() < 30) left.resize(30, ' ');
-    else left += "  ";
+    if (left.size() < 30)
+      left.resize(30, ' ');
+    else
+      left += "  ";
     out += left + s.help + (s.repeated ? " (repeatable)" : "") + "\n";
   }
   return out;
@@ -84,8 +86,8 @@ Result<uint64_t> parseUintFlag(const std::string& flag, const std::string& value
     return invalidArgument("--" + flag + ": not a non-negative integer: \"" + value.substr(0, 64) + "\"");
   }
   if (v < min || v > max) {
-    return invalidArgument("--" + flag + ": must be between " + std::to_string(min) + " and " +
-                           std::to_string(max) + ", got " + value);
+    return invalidArgument("--" + flag + ": must be between " + std::to_string(min) + " and " + std::to_string(max) +
+                           ", got " + value);
   }
   return v;
 }

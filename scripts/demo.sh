@@ -6,7 +6,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 scripts/install-deps.sh
 cmake --preset default >/dev/null
-cmake --build --preset default -j"$(nproc)" --target paymeshctl kube-emulator
+cmake --build --preset default -j"$(nproc)" --target paymeshctl kube-emulator paymesh-operator
 
 ctl=build/default/paymeshctl/paymeshctl
 out="$(mktemp -d /tmp/paymesh-demo.XXXXXX)"
@@ -46,15 +46,40 @@ if command -v kubectl >/dev/null 2>&1; then
   say "7. The platform on the Kubernetes API emulator, with the real kubectl"
   build/default/tests/emulator/kube-emulator --kubeconfig-out "$out/kubeconfig" >"$out/emulator.log" 2>&1 &
   emulator=$!
-  trap 'kill $emulator 2>/dev/null || true' EXIT
+  operator=""
+  trap 'kill $operator $emulator 2>/dev/null || true' EXIT
   for _ in $(seq 50); do [ -s "$out/kubeconfig" ] && break; sleep 0.1; done
   export KUBECONFIG="$out/kubeconfig"
   kubectl apply -f crds/ | sed 's/^/  /'
+  kubectl create namespace paymesh-system | sed 's/^/  /'
   kubectl apply -f examples/payments/ | grep paymentservice | sed 's/^/  /'
-  kubectl get psvc -A | sed 's/^/  /'
   echo "  defaults filled in by the CRD schema:"
   kubectl get psvc ledger -n payments -o jsonpath='    retry.requireIdempotencyKey={.spec.resilience.retry.requireIdempotencyKey} tls.certificate.duration={.spec.tls.certificate.duration}{"\n"}'
-  kill $emulator 2>/dev/null || true
+
+  say "8. The operator reconciles them; pods come up and report Ready"
+  build/default/operator/paymesh-operator --kubeconfig "$out/kubeconfig" --metrics-addr 0 --health-addr 0 \
+    >"$out/operator.log" 2>&1 &
+  operator=$!
+  kubectl apply -f examples/endpoints/pods.yaml >/dev/null
+  # A kubelet would report the pods' status; here the demo does, from the same file.
+  awk '/^  name: /{name=$2} /^  podIP: /{ip=$2} /type: Ready/{getline; split($0, a, "'"'"'"); print name, ip, a[2]}' \
+    examples/endpoints/pods.yaml | while read -r name ip ready; do
+    kubectl patch pod "$name" -n payments --subresource=status --type=merge \
+      -p "{\"status\":{\"phase\":\"Running\",\"podIP\":\"$ip\",\"conditions\":[{\"type\":\"Ready\",\"status\":\"$ready\"}]}}" >/dev/null
+  done
+  for _ in $(seq 120); do
+    [ "$(kubectl get psvc -n payments -o jsonpath='{range .items[*]}{.status.conditions[?(@.type=="Ready")].status}{" "}{end}')" = "True True True True True " ] && break
+    sleep 0.5
+  done
+  kubectl get psvc -n payments | sed 's/^/  /'
+  kubectl get configmaps,secrets -n payments -l app.kubernetes.io/managed-by=paymesh | sed 's/^/  /'
+  echo "  what the operator wrote equals what paymeshctl render printed:"
+  for svc in payment settlement settlement-standby clearing ledger; do
+    written="$(kubectl get configmap "$svc-paymesh" -n payments -o jsonpath='{.metadata.annotations.paymesh\.io/config-hash}')"
+    rendered="$(grep -o 'sha256:[0-9a-f]*' "$out/config/payments/$svc-paymesh.yaml" | head -1)"
+    printf '    %-20s %s %s\n' "$svc" "${written:0:19}" "$([ "$written" = "$rendered" ] && echo "= render" || echo "!= render ${rendered:0:19}")"
+  done
+  kill $operator $emulator 2>/dev/null || true
 else
   say "7. (skipped: kubectl is not installed)"
 fi

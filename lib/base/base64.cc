@@ -57,7 +57,8 @@ Result<std::string> base64Decode(std::string_view text) {
       }
       if (pad > 0) return invalidArgument("base64 padding in the middle");
       v[k] = kTable[static_cast<unsigned char>(c)];
-      if (v[k] < 0) return invalidArgument("invalid base64 character at offset " + std::to_string(i + static_cast<size_t>(k)));
+      if (v[k] < 0)
+        return invalidArgument("invalid base64 character at offset " + std::to_string(i + static_cast<size_t>(k)));
     }
     uint32_t n = (static_cast<uint32_t>(v[0]) << 18) | (static_cast<uint32_t>(v[1]) << 12) |
                  (static_cast<uint32_t>(v[2]) << 6) | static_cast<uint32_t>(v[3]);

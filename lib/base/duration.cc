@@ -13,9 +13,8 @@ struct Unit {
 
 // Longest names first so "ms" is not read as "m".
 constexpr Unit kUnits[] = {
-    {"ns", 1ULL},          {"us", 1000ULL},          {"\xC2\xB5s", 1000ULL},
-    {"\xCE\xBCs", 1000ULL}, {"ms", 1000000ULL},      {"s", 1000000000ULL},
-    {"m", 60000000000ULL}, {"h", 3600000000000ULL},
+    {"ns", 1ULL},       {"us", 1000ULL},      {"\xC2\xB5s", 1000ULL}, {"\xCE\xBCs", 1000ULL},
+    {"ms", 1000000ULL}, {"s", 1000000000ULL}, {"m", 60000000000ULL},  {"h", 3600000000000ULL},
 };
 
 constexpr uint64_t kMax = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
@@ -70,15 +69,14 @@ Result<Nanos> parseDuration(std::string_view text) {
       }
     }
     if (unit == nullptr) {
-      return invalidArgument("invalid duration " + quoted +
-                             ": missing or unknown unit (use ns, us, ms, s, m, h)");
+      return invalidArgument("invalid duration " + quoted + ": missing or unknown unit (use ns, us, ms, s, m, h)");
     }
     s.remove_prefix(unit->name.size());
     if (whole > kMax / unit->nanos) return invalidArgument("invalid duration " + quoted + ": out of range");
     uint64_t part = whole * unit->nanos;
     // fraction * unit / scale without overflow: unit <= 3.6e12, frac < scale <= 1e18
-    long double f = static_cast<long double>(frac) * static_cast<long double>(unit->nanos) /
-                    static_cast<long double>(scale);
+    long double f =
+        static_cast<long double>(frac) * static_cast<long double>(unit->nanos) / static_cast<long double>(scale);
     part += static_cast<uint64_t>(f);
     if (part > kMax - total) return invalidArgument("invalid duration " + quoted + ": out of range");
     total += part;

@@ -12,17 +12,17 @@ namespace paymesh {
 
 enum class Code {
   kOk,
-  kInvalidArgument,   // the input is wrong; retrying will not help
+  kInvalidArgument,  // the input is wrong; retrying will not help
   kNotFound,
   kAlreadyExists,
-  kConflict,          // optimistic-concurrency failure; retry after a fresh read
-  kGone,              // a watch resourceVersion too old; relist
+  kConflict,  // optimistic-concurrency failure; retry after a fresh read
+  kGone,      // a watch resourceVersion too old; relist
   kFailedPrecondition,
   kPermissionDenied,
   kUnauthenticated,
-  kResourceExhausted, // throttled (429)
+  kResourceExhausted,  // throttled (429)
   kDeadlineExceeded,
-  kUnavailable,       // transport or server error; retry with backoff
+  kUnavailable,  // transport or server error; retry with backoff
   kUnimplemented,
   kInternal,
 };
@@ -62,7 +62,7 @@ inline Status failedPrecondition(std::string m) { return {Code::kFailedPrecondit
 template <typename T>
 class [[nodiscard]] Result {
 public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : v_(std::move(value)) {}        // NOLINT(google-explicit-constructor)
   Result(Status status) : v_(std::move(status)) {  // NOLINT(google-explicit-constructor)
     assert(!std::get<Status>(v_).isOk() && "Result built from an OK status");
   }
@@ -91,9 +91,9 @@ private:
 #define PAYMESH_CONCAT_INNER(a, b) a##b
 #define PAYMESH_CONCAT(a, b) PAYMESH_CONCAT_INNER(a, b)
 
-#define RETURN_IF_ERROR(expr)                        \
-  do {                                               \
-    ::paymesh::Status paymesh_status_ = (expr);      \
+#define RETURN_IF_ERROR(expr)                            \
+  do {                                                   \
+    ::paymesh::Status paymesh_status_ = (expr);          \
     if (!paymesh_status_.isOk()) return paymesh_status_; \
   } while (false)
 
@@ -105,5 +105,4 @@ private:
   lhs = std::move(tmp).value()
 // NOLINTEND(bugprone-macro-parentheses)
 
-#define ASSIGN_OR_RETURN(lhs, expr) \
-  ASSIGN_OR_RETURN_IMPL(PAYMESH_CONCAT(paymesh_result_, __LINE__), lhs, expr)
+#define ASSIGN_OR_RETURN(lhs, expr) ASSIGN_OR_RETURN_IMPL(PAYMESH_CONCAT(paymesh_result_, __LINE__), lhs, expr)

@@ -28,7 +28,7 @@ LeaseAction decideLease(const std::optional<LeaseRecord>& current, const std::st
                         std::chrono::steady_clock::time_point now) {
   if (!current) return LeaseAction::kCreate;
   if (current->holder == identity) return LeaseAction::kRenew;
-  if (current->holder.empty()) return LeaseAction::kAcquire;  // released
+  if (current->holder.empty()) return LeaseAction::kAcquire;                 // released
   if (now - observed_since >= lease_duration) return LeaseAction::kAcquire;  // holder stopped renewing
   return LeaseAction::kWait;
 }
@@ -72,7 +72,8 @@ bool LeaderElector::tryAcquireOrRenew() {
     std::lock_guard lock(mu_);
     action = decideLease(record, options_.identity, observed_since_, options_.lease_duration, now);
   }
-  int64_t duration_s = std::max<int64_t>(1, std::chrono::duration_cast<std::chrono::seconds>(options_.lease_duration).count());
+  int64_t duration_s =
+      std::max<int64_t>(1, std::chrono::duration_cast<std::chrono::seconds>(options_.lease_duration).count());
   std::string t = microTime(now_wall);
   switch (action) {
     case LeaseAction::kWait: return false;

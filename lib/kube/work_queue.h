@@ -62,7 +62,7 @@ private:
   mutable std::mutex mu_;
   mutable std::condition_variable cv_;
   std::deque<std::string> queue_;
-  std::unordered_set<std::string> dirty_;       // queued or to be requeued after processing
+  std::unordered_set<std::string> dirty_;  // queued or to be requeued after processing
   std::unordered_set<std::string> processing_;
   std::multimap<Clock::time_point, std::string> waiting_;
   std::unordered_map<std::string, Clock::time_point> waiting_at_;  // key -> its time in waiting_

@@ -44,8 +44,10 @@ std::string constraints(const Schema& s, bool required) {
     for (const auto& v : s.enum_values) e += (e.empty() ? "" : " \\| ") + ("`" + v + "`");
     parts.push_back(e);
   }
-  if (s.minimum && s.maximum) parts.push_back(std::to_string(*s.minimum) + "–" + std::to_string(*s.maximum));
-  else if (s.minimum) parts.push_back("≥ " + std::to_string(*s.minimum));
+  if (s.minimum && s.maximum)
+    parts.push_back(std::to_string(*s.minimum) + "–" + std::to_string(*s.maximum));
+  else if (s.minimum)
+    parts.push_back("≥ " + std::to_string(*s.minimum));
   if (s.min_duration && s.max_duration) {
     parts.push_back(formatDuration(*s.min_duration) + "–" + formatDuration(*s.max_duration));
   }
@@ -98,7 +100,8 @@ std::string apiReferenceMarkdown() {
       << "Ketama ring has `virtualNodes` 1024, `maxRingSize` 8388608 and `hashFunction` XXHash;\n"
       << "`renewBefore` is a third of the certificate's lifetime. These are not schema defaults\n"
       << "because they depend on other fields.\n\n"
-      << "### Cross-field rules\n\nEach is a CEL rule (`x-kubernetes-validations`) in the CRD and a check in the C++ model.\n\n"
+      << "### Cross-field rules\n\nEach is a CEL rule (`x-kubernetes-validations`) in the CRD and a check in the C++ "
+         "model.\n\n"
       << "| at | rule | message |\n|---|---|---|\n";
   for (const auto& r : allCelRules(paymentServiceSchema())) {
     std::string at = r.path.empty() ? "(object)" : r.path;
@@ -112,7 +115,8 @@ std::string apiReferenceMarkdown() {
   }
   out << "\n### status\n\n| field | type | default | constraints | description |\n|---|---|---|---|---|\n";
   table(paymentServiceStatusSchema(), "status", out);
-  out << "\n## Mesh configuration\n\nA YAML file (Helm mounts it from the `paymesh-mesh-config` ConfigMap). Every field is\n"
+  out << "\n## Mesh configuration\n\nA YAML file (Helm mounts it from the `paymesh-mesh-config` ConfigMap). Every "
+         "field is\n"
       << "optional. Unknown fields are errors.\n\n| field | type | default | constraints | description |\n"
       << "|---|---|---|---|---|\n";
   table(meshConfigSchema(), "", out);

@@ -24,9 +24,7 @@ ordered_json toOpenApi(const Schema& schema) {
       if (schema.min_properties) out["minProperties"] = *schema.min_properties;
       break;
     }
-    case Schema::Type::kFreeForm:
-      out["type"] = "object";
-      break;
+    case Schema::Type::kFreeForm: out["type"] = "object"; break;
     case Schema::Type::kArray:
       out["type"] = "array";
       out["items"] = toOpenApi(*schema.items);
@@ -51,9 +49,7 @@ ordered_json toOpenApi(const Schema& schema) {
       if (schema.minimum) out["minimum"] = *schema.minimum;
       if (schema.maximum) out["maximum"] = *schema.maximum;
       break;
-    case Schema::Type::kBoolean:
-      out["type"] = "boolean";
-      break;
+    case Schema::Type::kBoolean: out["type"] = "boolean"; break;
     case Schema::Type::kStringMap: {
       out["type"] = "object";
       ordered_json value = {{"type", "string"}};
@@ -85,13 +81,22 @@ ordered_json toOpenApi(const Schema& schema) {
 ordered_json paymentServiceCrd() {
   ordered_json schema = toOpenApi(paymentServiceSchema());
   ordered_json columns = ordered_json::array({
-      {{"name", "Policy"}, {"type", "string"}, {"jsonPath", ".spec.loadBalancing.policy"},
+      {{"name", "Policy"},
+       {"type", "string"},
+       {"jsonPath", ".spec.loadBalancing.policy"},
        {"description", "Load-balancing policy"}},
-      {{"name", "Endpoints"}, {"type", "integer"}, {"jsonPath", ".status.endpoints"},
+      {{"name", "Endpoints"},
+       {"type", "integer"},
+       {"jsonPath", ".status.endpoints"},
        {"description", "Ready endpoints in the ring"}},
-      {{"name", "Ready"}, {"type", "string"}, {"jsonPath", ".status.conditions[?(@.type==\"Ready\")].status"},
+      {{"name", "Ready"},
+       {"type", "string"},
+       {"jsonPath", ".status.conditions[?(@.type==\"Ready\")].status"},
        {"description", "Whether ring, configuration and certificate are in place"}},
-      {{"name", "TLS"}, {"type", "string"}, {"jsonPath", ".spec.tls.mode"}, {"priority", 1},
+      {{"name", "TLS"},
+       {"type", "string"},
+       {"jsonPath", ".spec.tls.mode"},
+       {"priority", 1},
        {"description", "mTLS mode"}},
       {{"name", "Age"}, {"type", "date"}, {"jsonPath", ".metadata.creationTimestamp"}},
   });
@@ -100,23 +105,21 @@ ordered_json paymentServiceCrd() {
   crd["kind"] = "CustomResourceDefinition";
   crd["metadata"] = {{"name", std::string(kPlural) + "." + kGroup},
                      {"labels", {{"app.kubernetes.io/name", "paymesh"}, {"app.kubernetes.io/part-of", "paymesh"}}}};
-  crd["spec"] = {
-      {"group", kGroup},
-      {"names",
-       {{"kind", kKind},
-        {"listKind", std::string(kKind) + "List"},
-        {"plural", kPlural},
-        {"singular", "paymentservice"},
-        {"shortNames", {"psvc"}},
-        {"categories", {"paymesh"}}}},
-      {"scope", "Namespaced"},
-      {"versions",
-       ordered_json::array({{{"name", kVersion},
-                             {"served", true},
-                             {"storage", true},
-                             {"subresources", {{"status", ordered_json::object()}}},
-                             {"additionalPrinterColumns", columns},
-                             {"schema", {{"openAPIV3Schema", schema}}}}})}};
+  crd["spec"] = {{"group", kGroup},
+                 {"names",
+                  {{"kind", kKind},
+                   {"listKind", std::string(kKind) + "List"},
+                   {"plural", kPlural},
+                   {"singular", "paymentservice"},
+                   {"shortNames", {"psvc"}},
+                   {"categories", {"paymesh"}}}},
+                 {"scope", "Namespaced"},
+                 {"versions", ordered_json::array({{{"name", kVersion},
+                                                    {"served", true},
+                                                    {"storage", true},
+                                                    {"subresources", {{"status", ordered_json::object()}}},
+                                                    {"additionalPrinterColumns", columns},
+                                                    {"schema", {{"openAPIV3Schema", schema}}}}})}};
   return crd;
 }
 

@@ -52,7 +52,9 @@ const std::map<std::string, Check>& checks() {
          return hk.contains("sourceIP") && !hk.at("sourceIP").get<bool>();
        }},
       {"retry-backoff-order",
-       [](const PaymentService& ps) { return ps.spec.resilience.retry.backoff_base > ps.spec.resilience.retry.backoff_max; }},
+       [](const PaymentService& ps) {
+         return ps.spec.resilience.retry.backoff_base > ps.spec.resilience.retry.backoff_max;
+       }},
       {"retry-per-try-within-timeout",
        [](const PaymentService& ps) {
          const auto& r = ps.spec.resilience;
@@ -80,7 +82,9 @@ const std::map<std::string, Check>& checks() {
          return c.renew_before && *c.renew_before >= c.duration;
        }},
       {"authorization-needs-tls",
-       [](const PaymentService& ps) { return !ps.spec.allowed_callers.empty() && ps.spec.tls.mode == TlsMode::kDisable; }},
+       [](const PaymentService& ps) {
+         return !ps.spec.allowed_callers.empty() && ps.spec.tls.mode == TlsMode::kDisable;
+       }},
       {"fallback-not-self",
        [](const PaymentService& ps) {
          return ps.spec.resilience.fallback_service && *ps.spec.resilience.fallback_service == ps.metadata.name;
@@ -112,8 +116,10 @@ std::vector<FieldError> runCrossFieldChecks(const PaymentService& ps) {
       std::string path = located.path;
       const std::string& fp = located.rule.field_path;
       if (!fp.empty()) {
-        if (path.empty()) path = fp.substr(1);
-        else path += fp;
+        if (path.empty())
+          path = fp.substr(1);
+        else
+          path += fp;
       }
       errors.push_back({path, located.rule.message});
     }

@@ -48,7 +48,8 @@ Result<std::optional<ServiceEndpoint>> endpointFromPod(const json& pod) {
   if (meta.is_object() && meta.contains("annotations") && meta["annotations"].is_object()) {
     auto w = meta["annotations"].find(kWeightAnnotation);
     if (w != meta["annotations"].end()) {
-      if (!w->is_string()) return invalidArgument(who + ": annotation " + std::string(kWeightAnnotation) + " must be a string");
+      if (!w->is_string())
+        return invalidArgument(who + ": annotation " + std::string(kWeightAnnotation) + " must be a string");
       ASSIGN_OR_RETURN(ep.weight, parseWeight(w->get<std::string>(), who));
     }
   }

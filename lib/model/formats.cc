@@ -51,16 +51,17 @@ std::string quoted(std::string_view s) {
 
 std::optional<std::string> checkFormat(Format format, std::string_view text) {
   switch (format) {
-    case Format::kNone:
-      return std::nullopt;
+    case Format::kNone: return std::nullopt;
     case Format::kDns1123Label:
       if (isDns1123Label(text)) return std::nullopt;
       return "must be a lowercase RFC 1123 label (a-z, 0-9 and '-', starting and ending with an "
-             "alphanumeric, at most 63 characters), got " + quoted(text);
+             "alphanumeric, at most 63 characters), got " +
+             quoted(text);
     case Format::kDns1123Subdomain:
       if (isDns1123Subdomain(text)) return std::nullopt;
       return "must be a lowercase RFC 1123 subdomain (labels of a-z, 0-9 and '-' joined by '.', at "
-             "most 253 characters), got " + quoted(text);
+             "most 253 characters), got " +
+             quoted(text);
     case Format::kDuration: {
       auto d = parseDuration(text);
       if (d.isOk()) return std::nullopt;
@@ -79,12 +80,14 @@ std::optional<std::string> checkFormat(Format format, std::string_view text) {
                     : (isDns1123Subdomain(text.substr(0, slash)) && isQualifiedName(text.substr(slash + 1)));
       if (ok) return std::nullopt;
       return "must be a label key (an optional DNS subdomain prefix and '/', then a name of at most 63 "
-             "characters), got " + quoted(text);
+             "characters), got " +
+             quoted(text);
     }
     case Format::kLabelValue:
       if (text.empty() || isQualifiedName(text)) return std::nullopt;
       return "must be a label value (at most 63 characters of A-Z, a-z, 0-9, '-', '_' and '.', starting "
-             "and ending with an alphanumeric), got " + quoted(text);
+             "and ending with an alphanumeric), got " +
+             quoted(text);
     case Format::kImage: {
       bool ok = !text.empty() && text.size() <= 512;
       for (char c : text) ok = ok && c > ' ' && c < 127;
@@ -103,7 +106,8 @@ std::string formatPattern(Format format) {
     case Format::kDuration: return "^\\+?(0|(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ns|us|\u00b5s|\u03bcs|ms|s|m|h))+)$";
     case Format::kHttpHeaderName: return "^[a-z0-9_-]+$";
     case Format::kLabelKey:
-      return "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$";
+      return "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/"
+             ")?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$";
     case Format::kLabelValue: return "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$";
     case Format::kImage: return "^[!-~]+$";
   }

@@ -13,37 +13,40 @@ SchemaPtr withDefault(const SchemaPtr& x, json value) {
   return s::with(x, [&](Schema& m) { m.default_value = std::move(value); });
 }
 
-SchemaPtr port(const char* description, int64_t def) {
-  return withDefault(s::integer(description, 1, 65535), def);
-}
+SchemaPtr port(const char* description, int64_t def) { return withDefault(s::integer(description, 1, 65535), def); }
 
 SchemaPtr buildMeshSchema() {
   MeshConfig d;  // the defaults live in the struct; the schema repeats them as data
   auto ca = withDefault(
-      s::object("Mesh certificate authority.",
-                {{"secretName", withDefault(s::string("Secret holding the CA (tls.crt, tls.key).", Format::kDns1123Subdomain),
-                                            d.ca.secret_name)},
-                 {"namespace", withDefault(s::string("Namespace of the CA Secret.", Format::kDns1123Label), d.ca.namespace_)},
-                 {"existing", withDefault(s::boolean("The CA is managed elsewhere: never create it, fail if absent."), false)},
-                 {"keyAlgorithm",
-                  withDefault(s::enumeration("Key algorithm of a created CA.", {"ECDSAP256", "RSA2048", "RSA3072"}), "ECDSAP256")},
-                 {"duration", withDefault(s::duration("Lifetime of a created CA.", "24h", "876000h"), "87600h")},
-                 {"rotationOverlap",
-                  withDefault(s::duration("How long old and new CA are both trusted during rotation.", "1m", "8760h"), "48h")}}),
+      s::object(
+          "Mesh certificate authority.",
+          {{"secretName", withDefault(s::string("Secret holding the CA (tls.crt, tls.key).", Format::kDns1123Subdomain),
+                                      d.ca.secret_name)},
+           {"namespace", withDefault(s::string("Namespace of the CA Secret.", Format::kDns1123Label), d.ca.namespace_)},
+           {"existing",
+            withDefault(s::boolean("The CA is managed elsewhere: never create it, fail if absent."), false)},
+           {"keyAlgorithm",
+            withDefault(s::enumeration("Key algorithm of a created CA.", {"ECDSAP256", "RSA2048", "RSA3072"}),
+                        "ECDSAP256")},
+           {"duration", withDefault(s::duration("Lifetime of a created CA.", "24h", "876000h"), "87600h")},
+           {"rotationOverlap",
+            withDefault(s::duration("How long old and new CA are both trusted during rotation.", "1m", "8760h"),
+                        "48h")}}),
       json::object());
   auto sidecar = withDefault(
-      s::object("The injected sidecar container.",
-                {{"image", withDefault(s::string("Sidecar image.", Format::kImage), d.sidecar.image)},
-                 {"imagePullPolicy", withDefault(s::enumeration("Pull policy.", {"Always", "IfNotPresent", "Never"}),
-                                                 d.sidecar.image_pull_policy)},
-                 {"cpuRequest", withDefault(s::string("CPU request."), d.sidecar.cpu_request)},
-                 {"memoryRequest", withDefault(s::string("Memory request."), d.sidecar.memory_request)},
-                 {"memoryLimit", withDefault(s::string("Memory limit."), d.sidecar.memory_limit)},
-                 {"logLevel", withDefault(s::enumeration("Sidecar log level.",
-                                                         {"trace", "debug", "info", "warn", "error", "critical", "off"}),
-                                          d.sidecar.log_level)},
-                 {"concurrency", withDefault(s::integer("Sidecar worker threads.", 1, 64), d.sidecar.concurrency)},
-                 {"runAsUser", withDefault(s::integer("UID the sidecar runs as.", 1, 2147483647), d.sidecar.run_as_user)}}),
+      s::object(
+          "The injected sidecar container.",
+          {{"image", withDefault(s::string("Sidecar image.", Format::kImage), d.sidecar.image)},
+           {"imagePullPolicy", withDefault(s::enumeration("Pull policy.", {"Always", "IfNotPresent", "Never"}),
+                                           d.sidecar.image_pull_policy)},
+           {"cpuRequest", withDefault(s::string("CPU request."), d.sidecar.cpu_request)},
+           {"memoryRequest", withDefault(s::string("Memory request."), d.sidecar.memory_request)},
+           {"memoryLimit", withDefault(s::string("Memory limit."), d.sidecar.memory_limit)},
+           {"logLevel", withDefault(s::enumeration("Sidecar log level.",
+                                                   {"trace", "debug", "info", "warn", "error", "critical", "off"}),
+                                    d.sidecar.log_level)},
+           {"concurrency", withDefault(s::integer("Sidecar worker threads.", 1, 64), d.sidecar.concurrency)},
+           {"runAsUser", withDefault(s::integer("UID the sidecar runs as.", 1, 2147483647), d.sidecar.run_as_user)}}),
       json::object());
   auto injection = withDefault(
       s::object("Which pods get a sidecar.",
@@ -55,13 +58,16 @@ SchemaPtr buildMeshSchema() {
                                                d.injection.pod_annotation)}}),
       json::object());
   auto webhook = withDefault(
-      s::object("The injection webhook.",
-                {{"serviceName", withDefault(s::string("Service of the webhook.", Format::kDns1123Label), d.webhook.service_name)},
-                 {"namespace", withDefault(s::string("Namespace of the webhook.", Format::kDns1123Label), d.webhook.namespace_)},
-                 {"secretName", withDefault(s::string("Secret of the serving certificate.", Format::kDns1123Subdomain),
-                                            d.webhook.secret_name)},
-                 {"configurationName", withDefault(s::string("MutatingWebhookConfiguration name.", Format::kDns1123Subdomain),
-                                                   d.webhook.configuration_name)}}),
+      s::object(
+          "The injection webhook.",
+          {{"serviceName",
+            withDefault(s::string("Service of the webhook.", Format::kDns1123Label), d.webhook.service_name)},
+           {"namespace",
+            withDefault(s::string("Namespace of the webhook.", Format::kDns1123Label), d.webhook.namespace_)},
+           {"secretName", withDefault(s::string("Secret of the serving certificate.", Format::kDns1123Subdomain),
+                                      d.webhook.secret_name)},
+           {"configurationName", withDefault(s::string("MutatingWebhookConfiguration name.", Format::kDns1123Subdomain),
+                                             d.webhook.configuration_name)}}),
       json::object());
   return s::object(
       "paymesh mesh configuration.",
@@ -71,7 +77,8 @@ SchemaPtr buildMeshSchema() {
        {"statsPort", port("Sidecar Prometheus stats port.", d.stats_port)},
        {"readinessPort", port("Sidecar readiness port.", d.readiness_port)},
        {"idempotencyHeader",
-        withDefault(s::string("Header that marks a request as safe to retry.", Format::kHttpHeaderName), d.idempotency_header)},
+        withDefault(s::string("Header that marks a request as safe to retry.", Format::kHttpHeaderName),
+                    d.idempotency_header)},
        {"ca", ca},
        {"sidecar", sidecar},
        {"injection", injection},

@@ -17,10 +17,10 @@ namespace paymesh::model {
 
 struct MeshConfig {
   std::string trust_domain = "cluster.local";
-  int32_t inbound_port = 15443;     // the sidecar's mTLS listener
-  int32_t admin_port = 15000;       // Envoy admin, on 127.0.0.1 only
-  int32_t stats_port = 15090;       // Prometheus scrape port
-  int32_t readiness_port = 15021;   // sidecar readiness
+  int32_t inbound_port = 15443;    // the sidecar's mTLS listener
+  int32_t admin_port = 15000;      // Envoy admin, on 127.0.0.1 only
+  int32_t stats_port = 15090;      // Prometheus scrape port
+  int32_t readiness_port = 15021;  // sidecar readiness
   std::string idempotency_header = "idempotency-key";
 
   struct Ca {

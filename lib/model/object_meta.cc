@@ -10,10 +10,21 @@ namespace {
 
 // ObjectMeta fields a manifest may carry; paymesh reads some and ignores the rest.
 const std::set<std::string>& knownFields() {
-  static const std::set<std::string> fields = {
-      "name", "generateName", "namespace", "uid", "resourceVersion", "generation", "labels", "annotations",
-      "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "finalizers", "ownerReferences",
-      "managedFields", "selfLink"};
+  static const std::set<std::string> fields = {"name",
+                                               "generateName",
+                                               "namespace",
+                                               "uid",
+                                               "resourceVersion",
+                                               "generation",
+                                               "labels",
+                                               "annotations",
+                                               "creationTimestamp",
+                                               "deletionTimestamp",
+                                               "deletionGracePeriodSeconds",
+                                               "finalizers",
+                                               "ownerReferences",
+                                               "managedFields",
+                                               "selfLink"};
   return fields;
 }
 
@@ -41,11 +52,12 @@ ObjectMeta parseObjectMeta(const nlohmann::json& metadata, std::vector<FieldErro
   ObjectMeta meta;
   if (!metadata.is_object()) {
     errors.push_back({"metadata", metadata.is_null() ? "required field is missing"
-                                                      : "must be an object, got " + jsonTypeName(metadata)});
+                                                     : "must be an object, got " + jsonTypeName(metadata)});
     return meta;
   }
   for (const auto& [k, v] : metadata.items()) {
-    if (knownFields().count(k) == 0) errors.push_back({childPath("metadata", k), "unknown field \"" + k.substr(0, 64) + "\""});
+    if (knownFields().count(k) == 0)
+      errors.push_back({childPath("metadata", k), "unknown field \"" + k.substr(0, 64) + "\""});
   }
   auto name = metadata.find("name");
   if (name == metadata.end() || name->is_null()) {
@@ -61,7 +73,8 @@ ObjectMeta parseObjectMeta(const nlohmann::json& metadata, std::vector<FieldErro
       errors.push_back({"metadata.namespace", "must be a string, got " + jsonTypeName(*ns)});
     } else {
       meta.namespace_ = ns->get<std::string>();
-      if (auto bad = checkFormat(Format::kDns1123Label, meta.namespace_)) errors.push_back({"metadata.namespace", *bad});
+      if (auto bad = checkFormat(Format::kDns1123Label, meta.namespace_))
+        errors.push_back({"metadata.namespace", *bad});
     }
   }
   if (auto it = metadata.find("labels"); it != metadata.end()) {

@@ -68,8 +68,8 @@ PaymentServiceSpec readSpec(const json& spec, const std::string& name) {
   out.ring.table_size = ring.value("tableSize", kDefaultMaglevTableSize);
   out.ring.virtual_nodes = ring.value("virtualNodes", kDefaultMinRingSize);
   out.ring.max_ring_size = ring.value("maxRingSize", kDefaultMaxRingSize);
-  out.ring.hash_function = ring.value("hashFunction", "XXHash") == "MurmurHash2" ? HashFunction::kMurmurHash2
-                                                                                 : HashFunction::kXxHash;
+  out.ring.hash_function =
+      ring.value("hashFunction", "XXHash") == "MurmurHash2" ? HashFunction::kMurmurHash2 : HashFunction::kXxHash;
   const json& hk = spec.at("discovery").at("hashKey");
   if (hk.contains("header")) {
     out.hash_key.kind = HashKeyKind::kHeader;
@@ -216,8 +216,12 @@ json statusToJson(const PaymentServiceStatus& status) {
   out["observedGeneration"] = status.observed_generation;
   json conds = json::array();
   for (const auto& c : status.conditions) {
-    json jc = {{"type", c.type}, {"status", c.status}, {"reason", c.reason}, {"message", c.message},
-               {"lastTransitionTime", c.last_transition_time}, {"observedGeneration", c.observed_generation}};
+    json jc = {{"type", c.type},
+               {"status", c.status},
+               {"reason", c.reason},
+               {"message", c.message},
+               {"lastTransitionTime", c.last_transition_time},
+               {"observedGeneration", c.observed_generation}};
     conds.push_back(jc);
   }
   out["conditions"] = conds;

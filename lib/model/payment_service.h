@@ -51,9 +51,9 @@ inline constexpr int64_t kDefaultMaxRingSize = 8388608;
 
 struct Ring {
   RingAlgorithm algorithm = RingAlgorithm::kMaglev;
-  int64_t table_size = kDefaultMaglevTableSize;  // Maglev: a prime
-  int64_t virtual_nodes = kDefaultMinRingSize;   // Ketama: minimum ring size
-  int64_t max_ring_size = kDefaultMaxRingSize;   // Ketama: maximum ring size
+  int64_t table_size = kDefaultMaglevTableSize;        // Maglev: a prime
+  int64_t virtual_nodes = kDefaultMinRingSize;         // Ketama: minimum ring size
+  int64_t max_ring_size = kDefaultMaxRingSize;         // Ketama: maximum ring size
   HashFunction hash_function = HashFunction::kXxHash;  // Ketama
 };
 

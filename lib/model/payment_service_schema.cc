@@ -49,18 +49,19 @@ std::string primeRule() {
 }
 
 SchemaPtr buildSpec() {
-  auto selector = s::object(
-      "Which pods are this service's endpoints.",
-      {{"matchLabels", s::with(s::stringMap("Labels every endpoint pod carries.", Format::kLabelKey, Format::kLabelValue),
-                               [](Schema& m) { m.min_properties = 1; })}},
-      {"matchLabels"});
+  auto selector =
+      s::object("Which pods are this service's endpoints.",
+                {{"matchLabels",
+                  s::with(s::stringMap("Labels every endpoint pod carries.", Format::kLabelKey, Format::kLabelValue),
+                          [](Schema& m) { m.min_properties = 1; })}},
+                {"matchLabels"});
 
-  auto port = s::object(
-      "A port the application listens on.",
-      {{"name", s::string("Port name, unique in the list.", Format::kDns1123Label)},
-       {"port", s::integer("Port number the application listens on, on 127.0.0.1 inside the pod.", 1, 65535)},
-       {"protocol", withDefault(s::enumeration("Application protocol.", {"GRPC", "HTTP", "TCP"}), "HTTP")}},
-      {"name", "port"});
+  auto port =
+      s::object("A port the application listens on.",
+                {{"name", s::string("Port name, unique in the list.", Format::kDns1123Label)},
+                 {"port", s::integer("Port number the application listens on, on 127.0.0.1 inside the pod.", 1, 65535)},
+                 {"protocol", withDefault(s::enumeration("Application protocol.", {"GRPC", "HTTP", "TCP"}), "HTTP")}},
+                {"name", "port"});
   auto ports = s::with(s::array("Ports of the service.", port), [](Schema& m) {
     m.min_items = 1;
     m.max_items = 16;
@@ -72,42 +73,46 @@ SchemaPtr buildSpec() {
 
   auto ring = withRules(
       withDefault(
-          s::object("The consistent-hash ring callers build over this service's endpoints.",
-                    {{"algorithm", withDefault(s::enumeration("Ring algorithm.", {"Maglev", "Ketama"}), "Maglev")},
-                     {"tableSize", s::integer("Maglev lookup table size, a prime (default 65537).", 2, kMaxMaglevTableSize)},
-                     {"virtualNodes", s::integer("Ketama: minimum number of points on the ring (default 1024).", 1,
-                                                 kDefaultMaxRingSize)},
-                     {"maxRingSize", s::integer("Ketama: maximum number of points on the ring (default 8388608).", 1,
-                                                kDefaultMaxRingSize)},
-                     {"hashFunction", s::enumeration("Ketama: hash of the ring points (default XXHash).",
-                                                     {"XXHash", "MurmurHash2"})}}),
+          s::object(
+              "The consistent-hash ring callers build over this service's endpoints.",
+              {{"algorithm", withDefault(s::enumeration("Ring algorithm.", {"Maglev", "Ketama"}), "Maglev")},
+               {"tableSize", s::integer("Maglev lookup table size, a prime (default 65537).", 2, kMaxMaglevTableSize)},
+               {"virtualNodes",
+                s::integer("Ketama: minimum number of points on the ring (default 1024).", 1, kDefaultMaxRingSize)},
+               {"maxRingSize",
+                s::integer("Ketama: maximum number of points on the ring (default 8388608).", 1, kDefaultMaxRingSize)},
+               {"hashFunction",
+                s::enumeration("Ketama: hash of the ring points (default XXHash).", {"XXHash", "MurmurHash2"})}}),
           json::object()),
       {{"ring-tablesize-maglev", "!has(self.tableSize) || self.algorithm == 'Maglev'",
         "tableSize applies only to algorithm Maglev", ".tableSize"},
-       {"ring-ketama-fields", "self.algorithm == 'Ketama' || (!has(self.virtualNodes) && !has(self.maxRingSize) && !has(self.hashFunction))",
+       {"ring-ketama-fields",
+        "self.algorithm == 'Ketama' || (!has(self.virtualNodes) && !has(self.maxRingSize) && !has(self.hashFunction))",
         "virtualNodes, maxRingSize and hashFunction apply only to algorithm Ketama", ""},
        {"ring-size-order",
         "(has(self.virtualNodes) ? self.virtualNodes : 1024) <= (has(self.maxRingSize) ? self.maxRingSize : 8388608)",
         "virtualNodes must not exceed maxRingSize", ".virtualNodes"},
        {"ring-tablesize-prime", primeRule(), "tableSize must be a prime number", ".tableSize"}});
 
-  auto cookie = s::object("Hash on a cookie; the sidecar sets it when absent.",
-                          {{"name", s::string("Cookie name.", Format::kHttpHeaderName)},
-                           {"ttl", s::duration("Lifetime of a generated cookie; 0s makes it a session cookie.", "0s", "8760h")}},
-                          {"name"});
-  auto hash_key = withRules(
-      withDefault(s::object("What a request is hashed on to pick an endpoint.",
-                            {{"header", s::string("Hash on this request header.", Format::kHttpHeaderName)},
-                             {"sourceIP", s::boolean("Hash on the caller's IP address.")},
-                             {"cookie", cookie}}),
-                  json{{"header", "x-payment-id"}}),
-      {{"hashkey-exactly-one",
-        "(has(self.header) ? 1 : 0) + (has(self.sourceIP) ? 1 : 0) + (has(self.cookie) ? 1 : 0) == 1",
-        "exactly one of header, sourceIP and cookie must be set", ""},
-       {"hashkey-sourceip-true", "!has(self.sourceIP) || self.sourceIP", "sourceIP, when set, must be true", ".sourceIP"}});
+  auto cookie =
+      s::object("Hash on a cookie; the sidecar sets it when absent.",
+                {{"name", s::string("Cookie name.", Format::kHttpHeaderName)},
+                 {"ttl", s::duration("Lifetime of a generated cookie; 0s makes it a session cookie.", "0s", "8760h")}},
+                {"name"});
+  auto hash_key =
+      withRules(withDefault(s::object("What a request is hashed on to pick an endpoint.",
+                                      {{"header", s::string("Hash on this request header.", Format::kHttpHeaderName)},
+                                       {"sourceIP", s::boolean("Hash on the caller's IP address.")},
+                                       {"cookie", cookie}}),
+                            json{{"header", "x-payment-id"}}),
+                {{"hashkey-exactly-one",
+                  "(has(self.header) ? 1 : 0) + (has(self.sourceIP) ? 1 : 0) + (has(self.cookie) ? 1 : 0) == 1",
+                  "exactly one of header, sourceIP and cookie must be set", ""},
+                 {"hashkey-sourceip-true", "!has(self.sourceIP) || self.sourceIP", "sourceIP, when set, must be true",
+                  ".sourceIP"}});
 
-  auto discovery = withDefault(s::object("Discovery ring and hash key.", {{"ring", ring}, {"hashKey", hash_key}}),
-                               json::object());
+  auto discovery =
+      withDefault(s::object("Discovery ring and hash key.", {{"ring", ring}, {"hashKey", hash_key}}), json::object());
 
   auto load_balancing = withDefault(
       s::object("How callers balance over this service's endpoints.",
@@ -125,9 +130,9 @@ SchemaPtr buildSpec() {
 
   auto retry_on = s::with(
       s::array("Conditions that allow a retry.",
-               s::enumeration("A retry condition.", {"connect-failure", "refused-stream", "unavailable", "cancelled",
-                                                     "deadline-exceeded", "resource-exhausted", "internal", "reset",
-                                                     "retriable-4xx", "5xx", "gateway-error"})),
+               s::enumeration("A retry condition.",
+                              {"connect-failure", "refused-stream", "unavailable", "cancelled", "deadline-exceeded",
+                               "resource-exhausted", "internal", "reset", "retriable-4xx", "5xx", "gateway-error"})),
       [](Schema& m) {
         m.list_type = "set";
         m.max_items = 11;
@@ -145,22 +150,23 @@ SchemaPtr buildSpec() {
       json::object());
 
   auto breaker = withDefault(
-      s::object("Circuit breaking and outlier ejection.",
-                {{"maxConnections", withDefault(s::integer("Maximum connections to the service.", 1, 1000000), 1024)},
-                 {"maxPendingRequests", withDefault(s::integer("Maximum queued requests.", 1, 1000000), 256)},
-                 {"maxRequests", withDefault(s::integer("Maximum concurrent requests.", 1, 1000000), 1024)},
-                 {"maxRetries", withDefault(s::integer("Maximum concurrent retries.", 0, 1000000), 3)},
-                 {"consecutiveErrors", withDefault(s::integer("Consecutive errors that eject an endpoint.", 1, 1000), 5)},
-                 {"interval", withDefault(s::duration("Interval between ejection sweeps.", "1ms", "1h"), "10s")},
-                 {"baseEjectionTime", withDefault(s::duration("Base time an endpoint stays ejected.", "1ms", "1h"), "30s")},
-                 {"maxEjectionPercent",
-                  withDefault(s::integer("Most endpoints, in percent, that may be ejected at once.", 0, 100), 50)}}),
+      s::object(
+          "Circuit breaking and outlier ejection.",
+          {{"maxConnections", withDefault(s::integer("Maximum connections to the service.", 1, 1000000), 1024)},
+           {"maxPendingRequests", withDefault(s::integer("Maximum queued requests.", 1, 1000000), 256)},
+           {"maxRequests", withDefault(s::integer("Maximum concurrent requests.", 1, 1000000), 1024)},
+           {"maxRetries", withDefault(s::integer("Maximum concurrent retries.", 0, 1000000), 3)},
+           {"consecutiveErrors", withDefault(s::integer("Consecutive errors that eject an endpoint.", 1, 1000), 5)},
+           {"interval", withDefault(s::duration("Interval between ejection sweeps.", "1ms", "1h"), "10s")},
+           {"baseEjectionTime", withDefault(s::duration("Base time an endpoint stays ejected.", "1ms", "1h"), "30s")},
+           {"maxEjectionPercent",
+            withDefault(s::integer("Most endpoints, in percent, that may be ejected at once.", 0, 100), 50)}}),
       json::object());
 
-  auto fallback = s::object("Failover when every endpoint is out.",
-                            {{"service", s::string("PaymentService, in the same namespace, to fail over to.",
-                                                   Format::kDns1123Label)}},
-                            {"service"});
+  auto fallback = s::object(
+      "Failover when every endpoint is out.",
+      {{"service", s::string("PaymentService, in the same namespace, to fail over to.", Format::kDns1123Label)}},
+      {"service"});
 
   auto resilience = withRules(
       withDefault(s::object("Timeouts, retries, circuit breaking and fallback applied by every caller.",
@@ -170,21 +176,24 @@ SchemaPtr buildSpec() {
                              {"fallback", fallback}}),
                   json::object()),
       {{"retry-per-try-within-timeout",
-        "!has(self.retry) || !has(self.retry.perTryTimeout) || duration(self.retry.perTryTimeout) <= duration(self.timeout)",
+        "!has(self.retry) || !has(self.retry.perTryTimeout) || duration(self.retry.perTryTimeout) <= "
+        "duration(self.timeout)",
         "retry.perTryTimeout must not exceed timeout", ".retry.perTryTimeout"}});
 
   auto dependency = s::object(
       "A PaymentService this service calls.",
       {{"name", s::string("Name of the PaymentService, in the same namespace.", Format::kDns1123Label)},
-       {"localPort", s::integer("Port on 127.0.0.1 the application reaches it at (default 15100 + position).", 1024, 65535)}},
+       {"localPort",
+        s::integer("Port on 127.0.0.1 the application reaches it at (default 15100 + position).", 1024, 65535)}},
       {"name"});
   auto dependencies = s::with(s::array("What this service calls.", dependency), [](Schema& m) {
     m.max_items = 64;
     m.list_type = "map";
     m.list_map_keys = {"name"};
-    m.rules.push_back({"dependencies-unique-local-ports",
-                       "self.all(d, !has(d.localPort) || self.filter(e, has(e.localPort) && e.localPort == d.localPort).size() == 1)",
-                       "localPort values must be unique", ""});
+    m.rules.push_back(
+        {"dependencies-unique-local-ports",
+         "self.all(d, !has(d.localPort) || self.filter(e, has(e.localPort) && e.localPort == d.localPort).size() == 1)",
+         "localPort values must be unique", ""});
     m.rules.push_back({"dependencies-local-port-range",
                        "self.all(d, !has(d.localPort) || d.localPort < 15100 || d.localPort >= 15100 + size(self))",
                        "an explicit localPort must not fall in 15100..15100+N-1, the ports given by position", ""});
@@ -194,8 +203,8 @@ SchemaPtr buildSpec() {
       withDefault(
           s::object("The workload certificate.",
                     {{"duration", withDefault(s::duration("Certificate lifetime.", "5m", "8760h"), "24h")},
-                     {"renewBefore", s::duration("Renew this long before expiry (default: a third of the lifetime).",
-                                                 "1s", "8760h")},
+                     {"renewBefore",
+                      s::duration("Renew this long before expiry (default: a third of the lifetime).", "1s", "8760h")},
                      {"keyAlgorithm", withDefault(s::enumeration("Key algorithm.", {"ECDSAP256", "RSA2048", "RSA3072"}),
                                                   "ECDSAP256")}}),
           json::object()),
@@ -211,13 +220,12 @@ SchemaPtr buildSpec() {
                  {"certificate", certificate}}),
       json::object());
 
-  auto allowed_callers = s::with(
-      s::array("PaymentServices allowed to call this one; empty allows any meshed caller.",
-               s::string("A PaymentService name.", Format::kDns1123Label)),
-      [](Schema& m) {
-        m.list_type = "set";
-        m.max_items = 256;
-      });
+  auto allowed_callers = s::with(s::array("PaymentServices allowed to call this one; empty allows any meshed caller.",
+                                          s::string("A PaymentService name.", Format::kDns1123Label)),
+                                 [](Schema& m) {
+                                   m.list_type = "set";
+                                   m.max_items = 256;
+                                 });
   auto authorization = s::object("Who may call this service.", {{"allowedCallers", allowed_callers}});
 
   return withRules(
@@ -236,7 +244,8 @@ SchemaPtr buildSpec() {
       {{"authorization-needs-tls",
         "!has(self.authorization) || !has(self.authorization.allowedCallers) || "
         "size(self.authorization.allowedCallers) == 0 || self.tls.mode != 'DISABLE'",
-        "authorization.allowedCallers needs tls.mode STRICT or PERMISSIVE: callers are identified by their certificates",
+        "authorization.allowedCallers needs tls.mode STRICT or PERMISSIVE: callers are identified by their "
+        "certificates",
         ".authorization.allowedCallers"}});
 }
 
@@ -256,35 +265,34 @@ SchemaPtr buildStatus() {
     m.list_map_keys = {"type"};
     m.max_items = 16;
   });
-  return s::object(
-      "Observed state of a PaymentService.",
-      {{"observedGeneration", s::integer("Generation last reconciled.", 0, std::nullopt)},
-       {"conditions", conditions},
-       {"endpoints", s::integer("Ready endpoints in the ring.", 0, std::nullopt)},
-       {"ringChecksum", s::string("Checksum of the published ring.json.")},
-       {"configHash", s::string("Hash of the rendered sidecar configuration.")},
-       {"certificateNotAfter",
-        s::with(s::string("Expiry of the current workload certificate."), [](Schema& m) { m.openapi_format = "date-time"; })}});
+  return s::object("Observed state of a PaymentService.",
+                   {{"observedGeneration", s::integer("Generation last reconciled.", 0, std::nullopt)},
+                    {"conditions", conditions},
+                    {"endpoints", s::integer("Ready endpoints in the ring.", 0, std::nullopt)},
+                    {"ringChecksum", s::string("Checksum of the published ring.json.")},
+                    {"configHash", s::string("Hash of the rendered sidecar configuration.")},
+                    {"certificateNotAfter", s::with(s::string("Expiry of the current workload certificate."),
+                                                    [](Schema& m) { m.openapi_format = "date-time"; })}});
 }
 
 SchemaPtr buildRoot() {
   auto spec = buildSpec();
   auto status = buildStatus();
-  return withRules(
-      s::object("PaymentService declares a payment-system service in the mesh: its pods, what it calls, "
-                "and how callers balance, break, retry and fall back over it.",
-                {{"apiVersion", s::string("paymesh.io/v1alpha1")},
-                 {"kind", s::string("PaymentService")},
-                 {"metadata", s::freeForm("Standard object metadata.")},
-                 {"spec", spec},
-                 {"status", status}},
-                {"spec"}),
-      {{"fallback-not-self",
-        "!has(self.spec.resilience) || !has(self.spec.resilience.fallback) || "
-        "self.spec.resilience.fallback.service != self.metadata.name",
-        "must name another PaymentService, not this one", ".spec.resilience.fallback.service"},
-       {"dependency-not-self", "!has(self.spec.dependencies) || self.spec.dependencies.all(d, d.name != self.metadata.name)",
-        "must not name the PaymentService itself", ".spec.dependencies"}});
+  return withRules(s::object("PaymentService declares a payment-system service in the mesh: its pods, what it calls, "
+                             "and how callers balance, break, retry and fall back over it.",
+                             {{"apiVersion", s::string("paymesh.io/v1alpha1")},
+                              {"kind", s::string("PaymentService")},
+                              {"metadata", s::freeForm("Standard object metadata.")},
+                              {"spec", spec},
+                              {"status", status}},
+                             {"spec"}),
+                   {{"fallback-not-self",
+                     "!has(self.spec.resilience) || !has(self.spec.resilience.fallback) || "
+                     "self.spec.resilience.fallback.service != self.metadata.name",
+                     "must name another PaymentService, not this one", ".spec.resilience.fallback.service"},
+                    {"dependency-not-self",
+                     "!has(self.spec.dependencies) || self.spec.dependencies.all(d, d.name != self.metadata.name)",
+                     "must not name the PaymentService itself", ".spec.dependencies"}});
 }
 
 void collectRules(const Schema& node, const std::string& path, std::vector<LocatedRule>& out) {

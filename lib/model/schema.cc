@@ -132,7 +132,8 @@ void checkString(const std::string& text, const Schema& schema, const std::strin
                  std::vector<FieldError>& errors) {
   if (!schema.enum_values.empty()) {
     if (std::find(schema.enum_values.begin(), schema.enum_values.end(), text) == schema.enum_values.end()) {
-      errors.push_back({path, "unsupported value " + shortValue(text) + ": must be one of " + joined(schema.enum_values)});
+      errors.push_back(
+          {path, "unsupported value " + shortValue(text) + ": must be one of " + joined(schema.enum_values)});
     }
     return;
   }
@@ -164,8 +165,7 @@ void defaultAndValidate(nlohmann::json& value, const Schema& schema, const std::
                         std::vector<FieldError>& errors) {
   using Type = Schema::Type;
   switch (schema.type) {
-    case Type::kFreeForm:
-      return;
+    case Type::kFreeForm: return;
     case Type::kBoolean:
       if (!value.is_boolean()) errors.push_back({path, "must be a boolean, got " + jsonTypeName(value)});
       return;
@@ -176,8 +176,8 @@ void defaultAndValidate(nlohmann::json& value, const Schema& schema, const std::
         return;
       }
       if (value.is_number_unsigned() && value.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) {
-        errors.push_back({path, "must be at most " + std::to_string(schema.maximum.value_or(INT64_MAX)) +
-                                    ", got " + shortValue(value)});
+        errors.push_back({path, "must be at most " + std::to_string(schema.maximum.value_or(INT64_MAX)) + ", got " +
+                                    shortValue(value)});
         return;
       }
       int64_t v = value.get<int64_t>();
@@ -225,8 +225,8 @@ void defaultAndValidate(nlohmann::json& value, const Schema& schema, const std::
                                     (*schema.min_items == 1 ? "" : "s")});
       }
       if (schema.max_items && n > *schema.max_items) {
-        errors.push_back({path, "must have at most " + std::to_string(*schema.max_items) + " items, got " +
-                                    std::to_string(n)});
+        errors.push_back(
+            {path, "must have at most " + std::to_string(*schema.max_items) + " items, got " + std::to_string(n)});
         return;  // do not walk a list that is too long
       }
       for (size_t i = 0; i < value.size(); ++i) {
@@ -262,7 +262,8 @@ void defaultAndValidate(nlohmann::json& value, const Schema& schema, const std::
       }
       // Unknown fields first, in sorted order, as strict field validation reports them.
       for (auto& [k, v] : value.items()) {
-        if (schema.property(k) == nullptr) errors.push_back({childPath(path, k), "unknown field \"" + k.substr(0, 64) + "\""});
+        if (schema.property(k) == nullptr)
+          errors.push_back({childPath(path, k), "unknown field \"" + k.substr(0, 64) + "\""});
       }
       for (const auto& [name, prop] : schema.properties) {
         auto it = value.find(name);

@@ -42,13 +42,13 @@ struct Schema {
   // kArray
   SchemaPtr items;
   std::optional<int64_t> min_items, max_items;
-  std::string list_type;                 // "", "set", "map"
+  std::string list_type;  // "", "set", "map"
   std::vector<std::string> list_map_keys;
   // kString
   std::vector<std::string> enum_values;
   Format format = Format::kNone;
   std::optional<int64_t> min_length, max_length;
-  std::string openapi_format;            // e.g. "date-time" (documentation only)
+  std::string openapi_format;  // e.g. "date-time" (documentation only)
   // Format::kDuration bounds; the CRD carries them as generated CEL rules.
   std::optional<std::chrono::nanoseconds> min_duration, max_duration;
   // kInteger

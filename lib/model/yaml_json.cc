@@ -75,8 +75,10 @@ json plainScalar(const std::string& s) {
   bool floaty = !v.empty();
   bool digit_seen = false;
   for (char c : v) {
-    if (c >= '0' && c <= '9') digit_seen = true;
-    else if (c != '.' && c != 'e' && c != 'E' && c != '-' && c != '+') floaty = false;
+    if (c >= '0' && c <= '9')
+      digit_seen = true;
+    else if (c != '.' && c != 'e' && c != 'E' && c != '-' && c != '+')
+      floaty = false;
   }
   if (floaty && digit_seen && (v[0] == '.' || (v[0] >= '0' && v[0] <= '9'))) {
     try {
@@ -91,7 +93,6 @@ json plainScalar(const std::string& s) {
   if (s == "-.inf" || s == "-.Inf") return -HUGE_VAL;
   return s;
 }
-
 
 // Line (1-based) of the first byte that is not well-formed UTF-8, or 0 when all is.
 // JSON, YAML and the API server all require UTF-8; catching it here keeps every later
@@ -119,8 +120,6 @@ int firstInvalidUtf8Line(std::string_view text) {
   }
   return 0;
 }
-
-
 
 // Builds JSON values from libyaml's event stream with an explicit stack: no recursion,
 // so nesting depth costs heap, not stack, and is bounded by YamlLimits::max_depth.
@@ -151,7 +150,8 @@ public:
         if (stack_.empty()) doc_.line = line;
         json v;
         const char* tag = reinterpret_cast<const char*>(e.data.scalar.tag);
-        bool is_str_tag = tag != nullptr && (std::string_view(tag) == "!" || std::string_view(tag) == "tag:yaml.org,2002:str");
+        bool is_str_tag =
+            tag != nullptr && (std::string_view(tag) == "!" || std::string_view(tag) == "tag:yaml.org,2002:str");
         if (e.data.scalar.style != YAML_PLAIN_SCALAR_STYLE || is_str_tag) {
           v = std::move(text);
         } else {
@@ -204,8 +204,7 @@ public:
         size_t n = nodes_ - f.start_nodes + 1;
         return complete(std::move(f.value), f.anchor, n, f.line);
       }
-      default:
-        return Status::ok();
+      default: return Status::ok();
     }
   }
 

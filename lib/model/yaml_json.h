@@ -16,8 +16,8 @@ namespace paymesh::model {
 
 struct YamlDocument {
   nlohmann::json value;
-  int line = 1;                       // 1-based line where the document starts
-  std::map<std::string, int> lines;   // field path ("spec.ports[0].port") -> 1-based line
+  int line = 1;                      // 1-based line where the document starts
+  std::map<std::string, int> lines;  // field path ("spec.ports[0].port") -> 1-based line
 
   // Line of a path, or of its nearest ancestor that has one (a missing field is
   // reported at its parent).
@@ -26,7 +26,7 @@ struct YamlDocument {
 
 struct YamlLimits {
   size_t max_bytes = size_t{16} * 1024 * 1024;  // whole input
-  size_t max_nodes = 1000000;           // after alias expansion
+  size_t max_nodes = 1000000;                   // after alias expansion
   size_t max_depth = 256;
 };
 

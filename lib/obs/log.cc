@@ -48,18 +48,26 @@ std::string nowRfc3339() {
 }  // namespace
 
 bool parseLogLevel(const std::string& s, LogLevel& out) {
-  if (s == "debug") out = LogLevel::kDebug;
-  else if (s == "info") out = LogLevel::kInfo;
-  else if (s == "warn") out = LogLevel::kWarn;
-  else if (s == "error") out = LogLevel::kError;
-  else return false;
+  if (s == "debug")
+    out = LogLevel::kDebug;
+  else if (s == "info")
+    out = LogLevel::kInfo;
+  else if (s == "warn")
+    out = LogLevel::kWarn;
+  else if (s == "error")
+    out = LogLevel::kError;
+  else
+    return false;
   return true;
 }
 
 bool parseLogFormat(const std::string& s, LogFormat& out) {
-  if (s == "text") out = LogFormat::kText;
-  else if (s == "json") out = LogFormat::kJson;
-  else return false;
+  if (s == "text")
+    out = LogFormat::kText;
+  else if (s == "json")
+    out = LogFormat::kJson;
+  else
+    return false;
   return true;
 }
 

@@ -20,19 +20,20 @@ Json pathSource(const std::string& file) {
 Json adminProxyListener(const std::string& name, int32_t port, Json match, const std::string& rewrite) {
   Json route = {{"cluster", kAdminCluster}};
   if (!rewrite.empty()) route["prefix_rewrite"] = rewrite;
-  Json hcm = {
-      {"@type", "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager"},
-      {"stat_prefix", name},
-      {"codec_type", "AUTO"},
-      {"route_config",
-       {{"name", name},
-        {"virtual_hosts",
-         Json::array({{{"name", name},
-                       {"domains", Json::array({"*"})},
-                       {"routes", Json::array({{{"match", std::move(match)}, {"route", route}}})}}})}}},
-      {"http_filters",
-       Json::array({{{"name", "envoy.filters.http.router"},
-                     {"typed_config", {{"@type", "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router"}}}}})}};
+  Json hcm = {{"@type",
+               "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager"},
+              {"stat_prefix", name},
+              {"codec_type", "AUTO"},
+              {"route_config",
+               {{"name", name},
+                {"virtual_hosts",
+                 Json::array({{{"name", name},
+                               {"domains", Json::array({"*"})},
+                               {"routes", Json::array({{{"match", std::move(match)}, {"route", route}}})}}})}}},
+              {"http_filters",
+               Json::array({{{"name", "envoy.filters.http.router"},
+                             {"typed_config",
+                              {{"@type", "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router"}}}}})}};
   return {{"name", name},
           {"address", {{"socket_address", {{"address", "0.0.0.0"}, {"port_value", port}}}}},
           {"filter_chains",
@@ -53,20 +54,22 @@ Json bootstrap(const model::PaymentService& self, const model::MeshConfig& mesh)
   b["dynamic_resources"] = {{"lds_config", pathSource(kListenersFile)}, {"cds_config", pathSource(kClustersFile)}};
   b["static_resources"] = {
       {"listeners",
-       Json::array({adminProxyListener("paymesh-readiness", mesh.readiness_port, {{"path", "/healthz/ready"}}, "/ready"),
-                    adminProxyListener("paymesh-stats", mesh.stats_port, {{"prefix", "/stats/prometheus"}}, "")})},
+       Json::array(
+           {adminProxyListener("paymesh-readiness", mesh.readiness_port, {{"path", "/healthz/ready"}}, "/ready"),
+            adminProxyListener("paymesh-stats", mesh.stats_port, {{"prefix", "/stats/prometheus"}}, "")})},
       {"clusters",
-       Json::array({{{"name", kAdminCluster},
-                     {"type", "STATIC"},
-                     {"connect_timeout", "1s"},
-                     {"load_assignment",
-                      {{"cluster_name", kAdminCluster},
-                       {"endpoints",
-                        Json::array({{{"lb_endpoints",
-                                       Json::array({{{"endpoint",
-                                                      {{"address",
-                                                        {{"socket_address", {{"address", "127.0.0.1"},
-                                                                             {"port_value", mesh.admin_port}}}}}}}}})}}})}}}}})}};
+       Json::array(
+           {{{"name", kAdminCluster},
+             {"type", "STATIC"},
+             {"connect_timeout", "1s"},
+             {"load_assignment",
+              {{"cluster_name", kAdminCluster},
+               {"endpoints",
+                Json::array({{{"lb_endpoints", Json::array({{{"endpoint",
+                                                              {{"address",
+                                                                {{"socket_address",
+                                                                  {{"address", "127.0.0.1"},
+                                                                   {"port_value", mesh.admin_port}}}}}}}}})}}})}}}}})}};
   return b;
 }
 

@@ -71,12 +71,13 @@ Json serviceCluster(const PaymentService& target, const model::MeshConfig& mesh)
   // The retry budget replaces max_retries (Envoy ignores max_retries when a budget is
   // set): retries may use 20% of active requests, and at least maxRetries at a time.
   c["circuit_breakers"] = {
-      {"thresholds", Json::array({{{"priority", "DEFAULT"},
-                                   {"max_connections", cb.max_connections},
-                                   {"max_pending_requests", cb.max_pending_requests},
-                                   {"max_requests", cb.max_requests},
-                                   {"retry_budget", {{"budget_percent", {{"value", 20.0}}},
-                                                     {"min_retry_concurrency", cb.max_retries}}}}})}};
+      {"thresholds",
+       Json::array(
+           {{{"priority", "DEFAULT"},
+             {"max_connections", cb.max_connections},
+             {"max_pending_requests", cb.max_pending_requests},
+             {"max_requests", cb.max_requests},
+             {"retry_budget", {{"budget_percent", {{"value", 20.0}}}, {"min_retry_concurrency", cb.max_retries}}}}})}};
   c["outlier_detection"] = {{"consecutive_5xx", cb.consecutive_errors},
                             {"consecutive_gateway_failure", cb.consecutive_errors},
                             {"enforcing_consecutive_gateway_failure", 100},

@@ -37,7 +37,8 @@ std::string endpointsFile(const model::PaymentService& target, const std::vector
   const bool weights = carriesWeights(target);
   std::string out;
   out.reserve(256 + endpoints.size() * 200);
-  out += R"({"resources":[{"@type":"type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment","cluster_name":)";
+  out +=
+      R"({"resources":[{"@type":"type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment","cluster_name":)";
   appendQuoted(out, edsClusterName(target));
   out += R"(,"endpoints":[)";
   if (!endpoints.empty()) out += "{\"lb_endpoints\":[\n";

@@ -20,7 +20,8 @@ Json httpConnectionManager(const std::string& stat_prefix, Json route_config, Js
   http_filters.push_back(routerFilter());
   return {{"name", "envoy.filters.network.http_connection_manager"},
           {"typed_config",
-           {{"@type", "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager"},
+           {{"@type",
+             "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager"},
             {"stat_prefix", stat_prefix},
             {"codec_type", "AUTO"},
             {"route_config", std::move(route_config)},
@@ -48,10 +49,12 @@ Json rbacRules(const PaymentService& self, const std::map<std::string, std::stri
     auto it = caller_accounts.find(caller);
     std::string sa = it == caller_accounts.end() ? caller : it->second;
     principals.push_back(
-        {{"authenticated", {{"principal_name", {{"exact", spiffeId(mesh.trust_domain, self.metadata.namespace_, sa)}}}}}});
+        {{"authenticated",
+          {{"principal_name", {{"exact", spiffeId(mesh.trust_domain, self.metadata.namespace_, sa)}}}}}});
   }
   return {{"action", "ALLOW"},
-          {"policies", {{"allowed-callers", {{"permissions", Json::array({{{"any", true}}})}, {"principals", principals}}}}}};
+          {"policies",
+           {{"allowed-callers", {{"permissions", Json::array({{{"any", true}}})}, {"principals", principals}}}}}};
 }
 
 Json inboundFilters(const PaymentService& self, const model::Port& port, const Json* rules) {
@@ -70,21 +73,22 @@ Json inboundFilters(const PaymentService& self, const model::Port& port, const J
   }
   Json http_filters = Json::array();
   if (rules) {
-    http_filters.push_back({{"name", "envoy.filters.http.rbac"},
-                            {"typed_config",
-                             {{"@type", "type.googleapis.com/envoy.extensions.filters.http.rbac.v3.RBAC"},
-                              {"rules", *rules}}}});
+    http_filters.push_back(
+        {{"name", "envoy.filters.http.rbac"},
+         {"typed_config",
+          {{"@type", "type.googleapis.com/envoy.extensions.filters.http.rbac.v3.RBAC"}, {"rules", *rules}}}});
   }
   // The caller's sidecar enforces the request timeout; inbound lets it run that long.
   Json route_config = {
       {"name", inboundCluster(port.name)},
       {"virtual_hosts",
-       Json::array({{{"name", inboundCluster(port.name)},
-                     {"domains", Json::array({"*"})},
-                     {"routes", Json::array({{{"match", {{"prefix", "/"}}},
-                                              {"route", {{"cluster", inboundCluster(port.name)},
-                                                         {"timeout", formatProtoDuration(
-                                                                         self.spec.resilience.timeout)}}}}})}}})}};
+       Json::array(
+           {{{"name", inboundCluster(port.name)},
+             {"domains", Json::array({"*"})},
+             {"routes", Json::array({{{"match", {{"prefix", "/"}}},
+                                      {"route",
+                                       {{"cluster", inboundCluster(port.name)},
+                                        {"timeout", formatProtoDuration(self.spec.resilience.timeout)}}}}})}}})}};
   return Json::array({httpConnectionManager(stat, route_config, http_filters)});
 }
 
@@ -99,18 +103,14 @@ Json hashPolicies(const PaymentService& target) {
   if (target.spec.lb_policy != model::LbPolicy::kConsistentHash) return out;
   const auto& hk = target.spec.hash_key;
   switch (hk.kind) {
-    case model::HashKeyKind::kHeader:
-      out.push_back({{"header", {{"header_name", hk.header}}}});
-      break;
+    case model::HashKeyKind::kHeader: out.push_back({{"header", {{"header_name", hk.header}}}}); break;
     case model::HashKeyKind::kCookie: {
       Json cookie = {{"name", hk.cookie_name}};
       if (hk.cookie_ttl) cookie["ttl"] = formatProtoDuration(*hk.cookie_ttl);
       out.push_back({{"cookie", cookie}});
       break;
     }
-    case model::HashKeyKind::kSourceIp:
-      out.push_back({{"connection_properties", {{"source_ip", true}}}});
-      break;
+    case model::HashKeyKind::kSourceIp: out.push_back({{"connection_properties", {{"source_ip", true}}}}); break;
   }
   return out;
 }
@@ -140,10 +140,10 @@ Json outboundRoutes(const PaymentService& target, const model::MeshConfig& mesh)
   if (retry.attempts > 0 && retry.require_idempotency_key) {
     // Only a request that carries an idempotency key may be retried: a payment without
     // one is sent once, whatever fails.
-    routes.push_back(route(target,
-                           {{"prefix", "/"},
-                            {"headers", Json::array({{{"name", mesh.idempotency_header}, {"present_match", true}}})}},
-                           true));
+    routes.push_back(route(
+        target,
+        {{"prefix", "/"}, {"headers", Json::array({{{"name", mesh.idempotency_header}, {"present_match", true}}})}},
+        true));
     routes.push_back(route(target, {{"prefix", "/"}}, false));
   } else {
     routes.push_back(route(target, {{"prefix", "/"}}, retry.attempts > 0));
@@ -198,14 +198,16 @@ Json inboundListener(const PaymentService& self, const std::map<std::string, std
                       {"filter_chain_match", {{"transport_protocol", "raw_buffer"}}},
                       {"filters", inboundFilters(self, self.spec.ports.front(), rbac)}});
   }
-  return {{"@type", "type.googleapis.com/envoy.config.listener.v3.Listener"},
-          {"name", "inbound"},
-          {"address", socketAddress("0.0.0.0", mesh.inbound_port)},
-          {"listener_filters",
-           Json::array({{{"name", "envoy.filters.listener.tls_inspector"},
-                         {"typed_config",
-                          {{"@type", "type.googleapis.com/envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector"}}}}})},
-          {"filter_chains", chains}};
+  return {
+      {"@type", "type.googleapis.com/envoy.config.listener.v3.Listener"},
+      {"name", "inbound"},
+      {"address", socketAddress("0.0.0.0", mesh.inbound_port)},
+      {"listener_filters",
+       Json::array(
+           {{{"name", "envoy.filters.listener.tls_inspector"},
+             {"typed_config",
+              {{"@type", "type.googleapis.com/envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector"}}}}})},
+      {"filter_chains", chains}};
 }
 
 }  // namespace paymesh::policy

@@ -19,8 +19,8 @@ ManifestInputs collectInputs(const std::vector<model::Manifest>& manifests) {
       auto& space = out.namespaces[ns];
       std::string name = r.object->metadata.name;
       if (space.services.count(name)) {
-        out.errors.push_back({m.file, m.doc.line, where,
-                              "PaymentService defined twice (first at " + space.service_files[name] + ")"});
+        out.errors.push_back(
+            {m.file, m.doc.line, where, "PaymentService defined twice (first at " + space.service_files[name] + ")"});
         continue;
       }
       space.service_files[name] = m.file + ":" + std::to_string(m.doc.line);

@@ -29,7 +29,8 @@ inline std::string inboundCluster(const std::string& port_name) { return "inboun
 inline std::string edsFile(const std::string& cluster_service) { return "eds-" + cluster_service + ".json"; }
 
 // The SPIFFE identity of a service's workloads.
-inline std::string spiffeId(const std::string& trust_domain, const std::string& ns, const std::string& service_account) {
+inline std::string spiffeId(const std::string& trust_domain, const std::string& ns,
+                            const std::string& service_account) {
   return "spiffe://" + trust_domain + "/ns/" + ns + "/sa/" + service_account;
 }
 

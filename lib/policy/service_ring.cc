@@ -9,8 +9,8 @@ ring::RingSpec ringSpec(const model::PaymentService& service) {
   spec.tableSize = static_cast<uint64_t>(r.table_size);
   spec.minRingSize = static_cast<uint64_t>(r.virtual_nodes);
   spec.maxRingSize = static_cast<uint64_t>(r.max_ring_size);
-  spec.hashFunction =
-      r.hash_function == model::HashFunction::kXxHash ? ring::HashFunction::kXxHash64 : ring::HashFunction::kMurmurHash2;
+  spec.hashFunction = r.hash_function == model::HashFunction::kXxHash ? ring::HashFunction::kXxHash64
+                                                                      : ring::HashFunction::kMurmurHash2;
   return spec;
 }
 

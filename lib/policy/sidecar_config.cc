@@ -44,7 +44,6 @@ namespace {
 
 std::string yamlFile(const Json& v) { return model::toYaml(v); }
 
-
 const std::vector<model::ServiceEndpoint>& endpointsOf(const RenderInputs& in, const std::string& name) {
   static const std::vector<model::ServiceEndpoint> kNone;
   auto it = in.endpoints.find(name);
@@ -54,7 +53,8 @@ const std::vector<model::ServiceEndpoint>& endpointsOf(const RenderInputs& in, c
 }  // namespace
 
 Result<SidecarConfig> renderSidecarConfig(const RenderInputs& in) {
-  if (in.self == nullptr || in.mesh == nullptr) return invalidArgument("render: no PaymentService or mesh config given");
+  if (in.self == nullptr || in.mesh == nullptr)
+    return invalidArgument("render: no PaymentService or mesh config given");
   const PaymentService& self = *in.self;
   const model::MeshConfig& mesh = *in.mesh;
   SidecarConfig out;

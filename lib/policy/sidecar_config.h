@@ -27,13 +27,13 @@ struct RenderInputs {
 };
 
 struct SidecarConfig {
-  std::map<std::string, std::string> files;  // ConfigMap data: file name -> content
-  std::string config_hash;                   // "sha256:<hex>" over every file
-  std::vector<std::string> missing;          // dependencies (or fallbacks) not found
+  std::map<std::string, std::string> files;    // ConfigMap data: file name -> content
+  std::string config_hash;                     // "sha256:<hex>" over every file
+  std::vector<std::string> missing;            // dependencies (or fallbacks) not found
   std::vector<std::string> without_endpoints;  // services rendered with no endpoint
-  std::string ring_checksum;                 // of ring.json, when the service has a ring
-  std::vector<std::string> notes;            // worth telling a person (e.g. ring not published)
-  nlohmann::ordered_json config_map;          // the ConfigMap object as written
+  std::string ring_checksum;                   // of ring.json, when the service has a ring
+  std::vector<std::string> notes;              // worth telling a person (e.g. ring not published)
+  nlohmann::ordered_json config_map;           // the ConfigMap object as written
 };
 
 // Missing dependencies are left out and listed in `missing` (the operator reports

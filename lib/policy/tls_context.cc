@@ -20,7 +20,8 @@ Json upstreamTlsSocket(const std::string& sni, const std::string& peer_spiffe_id
       {"tls_certificates", certificates()},
       {"validation_context",
        {{"trusted_ca", trustedCa()},
-        {"match_typed_subject_alt_names", Json::array({{{"san_type", "URI"}, {"matcher", {{"exact", peer_spiffe_id}}}}})}}},
+        {"match_typed_subject_alt_names",
+         Json::array({{{"san_type", "URI"}, {"matcher", {{"exact", peer_spiffe_id}}}}})}}},
   };
   if (http2) common["alpn_protocols"] = Json::array({"h2"});
   return {{"name", "envoy.transport_sockets.tls"},

@@ -50,15 +50,14 @@ Controller::Controller(kube::Client& client, ControllerOptions options, obs::Ope
                                                informerOptions("", kube::dropManagedFields));
   pods_ = std::make_unique<kube::Informer>(client_, res::kPods, options_.ns,
                                            informerOptions(model::kServiceLabel, kube::trimPod));
-  config_maps_ = std::make_unique<kube::Informer>(client_, res::kConfigMaps, options_.ns,
-                                                  informerOptions(managed, trimConfigMap));
+  config_maps_ =
+      std::make_unique<kube::Informer>(client_, res::kConfigMaps, options_.ns, informerOptions(managed, trimConfigMap));
   secrets_ = std::make_unique<kube::Informer>(client_, res::kSecrets, options_.ns,
                                               informerOptions(managed, kube::dropManagedFields));
   parsed_ = std::make_unique<ServiceCache>(services_->store());
   reconciler_ = std::make_unique<Reconciler>(
-      client_,
-      Reconciler::Caches{services_->store(), pods_->store(), config_maps_->store(), secrets_->store()}, *parsed_,
-      options_.reconciler, metrics_);
+      client_, Reconciler::Caches{services_->store(), pods_->store(), config_maps_->store(), secrets_->store()},
+      *parsed_, options_.reconciler, metrics_);
 
   services_->addHandlers({[this](const kube::ObjectPtr& o) { onService(nullptr, o); },
                           [this](const kube::ObjectPtr& a, const kube::ObjectPtr& b) { onService(a, b); },
@@ -66,9 +65,10 @@ Controller::Controller(kube::Client& client, ControllerOptions options, obs::Ope
   pods_->addHandlers({[this](const kube::ObjectPtr& o) { onPod(nullptr, o); },
                       [this](const kube::ObjectPtr& a, const kube::ObjectPtr& b) { onPod(a, b); },
                       [this](const kube::ObjectPtr& o) { onPod(o, nullptr); }});
-  config_maps_->addHandlers({[this](const kube::ObjectPtr& o) { onChild("configmap", o, false); },
-                             [this](const kube::ObjectPtr&, const kube::ObjectPtr& b) { onChild("configmap", b, false); },
-                             [this](const kube::ObjectPtr& o) { onChild("configmap", o, true); }});
+  config_maps_->addHandlers(
+      {[this](const kube::ObjectPtr& o) { onChild("configmap", o, false); },
+       [this](const kube::ObjectPtr&, const kube::ObjectPtr& b) { onChild("configmap", b, false); },
+       [this](const kube::ObjectPtr& o) { onChild("configmap", o, true); }});
   secrets_->addHandlers({[this](const kube::ObjectPtr& o) { onChild("secret", o, false); },
                          [this](const kube::ObjectPtr&, const kube::ObjectPtr& b) { onChild("secret", b, false); },
                          [this](const kube::ObjectPtr& o) { onChild("secret", o, true); }});
@@ -112,8 +112,10 @@ void Controller::onService(const kube::ObjectPtr& old_obj, const kube::ObjectPtr
   {
     std::lock_guard lock(index_mu_);
     if (old_obj) before = index_.dependentsOf(ns, name);
-    if (parsed.object) index_.update(*parsed.object);
-    else index_.remove(ns, name);
+    if (parsed.object)
+      index_.update(*parsed.object);
+    else
+      index_.remove(ns, name);
   }
   for (const auto& d : before) queue_.add(ns + "/" + d);
   enqueueWithDependents(ns, name);
@@ -136,9 +138,7 @@ void Controller::onChild(const std::string& kind, const kube::ObjectPtr& obj, bo
   std::string owner = serviceLabelOf(*obj);
   if (owner.empty()) return;
   std::string ns = meta(*obj).value("namespace", "");
-  if (!deleted &&
-      reconciler_->isOwnWrite(kind, ns + "/" + meta(*obj).value("name", ""), *obj))
-    return;
+  if (!deleted && reconciler_->isOwnWrite(kind, ns + "/" + meta(*obj).value("name", ""), *obj)) return;
   queue_.add(ns + "/" + owner);
 }
 

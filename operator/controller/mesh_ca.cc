@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <thread>
 
+#include "base/base64.h"
 #include "kube/errors.h"
 #include "operator/desired/children.h"
-#include "base/base64.h"
 #include "pki/tls_secret.h"
 
 namespace paymesh::ctrl {

@@ -40,10 +40,7 @@ Json toJson(const nlohmann::ordered_json& v) {
   return nullptr;
 }
 
-std::string rvOf(const Json& object) {
-  return object.value("metadata", Json::object()).value("resourceVersion", "");
-}
-
+std::string rvOf(const Json& object) { return object.value("metadata", Json::object()).value("resourceVersion", ""); }
 
 }  // namespace
 
@@ -290,10 +287,10 @@ Result<Action> Reconciler::reconcile(const std::string& ns, const std::string& n
     if (plan.action == CertificatePlan::Action::kIssue) {
       auto alg = pki::parseKeyAlgorithm(model::toString(self.spec.tls.certificate.key_algorithm));
       auto duration = std::chrono::duration_cast<std::chrono::seconds>(self.spec.tls.certificate.duration);
-      Result<pki::LeafSpec> spec =
-          alg.isOk() ? pki::workloadLeafSpec(workloadIdentity(self, mesh), duration, *alg) : Result<pki::LeafSpec>(alg.status());
-      Result<pki::IssuedCertificate> issued =
-          spec.isOk() ? pki::issueCertificate(*mesh_state->ca, *spec, now) : Result<pki::IssuedCertificate>(spec.status());
+      Result<pki::LeafSpec> spec = alg.isOk() ? pki::workloadLeafSpec(workloadIdentity(self, mesh), duration, *alg)
+                                              : Result<pki::LeafSpec>(alg.status());
+      Result<pki::IssuedCertificate> issued = spec.isOk() ? pki::issueCertificate(*mesh_state->ca, *spec, now)
+                                                          : Result<pki::IssuedCertificate>(spec.status());
       Result<pki::TlsSecretContent> content = issued.isOk() ? pki::tlsSecretContent(*issued, mesh_state->bundle)
                                                             : Result<pki::TlsSecretContent>(issued.status());
       if (!content.isOk()) {
@@ -303,8 +300,9 @@ Result<Action> Reconciler::reconcile(const std::string& ns, const std::string& n
         RETURN_IF_ERROR(write(res::kSecrets, ns, desired, secret.get(), obs::WriteKind::kSecret, "secret"));
         bool renewal = secret != nullptr;
         plan = planCertificate(self, mesh, &desired, *mesh_state->ca, mesh_state->bundle, now);
-        if (renewal) recordEvent(self, "Normal", "CertificateRenewed", "workload certificate reissued: " +
-                                                                          (plan.reason.empty() ? std::string("renewed") : plan.reason));
+        if (renewal)
+          recordEvent(self, "Normal", "CertificateRenewed",
+                      "workload certificate reissued: " + (plan.reason.empty() ? std::string("renewed") : plan.reason));
       }
     } else if (plan.action == CertificatePlan::Action::kMetadataOnly) {
       Json desired = *secret;
@@ -331,18 +329,19 @@ Result<Action> Reconciler::reconcile(const std::string& ns, const std::string& n
     for (const char* k : {"ringChecksum", "configHash", "certificateNotAfter"})
       if (!patch_status.contains(k)) patch_status[k] = nullptr;
     if (!mayWrite()) return unavailable("not the leader: write skipped");
-    auto patched = client_.patch(res::kPaymentServices, ns, name, kube::PatchType::kMerge, {{"status", patch_status}}, true);
+    auto patched =
+        client_.patch(res::kPaymentServices, ns, name, kube::PatchType::kMerge, {{"status", patch_status}}, true);
     if (kube::isNotFound(patched.status())) return Action{};  // deleted meanwhile: the next pass cleans up
     if (!patched.isOk()) return patched.status();
     if (metrics_) metrics_->wrote(obs::WriteKind::kStatus);
     if (entry->service) {
       for (const auto& t : transitions(previous, next))
-        recordEvent(*entry->service, t.warning ? "Warning" : "Normal", t.reason, t.type + " " + t.status + ": " + t.message);
+        recordEvent(*entry->service, t.warning ? "Warning" : "Normal", t.reason,
+                    t.type + " " + t.status + ": " + t.message);
     }
   }
 
-  recordStats(ns + "/" + name, observed.endpoints,
-              cert_not_after);
+  recordStats(ns + "/" + name, observed.endpoints, cert_not_after);
   Action action;
   if (next_check) {
     auto real = requeueDelay(*next_check, now);
@@ -368,8 +367,9 @@ Result<Action> Reconciler::reconcileWebhook() {
   const Json* secret = current.isOk() ? &*current : nullptr;
   auto plan = planWebhookCertificate(mesh, secret, *mesh_state->ca, mesh_state->bundle, now);
   if (plan.issue) {
-    ASSIGN_OR_RETURN(auto spec, pki::webhookLeafSpec(mesh.webhook.service_name, ns,
-                                                     std::chrono::duration_cast<std::chrono::seconds>(kWebhookCertDuration)));
+    ASSIGN_OR_RETURN(auto spec,
+                     pki::webhookLeafSpec(mesh.webhook.service_name, ns,
+                                          std::chrono::duration_cast<std::chrono::seconds>(kWebhookCertDuration)));
     ASSIGN_OR_RETURN(auto issued, pki::issueCertificate(*mesh_state->ca, spec, now));
     ASSIGN_OR_RETURN(auto content, pki::tlsSecretContent(issued, mesh_state->bundle));
     Json desired = pki::tlsSecretData(content);

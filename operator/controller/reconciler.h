@@ -42,9 +42,9 @@ class ServiceCache {
 public:
   explicit ServiceCache(const kube::Store& store) : store_(store) {}
   struct Entry {
-    ServicePtr service;       // null when the object does not parse
-    std::string error;        // the parse errors, for the status
-    kube::ObjectPtr object;   // the cached object it was parsed from
+    ServicePtr service;      // null when the object does not parse
+    std::string error;       // the parse errors, for the status
+    kube::ObjectPtr object;  // the cached object it was parsed from
   };
   // nullopt when the object is not in the cache.
   std::optional<Entry> get(const std::string& ns, const std::string& name);

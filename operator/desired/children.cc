@@ -11,8 +11,8 @@
 namespace paymesh::ctrl {
 
 Json ownerReference(const model::PaymentService& service) {
-  return {{"apiVersion", model::kApiVersion}, {"kind", model::kKind},     {"name", service.metadata.name},
-          {"uid", service.metadata.uid},      {"controller", true},       {"blockOwnerDeletion", true}};
+  return {{"apiVersion", model::kApiVersion}, {"kind", model::kKind}, {"name", service.metadata.name},
+          {"uid", service.metadata.uid},      {"controller", true},   {"blockOwnerDeletion", true}};
 }
 
 void trimConfigMap(Json& object) {

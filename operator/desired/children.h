@@ -50,7 +50,7 @@ pki::WorkloadIdentity workloadIdentity(const model::PaymentService& service, con
 // What to do about a service's TLS Secret at `now`.
 struct CertificatePlan {
   enum class Action { kNone, kIssue, kMetadataOnly } action = Action::kNone;
-  std::string reason;  // why a (re)issue: "missing", "due", "identity changed", ...
+  std::string reason;           // why a (re)issue: "missing", "due", "identity changed", ...
   pki::TimePoint not_after{};   // of the current certificate (when kept)
   pki::TimePoint next_check{};  // when to look again (the renewal time) when kept
 };

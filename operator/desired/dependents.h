@@ -31,8 +31,8 @@ private:
   static std::string key(const std::string& ns, const std::string& name) { return ns + "/" + name; }
   void unlink(const std::string& ns, const std::string& name, const Refs& refs);
 
-  std::map<std::string, Refs> refs_;                        // ns/name -> what it reads
-  std::map<std::string, std::set<std::string>> referrers_;  // ns/X -> names reading X directly
+  std::map<std::string, Refs> refs_;                          // ns/name -> what it reads
+  std::map<std::string, std::set<std::string>> referrers_;    // ns/X -> names reading X directly
   std::map<std::string, std::set<std::string>> fallback_of_;  // ns/X -> names whose fallback is X
 };
 

@@ -48,8 +48,7 @@ model::PaymentServiceStatus computeStatus(const Observed& o, const model::Paymen
   std::string config_msg;
   if (o.config_ok) {
     config_msg = "sidecar configuration " + o.config_hash;
-    if (!o.without_endpoints.empty())
-      config_msg += "; no ready endpoints yet for " + joinQuoted(o.without_endpoints);
+    if (!o.without_endpoints.empty()) config_msg += "; no ready endpoints yet for " + joinQuoted(o.without_endpoints);
   } else {
     config_msg = o.config_error;
   }

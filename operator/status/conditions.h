@@ -43,11 +43,11 @@ model::PaymentServiceStatus computeStatus(const Observed& observed, const model:
 
 // A condition that changed status between two statuses, worth an Event.
 struct Transition {
-  std::string type;       // condition type
-  std::string status;     // new status
+  std::string type;    // condition type
+  std::string status;  // new status
   std::string reason;
   std::string message;
-  bool warning = false;   // an Event of type Warning rather than Normal
+  bool warning = false;  // an Event of type Warning rather than Normal
 };
 std::vector<Transition> transitions(const model::PaymentServiceStatus& previous,
                                     const model::PaymentServiceStatus& next);

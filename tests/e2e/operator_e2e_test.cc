@@ -7,9 +7,9 @@
 
 #include <cstdlib>
 
+#include "base/base64.h"
 #include "operator/desired/children.h"
 #include "operator/status/conditions.h"
-#include "base/base64.h"
 #include "pki/tls_secret.h"
 #include "tests/e2e/operator_fixture.h"
 
@@ -88,8 +88,10 @@ TEST_F(OperatorE2eTest, RenderedConfigMapsEqualPaymeshctlRenderOutput) {
   converge();
   // The binary on the same files prints the same ConfigMaps (data, labels, annotations).
   std::string out_dir = ::testing::TempDir() + "/render-" + std::to_string(getpid());
-  std::string cmd = std::string(PAYMESH_BINARY_DIR) + "/paymeshctl/paymeshctl render -f " PAYMESH_SOURCE_DIR
-                    "/examples/payments -f " PAYMESH_SOURCE_DIR "/examples/endpoints -o " + out_dir + " 2>/dev/null";
+  std::string cmd = std::string(PAYMESH_BINARY_DIR) +
+                    "/paymeshctl/paymeshctl render -f " PAYMESH_SOURCE_DIR "/examples/payments -f " PAYMESH_SOURCE_DIR
+                    "/examples/endpoints -o " +
+                    out_dir + " 2>/dev/null";
   ASSERT_EQ(std::system(cmd.c_str()), 0);
   for (const auto& svc : services()) {
     std::string name = svc["metadata"]["name"];
@@ -106,20 +108,20 @@ TEST_F(OperatorE2eTest, RenderedConfigMapsEqualPaymeshctlRenderOutput) {
 
 TEST_F(OperatorE2eTest, ScalingADependencyUpdatesItsRingAndItsDependents) {
   converge();
-  Json extra = {{"apiVersion", "v1"},
-                {"kind", "Pod"},
-                {"metadata",
-                 {{"name", "settlement-7d9f8-dx3q"},
-                  {"namespace", "payments"},
-                  {"labels", {{"app", "settlement"}, {"paymesh.io/service", "settlement"}}}}},
-                {"spec", {{"containers", {{{"name", "app"}, {"image", "registry.example.com/payments/settlement:1"}}}}}},
-                {"status",
-                 {{"phase", "Running"},
-                  {"podIP", "10.8.0.99"},
-                  {"conditions", {{{"type", "Ready"}, {"status", "True"}}}}}}};
+  Json extra = {
+      {"apiVersion", "v1"},
+      {"kind", "Pod"},
+      {"metadata",
+       {{"name", "settlement-7d9f8-dx3q"},
+        {"namespace", "payments"},
+        {"labels", {{"app", "settlement"}, {"paymesh.io/service", "settlement"}}}}},
+      {"spec", {{"containers", {{{"name", "app"}, {"image", "registry.example.com/payments/settlement:1"}}}}}},
+      {"status",
+       {{"phase", "Running"}, {"podIP", "10.8.0.99"}, {"conditions", {{{"type", "Ready"}, {"status", "True"}}}}}}};
   auto before = expectedConfigs();
   auto after = expectedConfigs({extra});
-  ASSERT_NE(before.at("payments/settlement").files.at("ring.json"), after.at("payments/settlement").files.at("ring.json"));
+  ASSERT_NE(before.at("payments/settlement").files.at("ring.json"),
+            after.at("payments/settlement").files.at("ring.json"));
   ASSERT_NE(before.at("payments/payment").config_hash, after.at("payments/payment").config_hash)
       << "payment calls settlement: its endpoint file changes";
   createPod(extra);
@@ -151,19 +153,22 @@ TEST_F(OperatorE2eTest, DeletingAPaymentServiceRemovesItsChildrenAndDependentsRe
   expectConfigMaps(this, want);
   EXPECT_TRUE(waitFor([&] {
     auto s = client_->get(res::kPaymentServices, "payments", "clearing");
-    return s.isOk() && conditionStatus(*s, kDependenciesResolved) == "False" && conditionStatus(*s, kConfigReady) == "True";
+    return s.isOk() && conditionStatus(*s, kDependenciesResolved) == "False" &&
+           conditionStatus(*s, kConfigReady) == "True";
   }));
   auto clearing = client_->get(res::kPaymentServices, "payments", "clearing");
   bool named = false;
   for (const auto& c : clearing->at("status").at("conditions"))
-    if (c["type"] == kDependenciesResolved) named = c["message"].get<std::string>().find("\"ledger\"") != std::string::npos;
+    if (c["type"] == kDependenciesResolved)
+      named = c["message"].get<std::string>().find("\"ledger\"") != std::string::npos;
   EXPECT_TRUE(named);
   // An Event tells a person.
   EXPECT_TRUE(waitFor([&] {
     auto evs = client_->list(res::kEvents, "payments", {});
     if (!evs.isOk()) return false;
     for (const auto& e : evs->items)
-      if (e.value("reason", "") == "DependencyNotFound" && e["involvedObject"].value("name", "") == "clearing") return true;
+      if (e.value("reason", "") == "DependencyNotFound" && e["involvedObject"].value("name", "") == "clearing")
+        return true;
     return false;
   }));
 }
@@ -279,16 +284,19 @@ TEST_F(OperatorE2eTest, WebhookCertificateIssuedAndCaBundleHoldsOldAndNewCa) {
   Json ca_secret = caSecretObject(mesh(), *new_ca);
   ca_secret["data"]["ca.crt"] = base64Encode(new_ca->certificate().toPem() + old_ca->certificate().toPem());
   ASSERT_TRUE(client_->create(res::kSecrets, "paymesh-system", ca_secret).isOk());
-  Json hook = {{"apiVersion", "admissionregistration.k8s.io/v1"},
-               {"kind", "MutatingWebhookConfiguration"},
-               {"metadata", {{"name", "paymesh-sidecar-injector"}}},
-               {"webhooks",
-                {{{"name", "inject.paymesh.io"},
-                  {"clientConfig", {{"service", {{"name", "paymesh-webhook"}, {"namespace", "paymesh-system"}, {"path", "/inject"}}}}},
-                  {"admissionReviewVersions", {"v1"}},
-                  {"sideEffects", "None"},
-                  {"failurePolicy", "Ignore"},
-                  {"rules", {{{"operations", {"CREATE"}}, {"apiGroups", {""}}, {"apiVersions", {"v1"}}, {"resources", {"pods"}}}}}}}}};
+  Json hook = {
+      {"apiVersion", "admissionregistration.k8s.io/v1"},
+      {"kind", "MutatingWebhookConfiguration"},
+      {"metadata", {{"name", "paymesh-sidecar-injector"}}},
+      {"webhooks",
+       {{{"name", "inject.paymesh.io"},
+         {"clientConfig",
+          {{"service", {{"name", "paymesh-webhook"}, {"namespace", "paymesh-system"}, {"path", "/inject"}}}}},
+         {"admissionReviewVersions", {"v1"}},
+         {"sideEffects", "None"},
+         {"failurePolicy", "Ignore"},
+         {"rules",
+          {{{"operations", {"CREATE"}}, {"apiGroups", {""}}, {"apiVersions", {"v1"}}, {"resources", {"pods"}}}}}}}}};
   auto created = client_->create(res::kMutatingWebhookConfigurations, "", hook);
   ASSERT_TRUE(created.isOk()) << created.status().toString();
   startOperator(fastOptions());
@@ -411,17 +419,20 @@ TEST_F(OperatorBinaryTest, MetricsAndHealthEndpoints) {
   auto want = expectedConfigs();
   ASSERT_TRUE(waitFor([&] { return configMapsDiffer(want).empty() && allReady(); }, 60s));
   std::string text;
-  ASSERT_TRUE(waitFor([&] {
-    auto [code, body] = httpGet(metrics_port, "/metrics");
-    text = body;
-    return code == 200 && body.find("paymesh_endpoints 10") != std::string::npos;
-  }, 20s)) << text;
-  for (const char* series : {"paymesh_reconcile_total{controller=\"paymentservice\",result=\"success\"}",
-                             "paymesh_reconcile_total{controller=\"paymentservice\",result=\"error\"} 0",
-                             "paymesh_reconcile_duration_seconds_bucket", "paymesh_workqueue_depth",
-                             "paymesh_reconcile_retries_total", "paymesh_leader 1",
-                             "paymesh_operator_writes_total{kind=\"configmap\"} 5",
-                             "paymesh_certificate_min_seconds_to_expiry", "paymesh_payment_services 5"})
+  ASSERT_TRUE(waitFor(
+      [&] {
+        auto [code, body] = httpGet(metrics_port, "/metrics");
+        text = body;
+        return code == 200 && body.find("paymesh_endpoints 10") != std::string::npos;
+      },
+      20s))
+      << text;
+  for (const char* series :
+       {"paymesh_reconcile_total{controller=\"paymentservice\",result=\"success\"}",
+        "paymesh_reconcile_total{controller=\"paymentservice\",result=\"error\"} 0",
+        "paymesh_reconcile_duration_seconds_bucket", "paymesh_workqueue_depth", "paymesh_reconcile_retries_total",
+        "paymesh_leader 1", "paymesh_operator_writes_total{kind=\"configmap\"} 5",
+        "paymesh_certificate_min_seconds_to_expiry", "paymesh_payment_services 5"})
     EXPECT_NE(text.find(series), std::string::npos) << series;
   EXPECT_EQ(op.terminate(), 0);
 }
@@ -436,9 +447,10 @@ TEST_F(OperatorBinaryTest, TwoReplicasOneWritesAndTheStandbyTakesOverWithinTheLe
   applyPods();
   std::string kc = kubeconfigFile();
   auto args = [&](const std::string& id) {
-    return std::vector<std::string>{"--kubeconfig", kc,  "--metrics-addr", "0", "--health-addr", "0",
-                                    "--leader-elect", "--identity", id, "--lease-duration", "3s",
-                                    "--renew-deadline", "2s", "--retry-period", "250ms"};
+    return std::vector<std::string>{
+        "--kubeconfig", kc, "--metrics-addr",   "0",  "--health-addr",    "0",  "--leader-elect",
+        "--identity",   id, "--lease-duration", "3s", "--renew-deadline", "2s", "--retry-period",
+        "250ms"};
   };
   auto a = std::make_unique<OperatorProcess>(args("replica-a"), ::testing::TempDir() + "/operator-a.log");
   ASSERT_TRUE(waitFor([&] { return leaseHolder(*client_) == "replica-a"; }, 20s));

@@ -50,11 +50,17 @@ TEST_F(LeaderElectorTest, OneLeaderAtATimeAndReleaseHandsOver) {
   o.identity = "b";
   LeaderElector b(*client_, o);
   std::atomic<int> a_started{0}, b_started{0};
-  std::jthread ta([&](std::stop_token st) { a.run(st, [&] { ++a_started; }, [] {}); });
+  std::jthread ta([&](std::stop_token st) {
+    a.run(
+        st, [&] { ++a_started; }, [] {});
+  });
   auto deadline = std::chrono::steady_clock::now() + 10s;
   while (!a.isLeader() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(10ms);
   ASSERT_TRUE(a.isLeader());
-  std::jthread tb([&](std::stop_token st) { b.run(st, [&] { ++b_started; }, [] {}); });
+  std::jthread tb([&](std::stop_token st) {
+    b.run(
+        st, [&] { ++b_started; }, [] {});
+  });
   std::this_thread::sleep_for(500ms);
   EXPECT_FALSE(b.isLeader()) << "the holder keeps renewing";
   ta.request_stop();

@@ -14,9 +14,7 @@
 namespace paymesh::pki::testing {
 
 // 2026-06-01T00:00:00Z: every deterministic test runs at this instant.
-inline std::chrono::system_clock::time_point fixedNow() {
-  return std::chrono::system_clock::from_time_t(1780272000);
-}
+inline std::chrono::system_clock::time_point fixedNow() { return std::chrono::system_clock::from_time_t(1780272000); }
 inline long long epochSeconds(std::chrono::system_clock::time_point t) {
   return static_cast<long long>(std::chrono::system_clock::to_time_t(t));
 }

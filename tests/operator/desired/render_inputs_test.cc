@@ -55,7 +55,8 @@ TEST(RenderInputsTest, SameEndpointsAsCollectInputsForTheExamples) {
     for (const auto& [name, svc] : space.services) {
       auto got = endpointsFromPods(svc, pods);
       auto it = space.endpoints.find(name);
-      std::vector<model::ServiceEndpoint> want = it == space.endpoints.end() ? std::vector<model::ServiceEndpoint>{} : it->second;
+      std::vector<model::ServiceEndpoint> want =
+          it == space.endpoints.end() ? std::vector<model::ServiceEndpoint>{} : it->second;
       EXPECT_EQ(got.endpoints, want) << name;
     }
   }
