@@ -51,7 +51,7 @@ if command -v kubectl >/dev/null 2>&1; then
   for _ in $(seq 50); do [ -s "$out/kubeconfig" ] && break; sleep 0.1; done
   export KUBECONFIG="$out/kubeconfig"
   kubectl apply -f crds/ | sed 's/^/  /'
-  kubectl create namespace paymesh-system | sed 's/^/  /'
+  printf 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: paymesh-system\n' | kubectl apply -f - | sed 's/^/  /'
   kubectl apply -f examples/payments/ | grep paymentservice | sed 's/^/  /'
   echo "  defaults filled in by the CRD schema:"
   kubectl get psvc ledger -n payments -o jsonpath='    retry.requireIdempotencyKey={.spec.resilience.retry.requireIdempotencyKey} tls.certificate.duration={.spec.tls.certificate.duration}{"\n"}'
