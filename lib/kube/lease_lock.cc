@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <ctime>
 
+#include "base/time_format.h"
 #include "kube/errors.h"
 #include "kube/resource.h"
 
@@ -33,16 +34,7 @@ LeaseAction decideLease(const std::optional<LeaseRecord>& current, const std::st
   return LeaseAction::kWait;
 }
 
-std::string microTime(std::chrono::system_clock::time_point t) {
-  std::time_t secs = std::chrono::system_clock::to_time_t(t);
-  auto us = std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count() % 1000000;
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[80];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(us));
-  return buf;
-}
+std::string microTime(std::chrono::system_clock::time_point t) { return formatRfc3339(t, 6); }
 
 LeaderElector::LeaderElector(Client& client, LeaderElectionOptions options)
     : client_(client), options_(std::move(options)) {}

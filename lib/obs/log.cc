@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/time_format.h"
+
 namespace paymesh::obs {
 
 namespace {
@@ -33,17 +35,7 @@ std::string quoteIfNeeded(const std::string& v) {
   return plain ? v : nlohmann::json(v).dump();
 }
 
-std::string nowRfc3339() {
-  auto now = std::chrono::system_clock::now();
-  std::time_t t = std::chrono::system_clock::to_time_t(now);
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
-  return buf;
-}
+std::string nowRfc3339() { return formatRfc3339(std::chrono::system_clock::now(), 3); }
 
 }  // namespace
 

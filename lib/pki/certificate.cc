@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <ctime>
 
+#include "base/time_format.h"
+
 namespace paymesh::pki {
 namespace {
 
@@ -204,13 +206,6 @@ std::string toPem(const std::vector<Certificate>& certs) {
   return out;
 }
 
-std::string formatTime(TimePoint t) {
-  std::time_t tt = std::chrono::system_clock::to_time_t(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+std::string formatTime(TimePoint t) { return formatRfc3339(t); }
 
 }  // namespace paymesh::pki

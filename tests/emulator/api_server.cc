@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "base/base64.h"
+#include "base/time_format.h"
 #include "emulator/discovery.h"
 #include "emulator/schema.h"
 #include "emulator/strategic_merge.h"
@@ -186,14 +187,7 @@ bool isWrite(const std::string& method) {
 
 }  // namespace
 
-std::string rfc3339(std::chrono::system_clock::time_point t) {
-  std::time_t tt = std::chrono::system_clock::to_time_t(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+std::string rfc3339(std::chrono::system_clock::time_point t) { return formatRfc3339(t); }
 
 std::optional<std::chrono::system_clock::time_point> parseRfc3339(const std::string& s) {
   std::tm tm{};
