@@ -9,76 +9,76 @@ namespace {
 
 using nlohmann::json;
 
-SchemaPtr withDefault(const SchemaPtr& x, json value) {
-  return s::with(x, [&](Schema& m) { m.default_value = std::move(value); });
-}
-
-SchemaPtr port(const char* description, int64_t def) { return withDefault(s::integer(description, 1, 65535), def); }
+SchemaPtr port(const char* description, int64_t def) { return s::withDefault(s::integer(description, 1, 65535), def); }
 
 SchemaPtr buildMeshSchema() {
   MeshConfig d;  // the defaults live in the struct; the schema repeats them as data
-  auto ca = withDefault(
+  auto ca = s::withDefault(
       s::object(
           "Mesh certificate authority.",
-          {{"secretName", withDefault(s::string("Secret holding the CA (tls.crt, tls.key).", Format::kDns1123Subdomain),
-                                      d.ca.secret_name)},
-           {"namespace", withDefault(s::string("Namespace of the CA Secret.", Format::kDns1123Label), d.ca.namespace_)},
+          {{"secretName",
+            s::withDefault(s::string("Secret holding the CA (tls.crt, tls.key).", Format::kDns1123Subdomain),
+                           d.ca.secret_name)},
+           {"namespace",
+            s::withDefault(s::string("Namespace of the CA Secret.", Format::kDns1123Label), d.ca.namespace_)},
            {"existing",
-            withDefault(s::boolean("The CA is managed elsewhere: never create it, fail if absent."), false)},
+            s::withDefault(s::boolean("The CA is managed elsewhere: never create it, fail if absent."), false)},
            {"keyAlgorithm",
-            withDefault(s::enumeration("Key algorithm of a created CA.", {"ECDSAP256", "RSA2048", "RSA3072"}),
-                        "ECDSAP256")},
-           {"duration", withDefault(s::duration("Lifetime of a created CA.", "24h", "876000h"), "87600h")},
+            s::withDefault(s::enumeration("Key algorithm of a created CA.", {"ECDSAP256", "RSA2048", "RSA3072"}),
+                           "ECDSAP256")},
+           {"duration", s::withDefault(s::duration("Lifetime of a created CA.", "24h", "876000h"), "87600h")},
            {"rotationOverlap",
-            withDefault(s::duration("How long old and new CA are both trusted during rotation.", "1m", "8760h"),
-                        "48h")}}),
+            s::withDefault(s::duration("How long old and new CA are both trusted during rotation.", "1m", "8760h"),
+                           "48h")}}),
       json::object());
-  auto sidecar = withDefault(
+  auto sidecar = s::withDefault(
+      s::object("The injected sidecar container.",
+                {{"image", s::withDefault(s::string("Sidecar image.", Format::kImage), d.sidecar.image)},
+                 {"imagePullPolicy", s::withDefault(s::enumeration("Pull policy.", {"Always", "IfNotPresent", "Never"}),
+                                                    d.sidecar.image_pull_policy)},
+                 {"cpuRequest", s::withDefault(s::string("CPU request."), d.sidecar.cpu_request)},
+                 {"memoryRequest", s::withDefault(s::string("Memory request."), d.sidecar.memory_request)},
+                 {"memoryLimit", s::withDefault(s::string("Memory limit."), d.sidecar.memory_limit)},
+                 {"logLevel", s::withDefault(s::enumeration("Sidecar log level.", {"trace", "debug", "info", "warn",
+                                                                                   "error", "critical", "off"}),
+                                             d.sidecar.log_level)},
+                 {"concurrency", s::withDefault(s::integer("Sidecar worker threads.", 1, 64), d.sidecar.concurrency)},
+                 {"runAsUser",
+                  s::withDefault(s::integer("UID the sidecar runs as.", 1, 2147483647), d.sidecar.run_as_user)}}),
+      json::object());
+  auto injection = s::withDefault(
       s::object(
-          "The injected sidecar container.",
-          {{"image", withDefault(s::string("Sidecar image.", Format::kImage), d.sidecar.image)},
-           {"imagePullPolicy", withDefault(s::enumeration("Pull policy.", {"Always", "IfNotPresent", "Never"}),
-                                           d.sidecar.image_pull_policy)},
-           {"cpuRequest", withDefault(s::string("CPU request."), d.sidecar.cpu_request)},
-           {"memoryRequest", withDefault(s::string("Memory request."), d.sidecar.memory_request)},
-           {"memoryLimit", withDefault(s::string("Memory limit."), d.sidecar.memory_limit)},
-           {"logLevel", withDefault(s::enumeration("Sidecar log level.",
-                                                   {"trace", "debug", "info", "warn", "error", "critical", "off"}),
-                                    d.sidecar.log_level)},
-           {"concurrency", withDefault(s::integer("Sidecar worker threads.", 1, 64), d.sidecar.concurrency)},
-           {"runAsUser", withDefault(s::integer("UID the sidecar runs as.", 1, 2147483647), d.sidecar.run_as_user)}}),
+          "Which pods get a sidecar.",
+          {{"namespaceSelector", s::withDefault(s::stringMap("Labels a namespace must carry for injection.",
+                                                             Format::kLabelKey, Format::kLabelValue),
+                                                json{{"paymesh.io/injection", "enabled"}})},
+           {"podAnnotation",
+            s::withDefault(s::string("Pod annotation that opts in (\"true\") or out (\"false\").", Format::kLabelKey),
+                           d.injection.pod_annotation)}}),
       json::object());
-  auto injection = withDefault(
-      s::object("Which pods get a sidecar.",
-                {{"namespaceSelector", withDefault(s::stringMap("Labels a namespace must carry for injection.",
-                                                                Format::kLabelKey, Format::kLabelValue),
-                                                   json{{"paymesh.io/injection", "enabled"}})},
-                 {"podAnnotation", withDefault(s::string("Pod annotation that opts in (\"true\") or out (\"false\").",
-                                                         Format::kLabelKey),
-                                               d.injection.pod_annotation)}}),
-      json::object());
-  auto webhook = withDefault(
+  auto webhook = s::withDefault(
       s::object(
           "The injection webhook.",
           {{"serviceName",
-            withDefault(s::string("Service of the webhook.", Format::kDns1123Label), d.webhook.service_name)},
+            s::withDefault(s::string("Service of the webhook.", Format::kDns1123Label), d.webhook.service_name)},
            {"namespace",
-            withDefault(s::string("Namespace of the webhook.", Format::kDns1123Label), d.webhook.namespace_)},
-           {"secretName", withDefault(s::string("Secret of the serving certificate.", Format::kDns1123Subdomain),
-                                      d.webhook.secret_name)},
-           {"configurationName", withDefault(s::string("MutatingWebhookConfiguration name.", Format::kDns1123Subdomain),
-                                             d.webhook.configuration_name)}}),
+            s::withDefault(s::string("Namespace of the webhook.", Format::kDns1123Label), d.webhook.namespace_)},
+           {"secretName", s::withDefault(s::string("Secret of the serving certificate.", Format::kDns1123Subdomain),
+                                         d.webhook.secret_name)},
+           {"configurationName",
+            s::withDefault(s::string("MutatingWebhookConfiguration name.", Format::kDns1123Subdomain),
+                           d.webhook.configuration_name)}}),
       json::object());
   return s::object(
       "paymesh mesh configuration.",
-      {{"trustDomain", withDefault(s::string("SPIFFE trust domain.", Format::kDns1123Subdomain), d.trust_domain)},
+      {{"trustDomain", s::withDefault(s::string("SPIFFE trust domain.", Format::kDns1123Subdomain), d.trust_domain)},
        {"inboundPort", port("Sidecar inbound (mTLS) port.", d.inbound_port)},
        {"adminPort", port("Sidecar admin port, bound to 127.0.0.1.", d.admin_port)},
        {"statsPort", port("Sidecar Prometheus stats port.", d.stats_port)},
        {"readinessPort", port("Sidecar readiness port.", d.readiness_port)},
        {"idempotencyHeader",
-        withDefault(s::string("Header that marks a request as safe to retry.", Format::kHttpHeaderName),
-                    d.idempotency_header)},
+        s::withDefault(s::string("Header that marks a request as safe to retry.", Format::kHttpHeaderName),
+                       d.idempotency_header)},
        {"ca", ca},
        {"sidecar", sidecar},
        {"injection", injection},

@@ -28,10 +28,6 @@ namespace {
 
 using nlohmann::json;
 
-SchemaPtr withDefault(const SchemaPtr& x, json value) {
-  return s::with(x, [&](Schema& m) { m.default_value = std::move(value); });
-}
-
 SchemaPtr withRules(const SchemaPtr& x, std::vector<CelRule> rules) {
   return s::with(x, [&](Schema& m) {
     for (auto& r : rules) m.rules.push_back(std::move(r));
@@ -56,12 +52,12 @@ SchemaPtr buildSpec() {
                           [](Schema& m) { m.min_properties = 1; })}},
                 {"matchLabels"});
 
-  auto port =
-      s::object("A port the application listens on.",
-                {{"name", s::string("Port name, unique in the list.", Format::kDns1123Label)},
-                 {"port", s::integer("Port number the application listens on, on 127.0.0.1 inside the pod.", 1, 65535)},
-                 {"protocol", withDefault(s::enumeration("Application protocol.", {"GRPC", "HTTP", "TCP"}), "HTTP")}},
-                {"name", "port"});
+  auto port = s::object(
+      "A port the application listens on.",
+      {{"name", s::string("Port name, unique in the list.", Format::kDns1123Label)},
+       {"port", s::integer("Port number the application listens on, on 127.0.0.1 inside the pod.", 1, 65535)},
+       {"protocol", s::withDefault(s::enumeration("Application protocol.", {"GRPC", "HTTP", "TCP"}), "HTTP")}},
+      {"name", "port"});
   auto ports = s::with(s::array("Ports of the service.", port), [](Schema& m) {
     m.min_items = 1;
     m.max_items = 16;
@@ -72,10 +68,10 @@ SchemaPtr buildSpec() {
   });
 
   auto ring = withRules(
-      withDefault(
+      s::withDefault(
           s::object(
               "The consistent-hash ring callers build over this service's endpoints.",
-              {{"algorithm", withDefault(s::enumeration("Ring algorithm.", {"Maglev", "Ketama"}), "Maglev")},
+              {{"algorithm", s::withDefault(s::enumeration("Ring algorithm.", {"Maglev", "Ketama"}), "Maglev")},
                {"tableSize", s::integer("Maglev lookup table size, a prime (default 65537).", 2, kMaxMaglevTableSize)},
                {"virtualNodes",
                 s::integer("Ketama: minimum number of points on the ring (default 1024).", 1, kDefaultMaxRingSize)},
@@ -99,33 +95,33 @@ SchemaPtr buildSpec() {
                 {{"name", s::string("Cookie name.", Format::kHttpHeaderName)},
                  {"ttl", s::duration("Lifetime of a generated cookie; 0s makes it a session cookie.", "0s", "8760h")}},
                 {"name"});
-  auto hash_key =
-      withRules(withDefault(s::object("What a request is hashed on to pick an endpoint.",
-                                      {{"header", s::string("Hash on this request header.", Format::kHttpHeaderName)},
-                                       {"sourceIP", s::boolean("Hash on the caller's IP address.")},
-                                       {"cookie", cookie}}),
-                            json{{"header", "x-payment-id"}}),
-                {{"hashkey-exactly-one",
-                  "(has(self.header) ? 1 : 0) + (has(self.sourceIP) ? 1 : 0) + (has(self.cookie) ? 1 : 0) == 1",
-                  "exactly one of header, sourceIP and cookie must be set", ""},
-                 {"hashkey-sourceip-true", "!has(self.sourceIP) || self.sourceIP", "sourceIP, when set, must be true",
-                  ".sourceIP"}});
+  auto hash_key = withRules(
+      s::withDefault(s::object("What a request is hashed on to pick an endpoint.",
+                               {{"header", s::string("Hash on this request header.", Format::kHttpHeaderName)},
+                                {"sourceIP", s::boolean("Hash on the caller's IP address.")},
+                                {"cookie", cookie}}),
+                     json{{"header", "x-payment-id"}}),
+      {{"hashkey-exactly-one",
+        "(has(self.header) ? 1 : 0) + (has(self.sourceIP) ? 1 : 0) + (has(self.cookie) ? 1 : 0) == 1",
+        "exactly one of header, sourceIP and cookie must be set", ""},
+       {"hashkey-sourceip-true", "!has(self.sourceIP) || self.sourceIP", "sourceIP, when set, must be true",
+        ".sourceIP"}});
 
-  auto discovery =
-      withDefault(s::object("Discovery ring and hash key.", {{"ring", ring}, {"hashKey", hash_key}}), json::object());
+  auto discovery = s::withDefault(s::object("Discovery ring and hash key.", {{"ring", ring}, {"hashKey", hash_key}}),
+                                  json::object());
 
-  auto load_balancing = withDefault(
+  auto load_balancing = s::withDefault(
       s::object("How callers balance over this service's endpoints.",
-                {{"policy", withDefault(s::enumeration("Balancing policy.", {"RoundRobin", "WeightedRoundRobin",
-                                                                             "LeastConnections", "ConsistentHash"}),
-                                        "ConsistentHash")}}),
+                {{"policy", s::withDefault(s::enumeration("Balancing policy.", {"RoundRobin", "WeightedRoundRobin",
+                                                                                "LeastConnections", "ConsistentHash"}),
+                                           "ConsistentHash")}}),
       json::object());
 
   auto backoff = withRules(
-      withDefault(s::object("Exponential backoff between retries.",
-                            {{"base", withDefault(s::duration("Base interval.", "1ms", "1m"), "25ms")},
-                             {"max", withDefault(s::duration("Maximum interval.", "1ms", "5m"), "250ms")}}),
-                  json::object()),
+      s::withDefault(s::object("Exponential backoff between retries.",
+                               {{"base", s::withDefault(s::duration("Base interval.", "1ms", "1m"), "25ms")},
+                                {"max", s::withDefault(s::duration("Maximum interval.", "1ms", "5m"), "250ms")}}),
+                     json::object()),
       {{"retry-backoff-order", "duration(self.base) <= duration(self.max)", "base must not exceed max", ".base"}});
 
   auto retry_on = s::with(
@@ -139,28 +135,30 @@ SchemaPtr buildSpec() {
         m.default_value = json::array({"connect-failure", "refused-stream", "unavailable"});
       });
 
-  auto retry = withDefault(
-      s::object("Retries of failed requests.",
-                {{"attempts", withDefault(s::integer("Retries after the first try (0 disables).", 0, 10), 2)},
-                 {"perTryTimeout", s::duration("Timeout of each try (default: the request timeout).", "1ms", "1h")},
-                 {"backoff", backoff},
-                 {"retryOn", retry_on},
-                 {"requireIdempotencyKey",
-                  withDefault(s::boolean("Retry only requests that carry the mesh's idempotency-key header."), true)}}),
+  auto retry = s::withDefault(
+      s::object(
+          "Retries of failed requests.",
+          {{"attempts", s::withDefault(s::integer("Retries after the first try (0 disables).", 0, 10), 2)},
+           {"perTryTimeout", s::duration("Timeout of each try (default: the request timeout).", "1ms", "1h")},
+           {"backoff", backoff},
+           {"retryOn", retry_on},
+           {"requireIdempotencyKey",
+            s::withDefault(s::boolean("Retry only requests that carry the mesh's idempotency-key header."), true)}}),
       json::object());
 
-  auto breaker = withDefault(
+  auto breaker = s::withDefault(
       s::object(
           "Circuit breaking and outlier ejection.",
-          {{"maxConnections", withDefault(s::integer("Maximum connections to the service.", 1, 1000000), 1024)},
-           {"maxPendingRequests", withDefault(s::integer("Maximum queued requests.", 1, 1000000), 256)},
-           {"maxRequests", withDefault(s::integer("Maximum concurrent requests.", 1, 1000000), 1024)},
-           {"maxRetries", withDefault(s::integer("Maximum concurrent retries.", 0, 1000000), 3)},
-           {"consecutiveErrors", withDefault(s::integer("Consecutive errors that eject an endpoint.", 1, 1000), 5)},
-           {"interval", withDefault(s::duration("Interval between ejection sweeps.", "1ms", "1h"), "10s")},
-           {"baseEjectionTime", withDefault(s::duration("Base time an endpoint stays ejected.", "1ms", "1h"), "30s")},
+          {{"maxConnections", s::withDefault(s::integer("Maximum connections to the service.", 1, 1000000), 1024)},
+           {"maxPendingRequests", s::withDefault(s::integer("Maximum queued requests.", 1, 1000000), 256)},
+           {"maxRequests", s::withDefault(s::integer("Maximum concurrent requests.", 1, 1000000), 1024)},
+           {"maxRetries", s::withDefault(s::integer("Maximum concurrent retries.", 0, 1000000), 3)},
+           {"consecutiveErrors", s::withDefault(s::integer("Consecutive errors that eject an endpoint.", 1, 1000), 5)},
+           {"interval", s::withDefault(s::duration("Interval between ejection sweeps.", "1ms", "1h"), "10s")},
+           {"baseEjectionTime",
+            s::withDefault(s::duration("Base time an endpoint stays ejected.", "1ms", "1h"), "30s")},
            {"maxEjectionPercent",
-            withDefault(s::integer("Most endpoints, in percent, that may be ejected at once.", 0, 100), 50)}}),
+            s::withDefault(s::integer("Most endpoints, in percent, that may be ejected at once.", 0, 100), 50)}}),
       json::object());
 
   auto fallback = s::object(
@@ -169,12 +167,12 @@ SchemaPtr buildSpec() {
       {"service"});
 
   auto resilience = withRules(
-      withDefault(s::object("Timeouts, retries, circuit breaking and fallback applied by every caller.",
-                            {{"timeout", withDefault(s::duration("Whole-request timeout.", "1ms", "1h"), "5s")},
-                             {"retry", retry},
-                             {"circuitBreaker", breaker},
-                             {"fallback", fallback}}),
-                  json::object()),
+      s::withDefault(s::object("Timeouts, retries, circuit breaking and fallback applied by every caller.",
+                               {{"timeout", s::withDefault(s::duration("Whole-request timeout.", "1ms", "1h"), "5s")},
+                                {"retry", retry},
+                                {"circuitBreaker", breaker},
+                                {"fallback", fallback}}),
+                     json::object()),
       {{"retry-per-try-within-timeout",
         "!has(self.retry) || !has(self.retry.perTryTimeout) || duration(self.retry.perTryTimeout) <= "
         "duration(self.timeout)",
@@ -200,23 +198,24 @@ SchemaPtr buildSpec() {
   });
 
   auto certificate = withRules(
-      withDefault(
-          s::object("The workload certificate.",
-                    {{"duration", withDefault(s::duration("Certificate lifetime.", "5m", "8760h"), "24h")},
-                     {"renewBefore",
-                      s::duration("Renew this long before expiry (default: a third of the lifetime).", "1s", "8760h")},
-                     {"keyAlgorithm", withDefault(s::enumeration("Key algorithm.", {"ECDSAP256", "RSA2048", "RSA3072"}),
-                                                  "ECDSAP256")}}),
+      s::withDefault(
+          s::object(
+              "The workload certificate.",
+              {{"duration", s::withDefault(s::duration("Certificate lifetime.", "5m", "8760h"), "24h")},
+               {"renewBefore",
+                s::duration("Renew this long before expiry (default: a third of the lifetime).", "1s", "8760h")},
+               {"keyAlgorithm",
+                s::withDefault(s::enumeration("Key algorithm.", {"ECDSAP256", "RSA2048", "RSA3072"}), "ECDSAP256")}}),
           json::object()),
       {{"cert-renew-before-duration", "!has(self.renewBefore) || duration(self.renewBefore) < duration(self.duration)",
         "renewBefore must be shorter than duration", ".renewBefore"}});
 
-  auto tls = withDefault(
+  auto tls = s::withDefault(
       s::object("Mutual TLS between sidecars.",
-                {{"mode", withDefault(s::enumeration("STRICT requires mTLS; PERMISSIVE also accepts plain text; "
-                                                     "DISABLE turns it off.",
-                                                     {"STRICT", "PERMISSIVE", "DISABLE"}),
-                                      "STRICT")},
+                {{"mode", s::withDefault(s::enumeration("STRICT requires mTLS; PERMISSIVE also accepts plain text; "
+                                                        "DISABLE turns it off.",
+                                                        {"STRICT", "PERMISSIVE", "DISABLE"}),
+                                         "STRICT")},
                  {"certificate", certificate}}),
       json::object());
 

@@ -88,6 +88,10 @@ SchemaPtr duration(std::string description, const std::string& min, const std::s
   return x;
 }
 
+SchemaPtr withDefault(const SchemaPtr& base, nlohmann::json value) {
+  return with(base, [&](Schema& m) { m.default_value = std::move(value); });
+}
+
 SchemaPtr freeForm(std::string description) {
   auto x = std::make_shared<Schema>();
   x->type = Schema::Type::kFreeForm;

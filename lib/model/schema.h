@@ -75,6 +75,8 @@ SchemaPtr array(std::string description, SchemaPtr items);
 SchemaPtr stringMap(std::string description, Format key_format, Format value_format);
 SchemaPtr freeForm(std::string description);
 SchemaPtr duration(std::string description, const std::string& min, const std::string& max);
+// A copy of `base` with a default value.
+SchemaPtr withDefault(const SchemaPtr& base, nlohmann::json value);
 // Returns a copy with a change applied: s::with(s::integer(...), [](Schema& x) { x.default_value = 3; })
 template <typename F>
 SchemaPtr with(const SchemaPtr& base, F&& f) {

@@ -1,5 +1,6 @@
 #include "policy/bootstrap.h"
 
+#include "policy/config_source.h"
 #include "policy/names.h"
 
 namespace paymesh::policy {
@@ -9,11 +10,6 @@ using Json = nlohmann::ordered_json;
 namespace {
 
 constexpr const char* kAdminCluster = "paymesh-admin";
-
-Json pathSource(const std::string& file) {
-  return {{"resource_api_version", "V3"},
-          {"path_config_source", {{"path", configPath(file)}, {"watched_directory", {{"path", kConfigDir}}}}}};
-}
 
 // A plain listener that forwards one path to the admin interface, so the admin port
 // itself never leaves 127.0.0.1.
@@ -51,7 +47,8 @@ Json bootstrap(const model::PaymentService& self, const model::MeshConfig& mesh)
                {"cluster", id},
                {"metadata", {{"paymesh.io/service", self.metadata.name}, {"namespace", self.metadata.namespace_}}}};
   b["admin"] = {{"address", {{"socket_address", {{"address", "127.0.0.1"}, {"port_value", mesh.admin_port}}}}}};
-  b["dynamic_resources"] = {{"lds_config", pathSource(kListenersFile)}, {"cds_config", pathSource(kClustersFile)}};
+  b["dynamic_resources"] = {{"lds_config", fileConfigSource(kListenersFile)},
+                            {"cds_config", fileConfigSource(kClustersFile)}};
   b["static_resources"] = {
       {"listeners",
        Json::array(

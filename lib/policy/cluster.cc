@@ -1,6 +1,7 @@
 #include "policy/cluster.h"
 
 #include "base/duration.h"
+#include "policy/config_source.h"
 #include "policy/names.h"
 #include "policy/tls_context.h"
 
@@ -17,11 +18,6 @@ Json http2Options() {
   return {{"envoy.extensions.upstreams.http.v3.HttpProtocolOptions",
            {{"@type", "type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions"},
             {"explicit_http_config", {{"http2_protocol_options", Json::object()}}}}}};
-}
-
-Json pathSource(const std::string& file) {
-  return {{"resource_api_version", "V3"},
-          {"path_config_source", {{"path", configPath(file)}, {"watched_directory", {{"path", kConfigDir}}}}}};
 }
 
 const char* lbPolicy(const PaymentService& s) {
@@ -52,7 +48,7 @@ Json serviceCluster(const PaymentService& target, const model::MeshConfig& mesh)
   Json c;
   c["name"] = name;
   c["type"] = "EDS";
-  c["eds_cluster_config"] = {{"service_name", name}, {"eds_config", pathSource(edsFile(target.metadata.name))}};
+  c["eds_cluster_config"] = {{"service_name", name}, {"eds_config", fileConfigSource(edsFile(target.metadata.name))}};
   c["connect_timeout"] = kConnectTimeout;
   c["lb_policy"] = lbPolicy(target);
   if (spec.lb_policy == LbPolicy::kConsistentHash) {
