@@ -34,7 +34,11 @@ void Informer::start() {
         if (stop.stop_requested()) return;
         if (!synced_) continue;
         std::lock_guard<std::mutex> dispatch(dispatch_mu_);
-        for (const auto& obj : store_.list()) {
+        // One object decoded at a time: a resync of a large cache does not copy all of it.
+        for (const auto& key : store_.keys()) {
+          auto slash = key.find('/');
+          ObjectPtr obj = store_.get(key.substr(0, slash), key.substr(slash + 1));
+          if (!obj) continue;
           for (const auto& h : handlers_) {
             if (h.on_update) h.on_update(obj, obj);
           }
@@ -72,30 +76,23 @@ WatcherStats Informer::stats() const {
 void Informer::apply(WatcherEvent&& ev) {
   std::lock_guard<std::mutex> dispatch(dispatch_mu_);
   switch (ev.kind) {
-    case WatcherEvent::Kind::kRestarted: {
-      auto old = store_.replace(std::move(ev.objects));
-      synced_ = true;
-      for (const auto& now : store_.list()) {
-        auto it = old.find(Store::keyOf(*now));
-        if (it == old.end()) {
-          for (const auto& h : handlers_) {
-            if (h.on_add) h.on_add(now);
-          }
-        } else {
-          if ((*it->second)["metadata"].value("resourceVersion", "") !=
-              (*now)["metadata"].value("resourceVersion", "")) {
-            for (const auto& h : handlers_) {
-              if (h.on_update) h.on_update(it->second, now);
-            }
-          }
-          old.erase(it);
-        }
-      }
-      for (const auto& [k, gone] : old) {
+    case WatcherEvent::Kind::kListPage: {
+      // Each page is trimmed and packed into the batch before the next one is fetched.
+      if (ev.first_page || !relist_) relist_ = std::make_unique<Store::Batch>(store_.newBatch());
+      for (auto& obj : ev.objects) relist_->add(std::move(obj));
+      ev.objects.clear();
+      ev.objects.shrink_to_fit();
+      if (!ev.last_page) break;
+      Store::Batch batch = std::move(*relist_);
+      relist_.reset();
+      store_.replace(std::move(batch), [this](const ObjectPtr& old_obj, const ObjectPtr& now) {
         for (const auto& h : handlers_) {
-          if (h.on_delete) h.on_delete(gone);
+          if (!old_obj && h.on_add) h.on_add(now);
+          if (old_obj && now && h.on_update) h.on_update(old_obj, now);
+          if (!now && h.on_delete) h.on_delete(old_obj);
         }
-      }
+      });
+      synced_ = true;
       break;
     }
     case WatcherEvent::Kind::kApplied: {

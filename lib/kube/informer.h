@@ -61,6 +61,7 @@ private:
   std::string ns_;
   InformerOptions options_;
   Store store_;
+  std::unique_ptr<Store::Batch> relist_;  // the pages of a relist in progress
   std::vector<ResourceEventHandlers> handlers_;
   std::atomic<bool> synced_{false};
   std::mutex dispatch_mu_;  // handlers run one at a time

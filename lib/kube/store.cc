@@ -57,7 +57,71 @@ void trimPod(Json& object) {
   object = std::move(lean);
 }
 
-Store::Store(Trimmer trim) : trim_(std::move(trim)) {}
+// The objects with their indexes. Index entries point at the keys of `objects`
+// (node-based: the keys do not move, not even when the map itself is moved).
+struct Store::Contents {
+  using KeySet = std::set<const std::string*>;
+  std::unordered_map<std::string, Packed> objects;
+  std::unordered_map<std::string, KeySet> by_namespace;
+  std::unordered_map<std::string, KeySet> by_label;  // "key=value" -> object keys
+
+  void index(const std::string* key, const Json& object, bool add) {
+    const Json& meta = object.value("metadata", Json::object());
+    auto update = [&](auto& idx, const std::string& ikey) {
+      if (add) {
+        idx[ikey].insert(key);
+      } else {
+        auto it = idx.find(ikey);
+        if (it == idx.end()) return;
+        it->second.erase(key);
+        if (it->second.empty()) idx.erase(it);
+      }
+    };
+    update(by_namespace, meta.value("namespace", ""));
+    if (meta.contains("labels") && meta["labels"].is_object()) {
+      for (const auto& [k, v] : meta["labels"].items()) {
+        if (v.is_string()) update(by_label, k + "=" + v.get<std::string>());
+      }
+    }
+  }
+
+  // Stores an already trimmed object; returns the previous one (null when new).
+  ObjectPtr put(std::string key, const Json& trimmed) {
+    Packed packed = Json::to_msgpack(trimmed);
+    ObjectPtr old;
+    auto it = objects.find(key);
+    if (it != objects.end()) {
+      old = unpack(it->second);
+      index(&it->first, *old, false);
+      it->second = std::move(packed);
+    } else {
+      it = objects.emplace(std::move(key), std::move(packed)).first;
+    }
+    index(&it->first, trimmed, true);
+    return old;
+  }
+
+  ObjectPtr remove(const std::string& key) {
+    auto it = objects.find(key);
+    if (it == objects.end()) return nullptr;
+    ObjectPtr old = unpack(it->second);
+    index(&it->first, *old, false);
+    objects.erase(it);
+    return old;
+  }
+
+  std::vector<ObjectPtr> collect(const std::unordered_map<std::string, KeySet>& idx, const std::string& ikey) const {
+    auto it = idx.find(ikey);
+    if (it == idx.end()) return {};
+    std::vector<ObjectPtr> out;
+    out.reserve(it->second.size());
+    for (const std::string* k : it->second) out.push_back(unpack(objects.at(*k)));
+    return out;
+  }
+};
+
+Store::Store(Trimmer trim) : trim_(std::move(trim)), contents_(std::make_unique<Contents>()) {}
+Store::~Store() = default;
 
 std::string Store::keyOf(const Json& object) {
   const Json& meta = object.value("metadata", Json::object());
@@ -68,109 +132,103 @@ ObjectPtr Store::unpack(const Packed& packed) { return std::make_shared<const Js
 
 ObjectPtr Store::get(const std::string& ns, const std::string& name) const {
   std::shared_lock lock(mu_);
-  auto it = objects_.find(keyOf(ns, name));
-  return it == objects_.end() ? nullptr : unpack(it->second);
+  auto it = contents_->objects.find(keyOf(ns, name));
+  return it == contents_->objects.end() ? nullptr : unpack(it->second);
 }
 
 std::vector<ObjectPtr> Store::list() const {
   std::shared_lock lock(mu_);
   std::vector<ObjectPtr> out;
-  out.reserve(objects_.size());
-  for (const auto& [k, v] : objects_) out.push_back(unpack(v));
+  out.reserve(contents_->objects.size());
+  for (const auto& [k, v] : contents_->objects) out.push_back(unpack(v));
   return out;
 }
 
-std::vector<ObjectPtr> Store::collectLocked(const KeySet& keys) const {
-  std::vector<ObjectPtr> out;
-  out.reserve(keys.size());
-  for (const std::string* k : keys) out.push_back(unpack(objects_.at(*k)));
+std::vector<std::string> Store::keys() const {
+  std::shared_lock lock(mu_);
+  std::vector<std::string> out;
+  out.reserve(contents_->objects.size());
+  for (const auto& [k, v] : contents_->objects) out.push_back(k);
   return out;
 }
 
 std::vector<ObjectPtr> Store::byNamespace(const std::string& ns) const {
   std::shared_lock lock(mu_);
-  auto it = by_namespace_.find(ns);
-  return it == by_namespace_.end() ? std::vector<ObjectPtr>{} : collectLocked(it->second);
+  return contents_->collect(contents_->by_namespace, ns);
 }
 
 std::vector<ObjectPtr> Store::byLabel(const std::string& key, const std::string& value) const {
   std::shared_lock lock(mu_);
-  auto it = by_label_.find(key + "=" + value);
-  return it == by_label_.end() ? std::vector<ObjectPtr>{} : collectLocked(it->second);
+  return contents_->collect(contents_->by_label, key + "=" + value);
 }
 
 size_t Store::size() const {
   std::shared_lock lock(mu_);
-  return objects_.size();
-}
-
-void Store::indexLocked(const std::string* key, const Json& object, bool add) {
-  const Json& meta = object.value("metadata", Json::object());
-  auto update = [&](auto& index, const std::string& ikey) {
-    if (add) {
-      index[ikey].insert(key);
-    } else {
-      auto it = index.find(ikey);
-      if (it == index.end()) return;
-      it->second.erase(key);
-      if (it->second.empty()) index.erase(it);
-    }
-  };
-  update(by_namespace_, meta.value("namespace", ""));
-  if (meta.contains("labels") && meta["labels"].is_object()) {
-    for (const auto& [k, v] : meta["labels"].items()) {
-      if (v.is_string()) update(by_label_, k + "=" + v.get<std::string>());
-    }
-  }
+  return contents_->objects.size();
 }
 
 std::pair<ObjectPtr, ObjectPtr> Store::upsert(Json object) {
   if (trim_) trim_(object);
   std::string key = keyOf(object);
-  Packed packed = Json::to_msgpack(object);
   auto stored = std::make_shared<const Json>(std::move(object));
   std::unique_lock lock(mu_);
-  ObjectPtr old;
-  auto it = objects_.find(key);
-  if (it != objects_.end()) {
-    old = unpack(it->second);
-    indexLocked(&it->first, *old, false);
-    it->second = std::move(packed);
-  } else {
-    it = objects_.emplace(std::move(key), std::move(packed)).first;
-  }
-  indexLocked(&it->first, *stored, true);
+  ObjectPtr old = contents_->put(std::move(key), *stored);
   return {old, stored};
 }
 
 ObjectPtr Store::erase(const std::string& ns, const std::string& name) {
   std::unique_lock lock(mu_);
-  auto it = objects_.find(keyOf(ns, name));
-  if (it == objects_.end()) return nullptr;
-  ObjectPtr old = unpack(it->second);
-  indexLocked(&it->first, *old, false);
-  objects_.erase(it);
-  return old;
+  return contents_->remove(keyOf(ns, name));
 }
 
-std::map<std::string, ObjectPtr> Store::replace(std::vector<Json> objects) {
-  std::unordered_map<std::string, Packed> fresh;
-  std::vector<std::pair<std::string, Json>> trimmed;
-  trimmed.reserve(objects.size());
-  for (auto& o : objects) {
-    if (trim_) trim_(o);
-    std::string key = keyOf(o);
-    fresh[key] = Json::to_msgpack(o);
-    trimmed.emplace_back(std::move(key), std::move(o));
+Store::Batch::Batch(const Trimmer& trim) : trim_(trim), contents_(std::make_unique<Contents>()) {}
+Store::Batch::Batch(Batch&&) noexcept = default;
+Store::Batch& Store::Batch::operator=(Batch&&) noexcept = default;
+Store::Batch::~Batch() = default;
+
+void Store::Batch::add(Json object) {
+  if (trim_) trim_(object);
+  std::string key = keyOf(object);
+  contents_->put(std::move(key), object);
+}
+
+size_t Store::Batch::size() const { return contents_->objects.size(); }
+
+void Store::replace(Batch batch, const ChangeVisitor& visit) {
+  std::unique_ptr<Contents> old;
+  {
+    std::unique_lock lock(mu_);
+    old = std::move(contents_);
+    contents_ = std::move(batch.contents_);
   }
-  std::unique_lock lock(mu_);
-  std::map<std::string, ObjectPtr> old;
-  for (const auto& [k, v] : objects_) old.emplace(k, unpack(v));
-  by_namespace_.clear();
-  by_label_.clear();
-  objects_ = std::move(fresh);
-  for (const auto& [k, o] : trimmed) indexLocked(&objects_.find(k)->first, o, true);
-  return old;
+  if (!visit) return;
+  old->by_namespace.clear();
+  old->by_label.clear();
+  // The new contents are only replaced by a later replace() on the same (informer) thread,
+  // and upserts do not remove keys behind our back, but take a key snapshot to be safe.
+  for (const auto& key : keys()) {
+    Packed now_packed;
+    {
+      std::shared_lock lock(mu_);
+      auto it = contents_->objects.find(key);
+      if (it == contents_->objects.end()) continue;
+      now_packed = it->second;
+    }
+    auto was = old->objects.find(key);
+    if (was == old->objects.end()) {
+      visit(nullptr, unpack(now_packed));
+    } else {
+      if (was->second != now_packed) visit(unpack(was->second), unpack(now_packed));
+      old->objects.erase(was);
+    }
+  }
+  for (const auto& [k, gone] : old->objects) visit(unpack(gone), nullptr);
+}
+
+void Store::replace(std::vector<Json> objects, const ChangeVisitor& visit) {
+  Batch batch = newBatch();
+  for (auto& o : objects) batch.add(std::move(o));
+  replace(std::move(batch), visit);
 }
 
 }  // namespace paymesh::kube

@@ -30,14 +30,21 @@ void dropManagedFields(Json& object);
 void trimPod(Json& object);
 
 class Store {
+  struct Contents;
+
 public:
   explicit Store(Trimmer trim = dropManagedFields);
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
 
   static std::string keyOf(const std::string& ns, const std::string& name) { return ns + "/" + name; }
   static std::string keyOf(const Json& object);
 
   ObjectPtr get(const std::string& ns, const std::string& name) const;
+  // Decodes every object at once: for small stores; large ones are walked with keys() + get().
   std::vector<ObjectPtr> list() const;
+  std::vector<std::string> keys() const;
   std::vector<ObjectPtr> byNamespace(const std::string& ns) const;
   std::vector<ObjectPtr> byLabel(const std::string& key, const std::string& value) const;
   size_t size() const;
@@ -46,22 +53,39 @@ public:
   std::pair<ObjectPtr, ObjectPtr> upsert(Json object);
   // Removes; returns the removed object (null when absent).
   ObjectPtr erase(const std::string& ns, const std::string& name);
-  // Replaces the whole contents; returns the previous contents by key.
-  std::map<std::string, ObjectPtr> replace(std::vector<Json> objects);
+
+  // A relist assembled page by page: each object is trimmed and packed as it is added, so
+  // a list of 50,000 pods never exists as 50,000 full JSON objects at once.
+  class Batch {
+  public:
+    Batch(Batch&&) noexcept;
+    Batch& operator=(Batch&&) noexcept;
+    ~Batch();
+    void add(Json object);
+    size_t size() const;
+
+  private:
+    friend class Store;
+    explicit Batch(const Trimmer& trim);
+    Trimmer trim_;
+    std::unique_ptr<Contents> contents_;
+  };
+  Batch newBatch() const { return Batch(trim_); }
+
+  // Called once per object that a replace added (old_obj null), changed (its trimmed form
+  // differs) or removed (now null), one object decoded at a time, after the swap.
+  using ChangeVisitor = std::function<void(const ObjectPtr& old_obj, const ObjectPtr& now)>;
+  // Replaces the whole contents.
+  void replace(Batch batch, const ChangeVisitor& visit = {});
+  void replace(std::vector<Json> objects, const ChangeVisitor& visit = {});
 
 private:
   using Packed = std::vector<std::uint8_t>;
-  // Index entries point at the keys of objects_ (node-based, so the keys do not move).
-  using KeySet = std::set<const std::string*>;
-  void indexLocked(const std::string* key, const Json& object, bool add);
   static ObjectPtr unpack(const Packed& packed);
-  std::vector<ObjectPtr> collectLocked(const KeySet& keys) const;
 
   Trimmer trim_;
   mutable std::shared_mutex mu_;
-  std::unordered_map<std::string, Packed> objects_;
-  std::unordered_map<std::string, KeySet> by_namespace_;
-  std::unordered_map<std::string, KeySet> by_label_;  // "key=value" -> object keys
+  std::unique_ptr<Contents> contents_;
 };
 
 }  // namespace paymesh::kube

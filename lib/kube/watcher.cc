@@ -36,13 +36,21 @@ Watcher::State Watcher::step(const Sink& sink, std::stop_token stop) {
       stats_.relists++;
       ListOptions opts = selectors_;
       opts.continue_token.clear();
-      auto list = listAll(client_, res_, ns_, opts);
-      if (!list.isOk()) {
-        fail(list.status(), State::kRelist);
-        return state_;
+      for (bool first = true;; first = false) {
+        auto page = client_.list(res_, ns_, opts);
+        if (!page.isOk()) {
+          fail(page.status(), State::kRelist);
+          return state_;
+        }
+        bool last = page->continue_token.empty();
+        // Every page reports the list's resourceVersion: the watch resumes from the first.
+        if (first) rv_ = page->resource_version;
+        WatcherEvent ev{WatcherEvent::Kind::kListPage, std::move(page->items), first, last, nullptr};
+        sink(std::move(ev));
+        if (last) break;
+        opts.continue_token = page->continue_token;
+        if (stop.stop_requested()) return state_;
       }
-      rv_ = list->resource_version;
-      sink({WatcherEvent::Kind::kRestarted, std::move(list->items), nullptr});
       delay_ = backoff_.initial;
       state_ = State::kWatch;
       return state_;
@@ -64,9 +72,8 @@ Watcher::State Watcher::step(const Sink& sink, std::stop_token stop) {
             if (!rv.empty()) rv_ = rv;
             saw_event = true;
             if (ev.type == EventType::kBookmark) return true;
-            sink({ev.type == EventType::kDeleted ? WatcherEvent::Kind::kDeleted : WatcherEvent::Kind::kApplied,
-                  {},
-                  ev.object});
+            sink({ev.type == EventType::kDeleted ? WatcherEvent::Kind::kDeleted : WatcherEvent::Kind::kApplied, {},
+                  false, false, ev.object});
             return true;
           },
           stop);

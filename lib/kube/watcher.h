@@ -6,8 +6,11 @@
 //     |   \--error--> Backoff <--error-----/
 //     \-------------- Backoff --> (Relist or Watch, whichever failed)
 //
-// Each step() performs one transition and hands what it saw to the sink. The resume point
-// is the last resourceVersion seen, bookmarks included.
+// Each step() performs one transition and hands what it saw to the sink. A relist is handed
+// over page by page (kListPage, the last one flagged), so a consumer can shrink each page
+// before the next arrives instead of holding every full object of a large list at once; a
+// relist that fails part-way is started again from a first page. The resume point is the
+// last resourceVersion seen, bookmarks included.
 
 #include <chrono>
 #include <condition_variable>
@@ -28,9 +31,11 @@ struct Backoff {
 };
 
 struct WatcherEvent {
-  enum class Kind { kRestarted, kApplied, kDeleted };
+  enum class Kind { kListPage, kApplied, kDeleted };
   Kind kind;
-  std::vector<Json> objects;  // kRestarted: the full list
+  std::vector<Json> objects;  // kListPage: one page of the relist
+  bool first_page = false;    // kListPage: a new relist starts (drop pages of an unfinished one)
+  bool last_page = false;     // kListPage: the relist is complete
   Json object;                // kApplied / kDeleted
 };
 

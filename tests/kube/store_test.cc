@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 namespace paymesh::kube {
 namespace {
 
@@ -38,11 +40,44 @@ TEST(Store, UpsertEraseAndIndexes) {
   EXPECT_EQ(store.get("a", "x"), nullptr);
   EXPECT_EQ(store.byLabel("app", "clear").size(), 1u);
 
-  auto previous = store.replace({obj("c", "w", {{"app", "pay"}})});
-  EXPECT_EQ(previous.size(), 2u);
+  std::vector<std::string> changes;
+  store.replace({obj("c", "w", {{"app", "pay"}})}, [&](const ObjectPtr& was, const ObjectPtr& now) {
+    changes.push_back(std::string(was ? "-" + Store::keyOf(*was) : "") + (now ? "+" + Store::keyOf(*now) : ""));
+  });
+  std::sort(changes.begin(), changes.end());
+  EXPECT_EQ(changes, (std::vector<std::string>{"+c/w", "-a/z", "-b/y"}));
   EXPECT_EQ(store.size(), 1u);
   EXPECT_TRUE(store.byNamespace("a").empty());
   EXPECT_EQ(store.byLabel("app", "pay").size(), 1u);
+}
+
+// A relist reports only what differs from the cache: added, changed (by trimmed content)
+// and removed objects; an object listed again unchanged is not reported.
+TEST(Store, BatchReplaceReportsDifferences) {
+  Store store;
+  store.upsert(obj("a", "same", {{"app", "pay"}}, "1"));
+  store.upsert(obj("a", "moved", {{"app", "pay"}}, "1"));
+  store.upsert(obj("a", "gone", {{"app", "pay"}}, "1"));
+  Store::Batch batch = store.newBatch();
+  batch.add(obj("a", "same", {{"app", "pay"}}, "1"));
+  batch.add(obj("a", "moved", {{"app", "clear"}}, "2"));
+  batch.add(obj("a", "new", {{"app", "clear"}}, "3"));
+  EXPECT_EQ(batch.size(), 3u);
+  EXPECT_EQ(store.size(), 3u);  // untouched until the batch is swapped in
+  std::vector<std::string> changes;
+  store.replace(std::move(batch), [&](const ObjectPtr& was, const ObjectPtr& now) {
+    EXPECT_TRUE(!now || !(*now)["metadata"].contains("managedFields"));  // trimmed on the way in
+    std::string name = (*(now ? now : was))["metadata"].value("name", "");
+    changes.push_back(name + (was ? " " + (*was)["metadata"].value("resourceVersion", "") : " -") +
+                      (now ? " " + (*now)["metadata"].value("resourceVersion", "") : " -"));
+  });
+  std::sort(changes.begin(), changes.end());
+  EXPECT_EQ(changes, (std::vector<std::string>{"gone 1 -", "moved 1 2", "new - 3"}));
+  EXPECT_EQ(store.byLabel("app", "clear").size(), 2u);
+  EXPECT_EQ(store.byLabel("app", "pay").size(), 1u);
+  auto keys = store.keys();
+  std::sort(keys.begin(), keys.end());
+  EXPECT_EQ(keys, (std::vector<std::string>{"a/moved", "a/new", "a/same"}));
 }
 
 TEST(Store, TrimPodKeepsWhatPaymeshReads) {

@@ -70,7 +70,10 @@ TEST(Watcher, StateMachine) {
   std::vector<std::string> seen;
   auto sink = [&](WatcherEvent&& ev) {
     switch (ev.kind) {
-      case WatcherEvent::Kind::kRestarted: seen.push_back("restart " + std::to_string(ev.objects.size())); break;
+      case WatcherEvent::Kind::kListPage:
+        seen.push_back("page " + std::to_string(ev.objects.size()) + (ev.first_page ? " first" : "") +
+                       (ev.last_page ? " last" : ""));
+        break;
       case WatcherEvent::Kind::kApplied: seen.push_back("apply " + ev.object["metadata"].value("name", "")); break;
       case WatcherEvent::Kind::kDeleted: seen.push_back("delete " + ev.object["metadata"].value("name", "")); break;
     }
@@ -88,10 +91,36 @@ TEST(Watcher, StateMachine) {
   EXPECT_EQ(w.step(sink, stop.get_token()), Watcher::State::kWatch);    // resume, not relist
   EXPECT_EQ(w.step(sink, stop.get_token()), Watcher::State::kRelist);   // 410
   EXPECT_EQ(w.step(sink, stop.get_token()), Watcher::State::kWatch);
-  EXPECT_EQ(seen, (std::vector<std::string>{"restart 1", "apply b", "apply b", "restart 1"}));
+  EXPECT_EQ(seen, (std::vector<std::string>{"page 1 first last", "apply b", "apply b", "page 1 first last"}));
   EXPECT_EQ(w.stats().relists, 3u);
   EXPECT_EQ(w.stats().gone, 1u);
   EXPECT_EQ(w.stats().errors, 2u);
+}
+
+// A relist comes page by page; one that fails part-way starts again from a first page, and
+// the watch resumes from the list's resourceVersion.
+TEST(Watcher, RelistsPageByPage) {
+  ScriptedClient client;
+  client.lists.push_back(ObjectList{{cm("a", "5"), cm("b", "6")}, "10", "next"});
+  client.lists.push_back(Status(Code::kUnavailable, "reset"));
+  client.lists.push_back(ObjectList{{cm("a", "5"), cm("b", "6")}, "12", "next"});
+  client.lists.push_back(ObjectList{{cm("c", "7")}, "12", ""});
+  client.watches.push_back({{}, Status::ok(), "12"});
+  std::vector<std::string> seen;
+  auto sink = [&](WatcherEvent&& ev) {
+    ASSERT_EQ(ev.kind, WatcherEvent::Kind::kListPage);
+    std::string names;
+    for (const auto& o : ev.objects) names += o["metadata"].value("name", "");
+    seen.push_back(names + (ev.first_page ? " first" : "") + (ev.last_page ? " last" : ""));
+  };
+  Watcher w(client, resources::kConfigMaps, "d", {}, {std::chrono::milliseconds(1), std::chrono::milliseconds(4)});
+  std::stop_source stop;
+  EXPECT_EQ(w.step(sink, stop.get_token()), Watcher::State::kBackoff);
+  EXPECT_EQ(w.step(sink, stop.get_token()), Watcher::State::kRelist);
+  EXPECT_EQ(w.step(sink, stop.get_token()), Watcher::State::kWatch);
+  EXPECT_EQ(w.resourceVersion(), "12");
+  EXPECT_EQ(w.step(sink, stop.get_token()), Watcher::State::kWatch);
+  EXPECT_EQ(seen, (std::vector<std::string>{"ab first", "ab first", "c last"}));
 }
 
 TEST(Watcher, BackoffIsInterruptible) {
