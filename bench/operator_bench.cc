@@ -6,7 +6,8 @@
 //   - pod Ready -> visible in the dependents' ConfigMaps, p50/p99 over S samples;
 //   - the operator process's resident memory (VmRSS, VmHWM).
 // Scale from the environment: PAYMESH_BENCH_SERVICES (1000), PAYMESH_BENCH_PODS (50),
-// PAYMESH_BENCH_SAMPLES (100), PAYMESH_BENCH_WORKERS (4).
+// PAYMESH_BENCH_SAMPLES (100), PAYMESH_BENCH_WORKERS (4); the operator's --log-level from
+// PAYMESH_BENCH_LOG_LEVEL (error).
 
 #include <benchmark/benchmark.h>
 #include <signal.h>
@@ -97,17 +98,16 @@ long procStatusKb(pid_t pid, const std::string& field) {
 }
 
 bool converged(em::ApiServer& api, size_t n) {
-  auto all = api.objects("paymesh.io", "paymentservices", "bench");
-  if (all.size() != n) return false;
-  for (const auto& s : all) {
-    const Json& st = s.value("status", Json::object());
-    if (st.value("observedGeneration", int64_t{-1}) != s["metadata"].value("generation", int64_t{0})) return false;
-    bool ready = false;
-    for (const auto& c : st.value("conditions", Json::array()))
-      if (c.value("type", "") == "Ready") ready = c.value("status", "") == "True";
-    if (!ready) return false;
-  }
-  return true;
+  size_t ready = 0;
+  api.visitObjects("paymesh.io", "paymentservices", "bench", [&](const Json& s) {
+    auto st = s.find("status");
+    if (st == s.end() || st->value("observedGeneration", int64_t{-1}) != s["metadata"].value("generation", int64_t{0}))
+      return false;
+    for (const auto& c : st->value("conditions", Json::array()))
+      if (c.value("type", "") == "Ready" && c.value("status", "") == "True") return ++ready, true;
+    return false;
+  });
+  return ready == n;
 }
 
 void BM_OperatorAtScale(benchmark::State& state) {
@@ -173,8 +173,9 @@ void BM_OperatorAtScale(benchmark::State& state) {
     if (pid == 0) {
       std::string bin = PAYMESH_BINARY_DIR "/operator/paymesh-operator";
       std::string w = std::to_string(workers);
+      const char* level = std::getenv("PAYMESH_BENCH_LOG_LEVEL");
       execl(bin.c_str(), bin.c_str(), "--kubeconfig", kc.c_str(), "--metrics-addr", "0", "--health-addr", "0",
-            "--workers", w.c_str(), "--log-level", "error", "--list-page-size", "5000", static_cast<char*>(nullptr));
+            "--workers", w.c_str(), "--log-level", level ? level : "error", "--list-page-size", "5000", static_cast<char*>(nullptr));
       _exit(127);
     }
     while (!converged(api, static_cast<size_t>(n))) {

@@ -1,7 +1,5 @@
 #include "operator/controller/controller.h"
 
-#include <malloc.h>
-
 #include "kube/errors.h"
 #include "kube/resource.h"
 #include "model/endpoints.h"
@@ -185,6 +183,7 @@ void Controller::worker() {
 
 Status Controller::start(MeshStatePtr mesh, std::chrono::milliseconds sync_timeout) {
   reconciler_->setMesh(std::move(mesh));
+  auto began = std::chrono::steady_clock::now();
   services_->start();
   pods_->start();
   config_maps_->start();
@@ -193,8 +192,13 @@ Status Controller::start(MeshStatePtr mesh, std::chrono::milliseconds sync_timeo
     if (!inf->waitForSync(sync_timeout)) return unavailable("informer caches did not sync in time");
   }
   synced_ = true;
-  // The first lists were parsed in full before trimming: hand that memory back.
-  malloc_trim(0);
+  obs::logInfo("informer caches synced",
+               {{"duration_ms", std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                   std::chrono::steady_clock::now() - began)
+                                                   .count())},
+                {"paymentservices", std::to_string(services_->store().size())},
+                {"pods", std::to_string(pods_->store().size())},
+                {"queued", std::to_string(queue_.depth())}});
   if (options_.manage_webhook) queue_.add(kWebhookKey);
   for (int i = 0; i < std::max(1, options_.workers); ++i) workers_.emplace_back([this] { worker(); });
   return Status::ok();

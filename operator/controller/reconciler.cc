@@ -299,7 +299,7 @@ Result<Action> Reconciler::reconcile(const std::string& ns, const std::string& n
         Json desired = tlsSecretObject(self, *content);
         RETURN_IF_ERROR(write(res::kSecrets, ns, desired, secret.get(), obs::WriteKind::kSecret, "secret"));
         bool renewal = secret != nullptr;
-        plan = planCertificate(self, mesh, &desired, *mesh_state->ca, mesh_state->bundle, now);
+        plan = keepCertificate(self, issued->certificate, *mesh_state->ca, now);
         if (renewal)
           recordEvent(self, "Normal", "CertificateRenewed",
                       "workload certificate reissued: " + (plan.reason.empty() ? std::string("renewed") : plan.reason));

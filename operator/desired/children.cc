@@ -120,13 +120,8 @@ CertificatePlan planCertificate(const model::PaymentService& service, const mode
   auto have_alg = material->key.algorithm();
   if (want_alg.isOk() && have_alg.isOk() && *want_alg != *have_alg) return issue("key algorithm changed");
   if (material->bundle.toPem() != bundle.toPem()) return issue("trust bundle changed");
-  std::optional<std::chrono::seconds> renew_before;
-  if (service.spec.tls.certificate.renew_before)
-    renew_before = std::chrono::duration_cast<std::chrono::seconds>(*service.spec.tls.certificate.renew_before);
-  auto decision = pki::decideCertificateRenewal(leaf, renew_before, now, &ca.certificate());
-  if (decision.renew) return issue(decision.reason);
-  plan.not_after = leaf.notAfter();
-  plan.next_check = decision.next_check;
+  plan = keepCertificate(service, leaf, ca, now);
+  if (plan.action == CertificatePlan::Action::kIssue) return plan;
   const Json& labels = metaField(*current_secret, "labels");
   Json want_labels = {{kManagedByLabel, kManagedByValue}, {model::kServiceLabel, service.metadata.name}};
   bool owners_ok = service.metadata.uid.empty() ||
@@ -135,6 +130,23 @@ CertificatePlan planCertificate(const model::PaymentService& service, const mode
     plan.action = CertificatePlan::Action::kMetadataOnly;
     plan.reason = "metadata";
   }
+  return plan;
+}
+
+CertificatePlan keepCertificate(const model::PaymentService& service, const pki::Certificate& leaf,
+                                const pki::CertificateAuthority& ca, pki::TimePoint now) {
+  CertificatePlan plan;
+  std::optional<std::chrono::seconds> renew_before;
+  if (service.spec.tls.certificate.renew_before)
+    renew_before = std::chrono::duration_cast<std::chrono::seconds>(*service.spec.tls.certificate.renew_before);
+  auto decision = pki::decideCertificateRenewal(leaf, renew_before, now, &ca.certificate());
+  if (decision.renew) {
+    plan.action = CertificatePlan::Action::kIssue;
+    plan.reason = decision.reason;
+    return plan;
+  }
+  plan.not_after = leaf.notAfter();
+  plan.next_check = decision.next_check;
   return plan;
 }
 

@@ -58,6 +58,11 @@ CertificatePlan planCertificate(const model::PaymentService& service, const mode
                                 const Json* current_secret, const pki::CertificateAuthority& ca,
                                 const pki::TrustBundle& bundle, pki::TimePoint now);
 
+// The plan for a certificate just issued (or known good): keep it, look again at its
+// renewal time. Spares re-reading the Secret that was just built from it.
+CertificatePlan keepCertificate(const model::PaymentService& service, const pki::Certificate& leaf,
+                                const pki::CertificateAuthority& ca, pki::TimePoint now);
+
 // The requeue delay for a renewal due at `next_check`: at least 1 s, never negative.
 std::chrono::milliseconds requeueDelay(pki::TimePoint next_check, pki::TimePoint now);
 

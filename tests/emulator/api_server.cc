@@ -302,6 +302,15 @@ std::vector<json> ApiServer::objects(const std::string& group, const std::string
   return out;
 }
 
+void ApiServer::visitObjects(const std::string& group, const std::string& resource, const std::string& ns,
+                             const std::function<bool(const json&)>& visit) {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const auto& [k, v] : objects_[group + "/" + resource]) {
+    if (!ns.empty() && v["metadata"].value("namespace", "") != ns) continue;
+    if (!visit(v)) return;
+  }
+}
+
 const ResourceType* ApiServer::typeByStoreKey(const std::string& store_key) const {
   for (const auto& [k, t] : types_) {
     if (storeKeyOf(t) == store_key) return &t;
@@ -569,33 +578,39 @@ HttpResponse ApiServer::list(const HttpRequest& req, const Target& t) {
                          "You can start a new list without the continue parameter.");
   }
   auto& objs = objects_[storeKeyOf(*t.type)];
-  std::vector<json> items;
+  json items = json::array();
   std::string last_key;
+  // As kube-apiserver: remainingItemCount only for unfiltered lists; a filtered list stops
+  // at the first match past the page (so a page costs its own size, not the whole store).
+  bool filtered = !labels.empty() || !fields.empty();
+  bool more = false;
   size_t remaining = 0;
   auto it = after.empty() ? objs.begin() : objs.upper_bound(after);
   for (; it != objs.end(); ++it) {
     const json& obj = it->second;
     if (t.type->namespaced && !t.ns.empty() && obj["metadata"].value("namespace", "") != t.ns) continue;
-    if (!matches(labels, labelsOf(obj))) continue;
-    if (!matches(fields, fieldsOf(obj, fields))) continue;
+    if (!labels.empty() && !matches(labels, labelsOf(obj))) continue;
+    if (!fields.empty() && !matches(fields, fieldsOf(obj, fields))) continue;
     if (limit > 0 && items.size() >= limit) {
+      more = true;
       ++remaining;
+      if (filtered) break;
       continue;
     }
     items.push_back(withVersion(*t.type, obj));
     last_key = it->first;
   }
   json meta = {{"resourceVersion", std::to_string(list_rv)}};
-  if (remaining > 0) {
+  if (more) {
     meta["continue"] = "c" + hexEncode(std::to_string(list_rv) + "|" + last_key);
-    meta["remainingItemCount"] = remaining;
+    if (!filtered) meta["remainingItemCount"] = remaining;
   }
   if (req.header("accept").find("as=Table") != std::string::npos) {
     return jsonResponse(200,
-                        toTable(*t.type, items, req.param("includeObject"), std::chrono::system_clock::now(), meta));
+                        toTable(*t.type, items.get_ref<const json::array_t&>(), req.param("includeObject"), std::chrono::system_clock::now(), meta));
   }
-  json out = {
-      {"kind", t.type->kind + "List"}, {"apiVersion", t.type->groupVersion()}, {"metadata", meta}, {"items", items}};
+  json out = {{"kind", t.type->kind + "List"}, {"apiVersion", t.type->groupVersion()}, {"metadata", meta}};
+  out["items"] = std::move(items);
   return jsonResponse(200, out);
 }
 

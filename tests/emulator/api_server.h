@@ -89,6 +89,10 @@ public:
   // All stored objects of one resource (group/resource), for tests.
   std::vector<nlohmann::json> objects(const std::string& group, const std::string& resource,
                                       const std::string& ns = "");
+  // Visits them in place under the server's lock, without copies (benchmarks poll with it
+  // and must not slow the server they measure); stops when `visit` returns false.
+  void visitObjects(const std::string& group, const std::string& resource, const std::string& ns,
+                    const std::function<bool(const nlohmann::json&)>& visit);
 
 private:
   struct Event {

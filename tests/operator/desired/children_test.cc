@@ -4,6 +4,7 @@
 
 #include "operator/test_util.h"
 #include "pki/issue.h"
+#include "pki/tls_secret.h"
 #include "policy/sidecar_config.h"
 
 namespace paymesh::ctrl {
@@ -106,6 +107,20 @@ TEST_F(CertificatePlanTest, FreshCertificateIsKeptAndRequeuedForItsRenewalTime) 
   EXPECT_EQ(plan.next_check, fixedNow() + 16h);
   EXPECT_EQ(plan.not_after, fixedNow() + 24h);
   EXPECT_EQ(requeueDelay(plan.next_check, fixedNow() + 1h), std::chrono::milliseconds(15h));
+}
+
+// The plan for a just-issued leaf, without re-reading a Secret, is the one read back.
+TEST_F(CertificatePlanTest, KeepingAnIssuedLeafPlansTheSameRenewal) {
+  auto svc = service("a", {{"tls", {{"certificate", {{"duration", "24h"}, {"renewBefore", "8h"}}}}}});
+  Json secret = issue(svc, fixedNow());
+  auto material = pki::readTlsSecret(secret);
+  ASSERT_TRUE(material.isOk());
+  auto kept = keepCertificate(svc, material->leaf(), *ca_, fixedNow() + 1h);
+  auto read = planCertificate(svc, mesh(), &secret, *ca_, bundle_, fixedNow() + 1h);
+  EXPECT_EQ(kept.action, CertificatePlan::Action::kNone);
+  EXPECT_EQ(kept.not_after, read.not_after);
+  EXPECT_EQ(kept.next_check, read.next_check);
+  EXPECT_EQ(keepCertificate(svc, material->leaf(), *ca_, fixedNow() + 17h).action, CertificatePlan::Action::kIssue);
 }
 
 TEST_F(CertificatePlanTest, DueCertificateIsRenewed) {
