@@ -175,7 +175,7 @@ void BM_OperatorAtScale(benchmark::State& state) {
       std::string w = std::to_string(workers);
       const char* level = std::getenv("PAYMESH_BENCH_LOG_LEVEL");
       execl(bin.c_str(), bin.c_str(), "--kubeconfig", kc.c_str(), "--metrics-addr", "0", "--health-addr", "0",
-            "--workers", w.c_str(), "--log-level", level ? level : "error", "--list-page-size", "5000", static_cast<char*>(nullptr));
+            "--workers", w.c_str(), "--log-level", level ? level : "error", static_cast<char*>(nullptr));
       _exit(127);
     }
     while (!converged(api, static_cast<size_t>(n))) {

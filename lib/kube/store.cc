@@ -17,42 +17,42 @@ void dropManagedFields(Json& object) {
 void trimPod(Json& object) {
   dropManagedFields(object);
   if (!object.is_object()) return;
+  // Fields are moved out of the full object, which is dropped afterwards.
+  auto take = [](Json& from, const char* field, Json& to) {
+    auto it = from.find(field);
+    if (it != from.end()) to[field] = std::move(*it);
+  };
   Json lean = Json::object();
-  if (object.contains("metadata")) {
-    const Json& m = object["metadata"];
+  if (auto m = object.find("metadata"); m != object.end() && m->is_object()) {
     Json meta = Json::object();
-    for (const char* f :
-         {"name", "namespace", "uid", "resourceVersion", "labels", "annotations", "deletionTimestamp"}) {
-      if (m.contains(f)) meta[f] = m[f];
-    }
-    if (m.contains("ownerReferences")) {
+    for (const char* f : {"name", "namespace", "uid", "resourceVersion", "labels", "annotations", "deletionTimestamp"})
+      take(*m, f, meta);
+    if (auto owners_in = m->find("ownerReferences"); owners_in != m->end() && owners_in->is_array()) {
       Json owners = Json::array();
-      for (const auto& o : m["ownerReferences"]) {
+      for (const auto& o : *owners_in) {
         owners.push_back({{"kind", o.value("kind", "")}, {"name", o.value("name", "")}, {"uid", o.value("uid", "")}});
       }
-      meta["ownerReferences"] = owners;
+      meta["ownerReferences"] = std::move(owners);
     }
-    lean["metadata"] = meta;
+    lean["metadata"] = std::move(meta);
   }
-  if (object.contains("spec")) {
-    const Json& s = object["spec"];
-    for (const char* f : {"nodeName", "serviceAccountName"}) {
-      if (s.contains(f)) lean["spec"][f] = s[f];
-    }
+  if (auto s = object.find("spec"); s != object.end() && s->is_object()) {
+    Json spec = Json::object();
+    for (const char* f : {"nodeName", "serviceAccountName"}) take(*s, f, spec);
+    if (!spec.empty()) lean["spec"] = std::move(spec);
   }
-  if (object.contains("status")) {
-    const Json& s = object["status"];
-    for (const char* f : {"phase", "podIP"}) {
-      if (s.contains(f)) lean["status"][f] = s[f];
-    }
-    if (s.contains("podIPs") && s["podIPs"].is_array() && s["podIPs"].size() > 1)
-      lean["status"]["podIPs"] = s["podIPs"];
-    if (s.contains("conditions")) {
-      for (const auto& c : s["conditions"]) {
-        if (c.value("type", "") == "Ready")
-          lean["status"]["conditions"] = Json::array({{{"type", "Ready"}, {"status", c.value("status", "")}}});
+  if (auto s = object.find("status"); s != object.end() && s->is_object()) {
+    Json status = Json::object();
+    for (const char* f : {"phase", "podIP"}) take(*s, f, status);
+    if (auto ips = s->find("podIPs"); ips != s->end() && ips->is_array() && ips->size() > 1)
+      status["podIPs"] = std::move(*ips);
+    if (auto conds = s->find("conditions"); conds != s->end() && conds->is_array()) {
+      for (const auto& c : *conds) {
+        if (c.is_object() && c.value("type", "") == "Ready")
+          status["conditions"] = Json::array({{{"type", "Ready"}, {"status", c.value("status", "")}}});
       }
     }
+    if (!status.empty()) lean["status"] = std::move(status);
   }
   object = std::move(lean);
 }

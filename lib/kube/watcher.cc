@@ -1,5 +1,6 @@
 #include "kube/watcher.h"
 
+#include <future>
 #include <thread>
 
 namespace paymesh::kube {
@@ -36,8 +37,9 @@ Watcher::State Watcher::step(const Sink& sink, std::stop_token stop) {
       stats_.relists++;
       ListOptions opts = selectors_;
       opts.continue_token.clear();
+      auto fetch = [this](ListOptions o) { return client_.list(res_, ns_, o); };
+      Result<ObjectList> page = fetch(opts);
       for (bool first = true;; first = false) {
-        auto page = client_.list(res_, ns_, opts);
         if (!page.isOk()) {
           fail(page.status(), State::kRelist);
           return state_;
@@ -45,10 +47,16 @@ Watcher::State Watcher::step(const Sink& sink, std::stop_token stop) {
         bool last = page->continue_token.empty();
         // Every page reports the list's resourceVersion: the watch resumes from the first.
         if (first) rv_ = page->resource_version;
-        WatcherEvent ev{WatcherEvent::Kind::kListPage, std::move(page->items), first, last, nullptr};
-        sink(std::move(ev));
+        // The next page is fetched while the sink digests this one (the server builds a
+        // page while the client parses and stores the previous).
+        std::future<Result<ObjectList>> next;
+        if (!last) {
+          opts.continue_token = page->continue_token;
+          next = std::async(std::launch::async, fetch, opts);
+        }
+        sink(WatcherEvent{WatcherEvent::Kind::kListPage, std::move(page->items), first, last, nullptr});
         if (last) break;
-        opts.continue_token = page->continue_token;
+        page = next.get();
         if (stop.stop_requested()) return state_;
       }
       delay_ = backoff_.initial;
