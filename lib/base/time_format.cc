@@ -1,6 +1,8 @@
 #include "base/time_format.h"
 
+#include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 
 namespace paymesh {
@@ -22,6 +24,33 @@ std::string formatRfc3339(std::chrono::system_clock::time_point t, int fraction_
   }
   std::snprintf(buf + n, sizeof buf - static_cast<size_t>(n), "Z");
   return buf;
+}
+
+std::optional<std::chrono::system_clock::time_point> parseRfc3339(const std::string& text) {
+  std::tm tm{};
+  const char* p = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
+  if (p == nullptr) return std::nullopt;
+  auto t = std::chrono::system_clock::from_time_t(timegm(&tm));
+  if (*p == '.') {
+    int64_t nanos = 0;
+    int digits = 0;
+    for (++p; *p >= '0' && *p <= '9'; ++p) {
+      if (++digits > 9) return std::nullopt;
+      nanos = nanos * 10 + (*p - '0');
+    }
+    if (digits == 0) return std::nullopt;
+    for (int d = digits; d < 9; ++d) nanos *= 10;
+    t += std::chrono::duration_cast<std::chrono::system_clock::duration>(std::chrono::nanoseconds(nanos));
+  }
+  if (*p == 'Z' || *p == 'z') return p[1] == '\0' ? std::optional(t) : std::nullopt;
+  if ((*p == '+' || *p == '-') && std::strlen(p) == 6 && p[3] == ':') {
+    auto num = [&](int i) { return (p[i] - '0') * 10 + (p[i + 1] - '0'); };
+    for (int i : {1, 2, 4, 5})
+      if (p[i] < '0' || p[i] > '9') return std::nullopt;
+    auto offset = std::chrono::hours(num(1)) + std::chrono::minutes(num(4));
+    return *p == '+' ? t - offset : t + offset;
+  }
+  return std::nullopt;
 }
 
 }  // namespace paymesh

@@ -16,5 +16,21 @@ TEST(TimeFormatTest, Rfc3339WithAndWithoutFractions) {
   EXPECT_EQ(formatRfc3339(system_clock::time_point(seconds(-1)) + milliseconds(500), 3), "1969-12-31T23:59:59.500Z");
 }
 
+TEST(TimeFormatTest, ParsesWhatItWritesAndOffsets) {
+  using namespace std::chrono;
+  system_clock::time_point t = system_clock::time_point(seconds(1795777616)) + microseconds(123456);
+  for (int digits : {0, 3, 6}) {
+    auto parsed = parseRfc3339(formatRfc3339(t, digits));
+    ASSERT_TRUE(parsed.has_value()) << digits;
+    EXPECT_EQ(formatRfc3339(*parsed, digits), formatRfc3339(t, digits));
+  }
+  EXPECT_EQ(parseRfc3339("2026-11-27T12:06:56+01:00"), parseRfc3339("2026-11-27T11:06:56Z"));
+  EXPECT_EQ(parseRfc3339("2026-11-27T10:36:56-00:30"), parseRfc3339("2026-11-27T11:06:56Z"));
+  EXPECT_EQ(parseRfc3339("2026-11-27T11:06:56.5Z"), *parseRfc3339("2026-11-27T11:06:56Z") + milliseconds(500));
+  for (const char* bad : {"", "2026-11-27", "2026-11-27T11:06:56", "2026-11-27T11:06:56.Z", "2026-11-27T11:06:56Zx",
+                          "2026-11-27T11:06:56+0100", "2026-11-27T11:06:56.1234567890Z", "yesterday"})
+    EXPECT_FALSE(parseRfc3339(bad).has_value()) << bad;
+}
+
 }  // namespace
 }  // namespace paymesh

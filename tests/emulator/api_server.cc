@@ -189,13 +189,6 @@ bool isWrite(const std::string& method) {
 
 std::string rfc3339(std::chrono::system_clock::time_point t) { return formatRfc3339(t); }
 
-std::optional<std::chrono::system_clock::time_point> parseRfc3339(const std::string& s) {
-  std::tm tm{};
-  const char* end = strptime(s.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
-  if (!end) return std::nullopt;
-  return std::chrono::system_clock::from_time_t(timegm(&tm));
-}
-
 Faults faultsFromJson(const json& j) {
   Faults f;
   f.seed = j.value("seed", uint64_t{1});

@@ -180,6 +180,5 @@ private:
 
 // "2026-01-02T03:04:05Z"
 std::string rfc3339(std::chrono::system_clock::time_point t);
-std::optional<std::chrono::system_clock::time_point> parseRfc3339(const std::string& s);
 
 }  // namespace paymesh::emulator

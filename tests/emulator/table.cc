@@ -1,5 +1,6 @@
 #include "emulator/table.h"
 
+#include "base/time_format.h"
 #include "emulator/api_server.h"
 
 namespace paymesh::emulator {
