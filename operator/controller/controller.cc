@@ -133,6 +133,15 @@ void Controller::onPod(const kube::ObjectPtr& old_obj, const kube::ObjectPtr& ne
 }
 
 void Controller::onChild(const std::string& kind, const kube::ObjectPtr& obj, bool deleted) {
+  if (kind == "secret") {
+    // The mesh CA Secret (when in scope): a change to it is followed at once.
+    MeshStatePtr mesh = reconciler_->mesh();
+    if (mesh && meta(*obj).value("namespace", "") == mesh->mesh.ca.namespace_ &&
+        meta(*obj).value("name", "") == mesh->mesh.ca.secret_name) {
+      queue_.add(kMeshCaKey);
+      return;
+    }
+  }
   std::string owner = serviceLabelOf(*obj);
   if (owner.empty()) return;
   std::string ns = meta(*obj).value("namespace", "");
@@ -150,7 +159,11 @@ void Controller::worker() {
     std::string ns = key->substr(0, slash), name = key->substr(slash + 1);
     std::string id = std::to_string(++pass_ids_);
     auto start = std::chrono::steady_clock::now();
-    auto result = *key == kWebhookKey ? reconciler_->reconcileWebhook() : reconciler_->reconcile(ns, name);
+    MeshStatePtr mesh_before = reconciler_->mesh();
+    auto result = *key == kWebhookKey  ? reconciler_->reconcileWebhook()
+                  : *key == kMeshCaKey ? reconciler_->reconcileMeshCa()
+                                       : reconciler_->reconcile(ns, name);
+    if (reconciler_->mesh() != mesh_before && *key == kMeshCaKey) enqueueAll();  // a new CA or trust bundle
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     obs::LogFields fields = {{"controller", "paymentservice"}, {"namespace", ns}, {"name", name}, {"reconcile_id", id}};
     if (result.isOk()) {
@@ -199,6 +212,7 @@ Status Controller::start(MeshStatePtr mesh, std::chrono::milliseconds sync_timeo
                 {"paymentservices", std::to_string(services_->store().size())},
                 {"pods", std::to_string(pods_->store().size())},
                 {"queued", std::to_string(queue_.depth())}});
+  queue_.add(kMeshCaKey);
   if (options_.manage_webhook) queue_.add(kWebhookKey);
   for (int i = 0; i < std::max(1, options_.workers); ++i) workers_.emplace_back([this] { worker(); });
   return Status::ok();
@@ -217,9 +231,9 @@ void Controller::setMesh(MeshStatePtr mesh) {
 }
 
 void Controller::enqueueAll() {
+  queue_.add(kMeshCaKey);
   if (options_.manage_webhook) queue_.add(kWebhookKey);
-  for (const auto& obj : services_->store().list())
-    queue_.add(meta(*obj).value("namespace", "") + "/" + meta(*obj).value("name", ""));
+  for (const auto& key : services_->store().keys()) queue_.add(key);
 }
 
 }  // namespace paymesh::ctrl

@@ -1,16 +1,29 @@
 #pragma once
 // The mesh CA at start: read from the Secret the mesh config names; created there
 // (a self-signed root) when absent, unless the mesh config says the CA is managed
-// elsewhere, in which case its absence is an error.
+// elsewhere, in which case its absence is an error. Rotation of a created CA is the
+// reconciler's timed "@mesh-ca" pass (operator/desired/ca_rotation.h).
 
 #include "base/status.h"
 #include "kube/client.h"
 #include "operator/controller/reconciler.h"
+#include "operator/desired/ca_rotation.h"
 
 namespace paymesh::ctrl {
 
-// The CA Secret as written: kubernetes.io/tls with tls.crt, tls.key and ca.crt.
+// The CA Secret as written: kubernetes.io/tls with tls.crt, tls.key and ca.crt, Active.
 nlohmann::json caSecretObject(const model::MeshConfig& mesh, const pki::CertificateAuthority& ca);
+
+// A new self-signed root as the mesh config describes it.
+Result<pki::CertificateAuthority> createMeshCa(const model::MeshConfig& mesh, pki::TimePoint now);
+
+// "mesh CA Secret ns/name", for errors.
+std::string caSecretWhere(const model::MeshConfig& mesh);
+
+// The mesh state a CA Secret gives: its signing CA and trust bundle. caIdentity tells
+// two apart (a pass that reads the same Secret again changes nothing).
+MeshStatePtr meshStateFrom(const model::MeshConfig& mesh, const CaSecretView& view);
+std::string caIdentity(const CaSecretView& view);
 
 // Loads (or creates) the CA and returns the mesh state built on it.
 Result<MeshStatePtr> ensureMeshCa(kube::Client& client, const model::MeshConfig& mesh, pki::TimePoint now,

@@ -4,6 +4,8 @@
 
 #include "kube/errors.h"
 #include "kube/resource.h"
+#include "obs/log.h"
+#include "operator/controller/mesh_ca.h"
 #include "operator/desired/children.h"
 #include "operator/desired/webhook_cert.h"
 #include "operator/status/conditions.h"
@@ -137,17 +139,22 @@ Status Reconciler::write(const kube::ResourceRef& r, const std::string& ns, cons
 
 void Reconciler::recordEvent(const model::PaymentService& svc, const std::string& type, const std::string& reason,
                              const std::string& message) {
+  recordEventOn({{"apiVersion", model::kApiVersion},
+                 {"kind", model::kKind},
+                 {"name", svc.metadata.name},
+                 {"namespace", svc.metadata.namespace_},
+                 {"uid", svc.metadata.uid}},
+                svc.metadata.namespace_, type, reason, message);
+}
+
+void Reconciler::recordEventOn(const Json& involved, const std::string& ns, const std::string& type,
+                               const std::string& reason, const std::string& message) {
   if (!mayWrite()) return;
   std::string now = pki::formatTime(options_.now());
   Json ev = {{"apiVersion", "v1"},
              {"kind", "Event"},
-             {"metadata", {{"generateName", svc.metadata.name + "."}, {"namespace", svc.metadata.namespace_}}},
-             {"involvedObject",
-              {{"apiVersion", model::kApiVersion},
-               {"kind", model::kKind},
-               {"name", svc.metadata.name},
-               {"namespace", svc.metadata.namespace_},
-               {"uid", svc.metadata.uid}}},
+             {"metadata", {{"generateName", involved.value("name", "paymesh") + "."}, {"namespace", ns}}},
+             {"involvedObject", involved},
              {"reason", reason},
              {"message", message},
              {"type", type},
@@ -156,8 +163,14 @@ void Reconciler::recordEvent(const model::PaymentService& svc, const std::string
              {"count", 1},
              {"source", {{"component", options_.component}}}};
   // Events are best effort: a lost one never fails a pass.
-  if (client_.create(res::kEvents, svc.metadata.namespace_, ev).isOk() && metrics_)
-    metrics_->wrote(obs::WriteKind::kEvent);
+  if (client_.create(res::kEvents, ns, ev).isOk() && metrics_) metrics_->wrote(obs::WriteKind::kEvent);
+}
+
+std::chrono::milliseconds Reconciler::realDelay(pki::TimePoint next_check, pki::TimePoint now) const {
+  auto real = requeueDelay(next_check, now);
+  if (options_.clock_rate > 0 && options_.clock_rate != 1.0)
+    real = std::chrono::milliseconds(static_cast<int64_t>(static_cast<double>(real.count()) / options_.clock_rate));
+  return std::max(real, std::chrono::milliseconds(10));
 }
 
 void Reconciler::recordStats(const std::string& key, int64_t endpoints, std::optional<pki::TimePoint> not_after) {
@@ -343,12 +356,7 @@ Result<Action> Reconciler::reconcile(const std::string& ns, const std::string& n
 
   recordStats(ns + "/" + name, observed.endpoints, cert_not_after);
   Action action;
-  if (next_check) {
-    auto real = requeueDelay(*next_check, now);
-    if (options_.clock_rate > 0 && options_.clock_rate != 1.0)
-      real = std::chrono::milliseconds(static_cast<int64_t>(static_cast<double>(real.count()) / options_.clock_rate));
-    action.requeue_after = std::max(real, std::chrono::milliseconds(10));
-  }
+  if (next_check) action.requeue_after = realDelay(*next_check, now);
   return action;
 }
 
@@ -396,10 +404,80 @@ Result<Action> Reconciler::reconcileWebhook() {
   // Look again at the renewal time, and at least every minute (the configuration may be
   // installed after the operator starts).
   Action action;
-  auto real = requeueDelay(plan.next_check, now);
-  if (options_.clock_rate > 0 && options_.clock_rate != 1.0)
-    real = std::chrono::milliseconds(static_cast<int64_t>(static_cast<double>(real.count()) / options_.clock_rate));
-  action.requeue_after = std::clamp(real, std::chrono::milliseconds(10), std::chrono::milliseconds(60000));
+  action.requeue_after = std::min(realDelay(plan.next_check, now), std::chrono::milliseconds(60000));
+  return action;
+}
+
+}  // namespace paymesh::ctrl
+
+namespace paymesh::ctrl {
+
+Result<Action> Reconciler::reconcileMeshCa() {
+  MeshStatePtr mesh_state = mesh();
+  if (!mesh_state) return failedPrecondition("no mesh config loaded");
+  const model::MeshConfig& mesh = mesh_state->mesh;
+  pki::TimePoint now = options_.now();
+  auto secret = client_.get(res::kSecrets, mesh.ca.namespace_, mesh.ca.secret_name);
+  if (!secret.isOk()) return secret.status();  // the loaded CA stays in use; retried with backoff
+  ASSIGN_OR_RETURN(auto view, readCaSecret(*secret, caSecretWhere(mesh), now));
+  // An existing CA is only followed: whoever manages it rotates it. Look again every minute.
+  pki::TimePoint next_check = now + std::chrono::minutes(1);
+  if (!mesh.ca.existing) {
+    pki::CaRotationObservation observed;
+    if (view.rotation.phase != pki::CaPhase::kActive) {
+      // What the peers hold: the TLS Secrets paymesh wrote and the injector's caBundle.
+      std::vector<kube::ObjectPtr> keep;
+      std::vector<const Json*> leaves;
+      for (const auto& key : caches_.secrets.keys()) {
+        auto slash = key.find('/');
+        auto obj = caches_.secrets.get(key.substr(0, slash), key.substr(slash + 1));
+        if (!obj) continue;
+        const Json& labels = (*obj)["metadata"].value("labels", Json::object());
+        if (!labels.is_object() ||
+            !(labels.contains(model::kServiceLabel) || labels.value("paymesh.io/role", "") == "webhook-serving"))
+          continue;
+        keep.push_back(obj);
+        leaves.push_back(obj.get());
+      }
+      bool webhook_current = true;
+      auto config = client_.get(res::kMutatingWebhookConfigurations, "", mesh.webhook.configuration_name);
+      if (config.isOk())
+        webhook_current = !caBundlePatch(*config, view.bundle.caBundle()).has_value();
+      else if (!kube::isNotFound(config.status()))
+        return config.status();
+      observed = observeCaRotation(view, leaves, webhook_current, now);
+    }
+    ASSIGN_OR_RETURN(auto plan, planCaRotation(view, caRotationConfig(mesh.ca.rotation_overlap), observed, now,
+                                               [&] { return createMeshCa(mesh, now); }));
+    if (plan.write) {
+      if (!mayWrite()) return unavailable("not the leader: write skipped");
+      // Conditional on the resourceVersion read: a concurrent change makes this a conflict.
+      auto updated = client_.update(res::kSecrets, caSecretFor(*secret, plan.next));
+      if (!updated.isOk()) return updated.status();
+      if (metrics_) metrics_->wrote(obs::WriteKind::kSecret);
+      if (!plan.event.empty()) {
+        obs::logInfo(plan.event, {{"secret", mesh.ca.namespace_ + "/" + mesh.ca.secret_name},
+                                  {"phase", pki::caPhaseName(plan.next.rotation.phase)}});
+        recordEventOn({{"apiVersion", "v1"},
+                       {"kind", "Secret"},
+                       {"name", mesh.ca.secret_name},
+                       {"namespace", mesh.ca.namespace_},
+                       {"uid", (*updated)["metadata"].value("uid", "")}},
+                      mesh.ca.namespace_, "Normal", std::string("MeshCa") + pki::caPhaseName(plan.next.rotation.phase),
+                      plan.event);
+      }
+    }
+    view = std::move(plan.next);
+    next_check = std::min(next_check, plan.next_check);
+  }
+  if (caIdentity(view) != mesh_state->ca_identity) {
+    obs::logInfo("mesh CA changed: every certificate is checked again",
+                 {{"secret", mesh.ca.namespace_ + "/" + mesh.ca.secret_name},
+                  {"phase", pki::caPhaseName(view.rotation.phase)}});
+    setMesh(meshStateFrom(mesh, view));
+  }
+  Action action;
+  action.requeue_after = std::min(realDelay(next_check, now), std::chrono::milliseconds(60000));
   return action;
 }
 

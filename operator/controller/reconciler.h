@@ -33,6 +33,7 @@ struct MeshState {
   model::MeshConfig mesh;
   std::optional<pki::CertificateAuthority> ca;
   pki::TrustBundle bundle;
+  std::string ca_identity;  // the signing CA and the bundle: a change means every leaf is looked at again
 };
 using MeshStatePtr = std::shared_ptr<const MeshState>;
 
@@ -66,8 +67,10 @@ struct ReconcilerOptions {
   std::string component = "paymesh-operator";
 };
 
-// The work-queue key of the webhook certificate pass (no PaymentService key starts with '@').
+// The work-queue keys of the webhook certificate pass and of the mesh CA pass (no
+// PaymentService key starts with '@').
 inline constexpr const char* kWebhookKey = "@webhook";
+inline constexpr const char* kMeshCaKey = "@mesh-ca";
 
 struct Action {
   std::optional<std::chrono::milliseconds> requeue_after;
@@ -90,6 +93,9 @@ public:
   Result<Action> reconcile(const std::string& ns, const std::string& name);
   // The webhook serving certificate and the injector's caBundle (a timed pass of its own).
   Result<Action> reconcileWebhook();
+  // The mesh CA Secret: follows changes made to it (a new mesh state, and every service
+  // queued again by the controller) and, for a CA paymesh created, drives its rotation.
+  Result<Action> reconcileMeshCa();
 
   // Whether a watch event for `kind` ("configmap"/"secret") shows an object as this
   // reconciler last wrote it (its own echo: the controller then does not requeue). The
@@ -108,6 +114,9 @@ private:
   bool mayWrite() const { return options_.may_write == nullptr || options_.may_write->load(); }
   void recordEvent(const model::PaymentService& svc, const std::string& type, const std::string& reason,
                    const std::string& message);
+  void recordEventOn(const nlohmann::json& involved, const std::string& ns, const std::string& type,
+                     const std::string& reason, const std::string& message);
+  std::chrono::milliseconds realDelay(pki::TimePoint next_check, pki::TimePoint now) const;
 
   // Per-service figures behind the endpoint and expiry gauges.
   void recordStats(const std::string& key, int64_t endpoints, std::optional<pki::TimePoint> not_after);

@@ -6,8 +6,10 @@
 #include <sys/socket.h>
 
 #include <cstdlib>
+#include <set>
 
 #include "base/base64.h"
+#include "operator/desired/ca_rotation.h"
 #include "operator/desired/children.h"
 #include "operator/status/conditions.h"
 #include "pki/tls_secret.h"
@@ -35,6 +37,23 @@ void expectConfigMaps(OperatorTest* t, const std::map<std::string, policy::Sidec
   std::string diff;
   bool ok = waitFor([&] { return (diff = t->configMapsDiffer(want)).empty(); }, timeout);
   EXPECT_TRUE(ok) << diff;
+}
+
+// The paymesh-sidecar-injector configuration as the chart installs it (no caBundle yet).
+Json injectorConfiguration() {
+  return {
+      {"apiVersion", "admissionregistration.k8s.io/v1"},
+      {"kind", "MutatingWebhookConfiguration"},
+      {"metadata", {{"name", "paymesh-sidecar-injector"}}},
+      {"webhooks",
+       {{{"name", "inject.paymesh.io"},
+         {"clientConfig",
+          {{"service", {{"name", "paymesh-webhook"}, {"namespace", "paymesh-system"}, {"path", "/inject"}}}}},
+         {"admissionReviewVersions", {"v1"}},
+         {"sideEffects", "None"},
+         {"failurePolicy", "Ignore"},
+         {"rules",
+          {{{"operations", {"CREATE"}}, {"apiGroups", {""}}, {"apiVersions", {"v1"}}, {"resources", {"pods"}}}}}}}}};
 }
 
 class OperatorE2eTest : public OperatorTest {
@@ -284,20 +303,7 @@ TEST_F(OperatorE2eTest, WebhookCertificateIssuedAndCaBundleHoldsOldAndNewCa) {
   Json ca_secret = caSecretObject(mesh(), *new_ca);
   ca_secret["data"]["ca.crt"] = base64Encode(new_ca->certificate().toPem() + old_ca->certificate().toPem());
   ASSERT_TRUE(client_->create(res::kSecrets, "paymesh-system", ca_secret).isOk());
-  Json hook = {
-      {"apiVersion", "admissionregistration.k8s.io/v1"},
-      {"kind", "MutatingWebhookConfiguration"},
-      {"metadata", {{"name", "paymesh-sidecar-injector"}}},
-      {"webhooks",
-       {{{"name", "inject.paymesh.io"},
-         {"clientConfig",
-          {{"service", {{"name", "paymesh-webhook"}, {"namespace", "paymesh-system"}, {"path", "/inject"}}}}},
-         {"admissionReviewVersions", {"v1"}},
-         {"sideEffects", "None"},
-         {"failurePolicy", "Ignore"},
-         {"rules",
-          {{{"operations", {"CREATE"}}, {"apiGroups", {""}}, {"apiVersions", {"v1"}}, {"resources", {"pods"}}}}}}}}};
-  auto created = client_->create(res::kMutatingWebhookConfigurations, "", hook);
+  auto created = client_->create(res::kMutatingWebhookConfigurations, "", injectorConfiguration());
   ASSERT_TRUE(created.isOk()) << created.status().toString();
   startOperator(fastOptions());
   pki::TrustBundle both;
@@ -322,6 +328,117 @@ TEST_F(OperatorE2eTest, WebhookCertificateIssuedAndCaBundleHoldsOldAndNewCa) {
   ASSERT_TRUE(waitFor([&] { return controller_->passes() > passes; }));
   std::this_thread::sleep_for(200ms);
   EXPECT_EQ(emulator_->api().resourceVersion(), rv);
+}
+
+// The operator-created mesh CA reaches 2/3 of its life on a manual clock and is replaced
+// phase by phase: at every step each peer (workload Secrets, webhook serving Secret, the
+// injector's caBundle) trusts whatever signs the certificates in use.
+TEST_F(OperatorE2eTest, MeshCaRotatesWithOldAndNewTrustedUntilNothingUsesTheOld) {
+  const auto start = std::chrono::system_clock::now();
+  auto offset = std::make_shared<std::atomic<int64_t>>(0);  // simulated seconds ahead of start
+  ControllerOptions o = fastOptions();
+  o.reconciler.now = [start, offset] { return start + std::chrono::seconds(offset->load()); };
+  ASSERT_TRUE(client_->create(res::kMutatingWebhookConfigurations, "", injectorConfiguration()).isOk());
+  applyServices();
+  applyPods();
+  startOperator(o);
+  ASSERT_TRUE(waitFor([&] { return allReady(); }));
+
+  auto caSecret = [&] { return *client_->get(res::kSecrets, "paymesh-system", "paymesh-ca"); };
+  auto phaseOf = [&](const Json& secret) {
+    return Json::parse(secret["metadata"]["annotations"].value(kCaRotationAnnotation, "{}")).value("phase", "");
+  };
+  auto pem = [](const Json& secret, const char* key) { return *base64Decode(secret["data"][key].get<std::string>()); };
+  auto a = pki::parsePemCertificates(pem(caSecret(), "tls.crt"))->front();
+  EXPECT_EQ(phaseOf(caSecret()), "Active");
+  // Every leaf paymesh wrote (workloads and the webhook) with its ca.crt, and the caBundle.
+  auto leaves = [&] {
+    std::vector<Json> out;
+    kube::ListOptions sel;
+    sel.label_selector = "app.kubernetes.io/managed-by=paymesh";
+    for (const char* ns : {"payments", "paymesh-system"}) {
+      auto list = client_->list(res::kSecrets, ns, sel);
+      if (!list.isOk()) continue;
+      for (auto& s : list->items)
+        if (s["metadata"]["name"] != "paymesh-ca") out.push_back(std::move(s));
+    }
+    return out;
+  };
+  auto caBundle = [&] {
+    auto c = client_->get(res::kMutatingWebhookConfigurations, "", "paymesh-sidecar-injector");
+    return *base64Decode(c->at("webhooks").at(0).at("clientConfig").value("caBundle", ""));
+  };
+  // Every leaf signed by `signer`, every bundle (Secrets and caBundle) equal to `trusted`.
+  auto peersAre = [&](const pki::Certificate& signer, const std::string& trusted) {
+    auto all = leaves();
+    if (all.size() != services().size() + 1 || caBundle() != trusted) return false;  // + the webhook's
+    for (const auto& s : all) {
+      auto leaf = pki::parsePemCertificates(pem(s, "tls.crt"));
+      if (!leaf.isOk() || !leaf->front().isSignedBy(signer) || pem(s, "ca.crt") != trusted) return false;
+    }
+    return true;
+  };
+  // Moves the clock by `by`, pokes every pass until the CA Secret reaches `phase`, and
+  // lets another `by` pass every second it has not (time goes on while peers catch up).
+  auto advanceTo = [&](std::chrono::seconds by, const std::string& phase) {
+    auto next_tick = std::chrono::steady_clock::now();
+    return waitFor(
+        [&] {
+          if (std::chrono::steady_clock::now() >= next_tick) {
+            offset->fetch_add(by.count());
+            next_tick += 1s;
+          }
+          controller_->enqueueAll();
+          std::this_thread::sleep_for(50ms);
+          return phaseOf(caSecret()) == phase;
+        },
+        30s);
+  };
+  const auto step = std::chrono::duration_cast<std::chrono::seconds>(mesh().ca.rotation_overlap);  // > delay
+
+  // Due: B staged and trusted everywhere next to A; A still signs.
+  auto due = caRotationDue(a);
+  offset->store((std::chrono::ceil<std::chrono::seconds>(due - start) - step).count());  // + step: due
+  ASSERT_TRUE(advanceTo(step, "NewCaStaged"));
+  auto staged = caSecret();
+  auto b = pki::parsePemCertificates(pem(staged, kNextCaCertKey))->front();
+  std::string a_then_b = a.toPem() + b.toPem();
+  EXPECT_EQ(pem(staged, "ca.crt"), a_then_b);
+  ASSERT_TRUE(waitFor([&] { return peersAre(a, a_then_b); }, 30s));
+
+  // B signs; both stay trusted while leaves signed by A are replaced.
+  ASSERT_TRUE(advanceTo(step, "NewCaActive"));
+  std::string b_then_a = b.toPem() + a.toPem();
+  EXPECT_EQ(pem(caSecret(), "tls.crt"), b.toPem());
+  ASSERT_TRUE(waitFor(
+      [&] {
+        controller_->enqueueAll();
+        return peersAre(b, b_then_a);
+      },
+      30s));
+
+  // Nothing signed by A is left: one delay later A leaves every bundle.
+  ASSERT_TRUE(advanceTo(step, "OldCaRemoved"));
+  EXPECT_EQ(pem(caSecret(), "ca.crt"), b.toPem());
+  ASSERT_TRUE(waitFor(
+      [&] {
+        controller_->enqueueAll();
+        return peersAre(b, b.toPem());
+      },
+      30s));
+
+  // Every peer holds {B} only: the rotation is over, B is the CA.
+  ASSERT_TRUE(advanceTo(step, "Active"));
+  EXPECT_EQ(pem(caSecret(), "tls.crt"), b.toPem());
+  EXPECT_FALSE(caSecret()["data"].contains(kNextCaCertKey));
+  ASSERT_TRUE(waitFor([&] { return allReady(); }));
+  // The phases are on record for a person.
+  auto events = client_->list(res::kEvents, "paymesh-system", {});
+  ASSERT_TRUE(events.isOk());
+  std::set<std::string> reasons;
+  for (const auto& e : events->items) reasons.insert(e.value("reason", ""));
+  for (const char* r : {"MeshCaNewCaStaged", "MeshCaNewCaActive", "MeshCaOldCaRemoved", "MeshCaActive"})
+    EXPECT_TRUE(reasons.count(r)) << r;
 }
 
 // --- the binary ---
