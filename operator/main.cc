@@ -205,7 +205,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "paymesh-operator: %s\n", cluster.status().message().c_str());
     return 2;
   }
-  auto client_or = kube::RestClient::create(*cluster);
+  kube::RestClientOptions client_options;
+  client_options.user_agent = std::string("paymesh-operator/") + kVersion;  // names us in audit logs
+  auto client_or = kube::RestClient::create(*cluster, client_options);
   if (!client_or.isOk()) {
     std::fprintf(stderr, "paymesh-operator: %s\n", client_or.status().message().c_str());
     return 1;

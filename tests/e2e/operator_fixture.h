@@ -112,6 +112,7 @@ public:
     emulator::EmulatorOptions eo;
     eo.api.bookmark_interval = 100ms;
     eo.api.history = 100000;
+    eo.api.record_requests = true;  // who asked for what: the chart's RBAC is checked against it
     emulator_ = std::make_unique<emulator::Emulator>(eo);
     ASSERT_EQ(emulator_->start(), "");
     kube::ClusterConfig cfg;

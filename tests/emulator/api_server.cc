@@ -295,6 +295,26 @@ std::vector<json> ApiServer::objects(const std::string& group, const std::string
   return out;
 }
 
+void ApiServer::record(const HttpRequest& req, const Route& r, bool watch) {
+  if (!options_.record_requests || r.target.type == nullptr) return;
+  const Target& t = r.target;
+  const std::string& m = req.method;
+  std::string verb = watch               ? "watch"
+                     : m == "GET"        ? (t.name.empty() ? "list" : "get")
+                     : m == "POST"       ? "create"
+                     : m == "PUT"        ? "update"
+                     : m == "PATCH"      ? "patch"
+                     : m == "DELETE"     ? (t.name.empty() ? "deletecollection" : "delete")
+                                         : m;
+  requests_.insert({req.header("user-agent"), verb, t.type->group, t.type->resource, t.subresource, t.type->namespaced ? t.ns : "",
+                    watch ? "" : t.name});
+}
+
+std::set<RequestAttributes> ApiServer::requests() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return requests_;
+}
+
 void ApiServer::visitObjects(const std::string& group, const std::string& resource, const std::string& ns,
                              const std::function<bool(const json&)>& visit) {
   std::lock_guard<std::mutex> lock(mu_);
@@ -501,7 +521,10 @@ HttpResponse ApiServer::handleLocked(const HttpRequest& req, std::unique_lock<st
       std::string gv = r.group.empty() ? r.version : r.group + "/" + r.version;
       return jsonResponse(200, openApiV3Document(all, gv));
     }
-    case Route::Kind::kResource: (void)get; return handleResource(req, r, lock);
+    case Route::Kind::kResource:
+      (void)get;
+      record(req, r, false);
+      return handleResource(req, r, lock);
     case Route::Kind::kNone: break;
   }
   return statusError(404, "the server could not find the requested resource");
@@ -1123,6 +1146,7 @@ std::optional<HttpResponse> ApiServer::streamWatch(const HttpRequest& req,
   Route r = route(req.path);
   if (r.kind != Route::Kind::kResource || (!r.target.name.empty() && !r.legacy_watch))
     return statusError(404, "the server could not find the requested resource");
+  record(req, r, true);
   if (auto fault = injectedFault(req)) return *fault;
   const ResourceType type = *r.target.type;  // a copy: the CRD may go away while we stream
   std::string ns = type.namespaced ? r.target.ns : "";

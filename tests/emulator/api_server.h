@@ -13,6 +13,8 @@
 #include <mutex>
 #include <optional>
 #include <random>
+#include <set>
+#include <tuple>
 #include <string>
 #include <thread>
 #include <vector>
@@ -59,6 +61,19 @@ struct Options {
   std::map<std::string, std::string> service_hosts;
   // How long a deleted namespace stays Terminating before its contents and itself go.
   std::chrono::milliseconds namespace_finalize_delay{200};
+  // Keep the authorization attributes of every resource request (see requests()).
+  bool record_requests = false;
+};
+
+// What an authorizer sees of a resource request; verbs as RBAC names them (get, list,
+// watch, create, update, patch, delete, deletecollection).
+struct RequestAttributes {
+  std::string user_agent;  // who asked (the emulator has no users)
+  std::string verb, group, resource, subresource, ns, name;
+  bool operator<(const RequestAttributes& o) const {
+    return std::tie(user_agent, verb, group, resource, subresource, ns, name) <
+           std::tie(o.user_agent, o.verb, o.group, o.resource, o.subresource, o.ns, o.name);
+  }
 };
 
 class ApiServer : public RequestHandler {
@@ -86,6 +101,8 @@ public:
   void expireHistory();
   uint64_t resourceVersion();
   int latencyMs() override;
+  // The resource requests served so far, when Options::record_requests (each distinct one once).
+  std::set<RequestAttributes> requests();
   // All stored objects of one resource (group/resource), for tests.
   std::vector<nlohmann::json> objects(const std::string& group, const std::string& resource,
                                       const std::string& ns = "");
@@ -175,6 +192,8 @@ private:
   Faults faults_;
   std::mt19937_64 fault_rng_;
   std::map<std::string, std::chrono::steady_clock::time_point> terminating_;  // namespace -> deletion time
+  std::set<RequestAttributes> requests_;  // when options_.record_requests
+  void record(const HttpRequest& req, const Route& r, bool watch);
   std::thread reaper_;                                                        // finalizes terminating namespaces
 };
 

@@ -30,6 +30,12 @@ std::vector<ResourceType> builtinTypes() {
       make("", "v1", "serviceaccounts", "serviceaccount", "ServiceAccount", true, false, {"sa"}),
       make("discovery.k8s.io", "v1", "endpointslices", "endpointslice", "EndpointSlice", true, false),
       make("coordination.k8s.io", "v1", "leases", "lease", "Lease", true, false),
+      // Stored only (the emulator does not authorize by them), for charts that carry them.
+      make("rbac.authorization.k8s.io", "v1", "clusterroles", "clusterrole", "ClusterRole", false, false),
+      make("rbac.authorization.k8s.io", "v1", "clusterrolebindings", "clusterrolebinding", "ClusterRoleBinding",
+           false, false),
+      make("rbac.authorization.k8s.io", "v1", "roles", "role", "Role", true, false),
+      make("rbac.authorization.k8s.io", "v1", "rolebindings", "rolebinding", "RoleBinding", true, false),
       // Stored only (no controller makes pods from it), for manifests that carry one.
       make("apps", "v1", "deployments", "deployment", "Deployment", true, true, {"deploy"}),
       make("admissionregistration.k8s.io", "v1", "mutatingwebhookconfigurations", "mutatingwebhookconfiguration",
