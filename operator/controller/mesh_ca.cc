@@ -10,15 +10,16 @@ namespace paymesh::ctrl {
 
 using Json = nlohmann::json;
 
-Json caSecretObject(const model::MeshConfig& mesh, const pki::CertificateAuthority& ca) {
+Json caSecretObject(const model::MeshConfig& mesh, const pki::CertificateAuthority& ca,
+                    const pki::TrustBundle& bundle) {
   Json base = {{"apiVersion", "v1"},
                {"kind", "Secret"},
                {"metadata",
                 {{"name", mesh.ca.secret_name},
                  {"namespace", mesh.ca.namespace_},
                  {"labels", {{kManagedByLabel, kManagedByValue}, {"paymesh.io/role", "mesh-ca"}}}}}};
-  CaSecretView view{ca, std::nullopt, {}, pki::initialCaState(ca.id(), ca.certificate().notBefore())};
-  view.bundle.add(ca.certificate());
+  CaSecretView view{ca, std::nullopt, bundle, pki::initialCaState(ca.id(), ca.certificate().notBefore())};
+  if (view.bundle.empty()) view.bundle.add(ca.certificate());
   return caSecretFor(base, view);
 }
 

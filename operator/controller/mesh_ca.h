@@ -11,8 +11,10 @@
 
 namespace paymesh::ctrl {
 
-// The CA Secret as written: kubernetes.io/tls with tls.crt, tls.key and ca.crt, Active.
-nlohmann::json caSecretObject(const model::MeshConfig& mesh, const pki::CertificateAuthority& ca);
+// The CA Secret as written: kubernetes.io/tls with tls.crt, tls.key and ca.crt (`bundle`,
+// or the CA alone when empty), Active.
+nlohmann::json caSecretObject(const model::MeshConfig& mesh, const pki::CertificateAuthority& ca,
+                              const pki::TrustBundle& bundle = {});
 
 // A new self-signed root as the mesh config describes it.
 Result<pki::CertificateAuthority> createMeshCa(const model::MeshConfig& mesh, pki::TimePoint now);

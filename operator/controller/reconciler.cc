@@ -418,6 +418,25 @@ Result<Action> Reconciler::reconcileMeshCa() {
   const model::MeshConfig& mesh = mesh_state->mesh;
   pki::TimePoint now = options_.now();
   auto secret = client_.get(res::kSecrets, mesh.ca.namespace_, mesh.ca.secret_name);
+  if (kube::isNotFound(secret.status()) && !mesh.ca.existing && mesh_state->ca) {
+    // Deleted while in use: put back the CA that signed every live leaf (its key is here),
+    // rather than a new one that nothing trusts. A rotation in progress restarts as Active.
+    if (!mayWrite()) return unavailable("not the leader: write skipped");
+    secret = client_.create(res::kSecrets, mesh.ca.namespace_,
+                            caSecretObject(mesh, *mesh_state->ca, mesh_state->bundle));
+    if (secret.isOk()) {
+      if (metrics_) metrics_->wrote(obs::WriteKind::kSecret);
+      obs::logWarn("mesh CA Secret was deleted: restored from the running operator",
+                   {{"secret", mesh.ca.namespace_ + "/" + mesh.ca.secret_name}});
+      recordEventOn({{"apiVersion", "v1"},
+                     {"kind", "Secret"},
+                     {"name", mesh.ca.secret_name},
+                     {"namespace", mesh.ca.namespace_},
+                     {"uid", (*secret)["metadata"].value("uid", "")}},
+                    mesh.ca.namespace_, "Warning", "MeshCaRestored",
+                    "the mesh CA Secret was deleted; restored with the CA in use");
+    }
+  }
   if (!secret.isOk()) return secret.status();  // the loaded CA stays in use; retried with backoff
   ASSIGN_OR_RETURN(auto view, readCaSecret(*secret, caSecretWhere(mesh), now));
   // An existing CA is only followed: whoever manages it rotates it. Look again every minute.
