@@ -317,8 +317,8 @@ Result<Action> Reconciler::reconcile(const std::string& ns, const std::string& n
           recordEvent(self, "Normal", "CertificateRenewed",
                       "workload certificate reissued: " + (plan.reason.empty() ? std::string("renewed") : plan.reason));
       }
-    } else if (plan.action == CertificatePlan::Action::kMetadataOnly) {
-      Json desired = *secret;
+    } else if (plan.action == CertificatePlan::Action::kUpdate) {
+      Json desired = withTrustBundle(*secret, mesh_state->bundle);
       desired["metadata"]["labels"][kManagedByLabel] = kManagedByValue;
       desired["metadata"]["labels"][model::kServiceLabel] = name;
       if (!self.metadata.uid.empty()) desired["metadata"]["ownerReferences"] = Json::array({ownerReference(self)});
@@ -388,6 +388,9 @@ Result<Action> Reconciler::reconcileWebhook() {
                            {"labels", {{kManagedByLabel, kManagedByValue}, {"paymesh.io/role", "webhook-serving"}}}};
     RETURN_IF_ERROR(write(res::kSecrets, ns, desired, secret, obs::WriteKind::kSecret, "secret"));
     plan = planWebhookCertificate(mesh, &desired, *mesh_state->ca, mesh_state->bundle, now);
+  } else if (plan.update_bundle) {
+    RETURN_IF_ERROR(write(res::kSecrets, ns, withTrustBundle(*secret, mesh_state->bundle), secret,
+                          obs::WriteKind::kSecret, "secret"));
   }
   // The injector's caBundle follows the trust bundle (old and new CA during a rotation).
   auto config = client_.get(res::kMutatingWebhookConfigurations, "", mesh.webhook.configuration_name);

@@ -1,5 +1,7 @@
 #include "operator/desired/children.h"
 
+#include "base/base64.h"
+
 #include <algorithm>
 #include <map>
 
@@ -100,6 +102,11 @@ pki::WorkloadIdentity workloadIdentity(const model::PaymentService& service, con
   return {mesh.trust_domain, service.metadata.namespace_, service.spec.service_account, service.metadata.name};
 }
 
+Json withTrustBundle(Json secret, const pki::TrustBundle& bundle) {
+  secret["data"][pki::kCaCertKey] = base64Encode(bundle.toPem());
+  return secret;
+}
+
 CertificatePlan planCertificate(const model::PaymentService& service, const model::MeshConfig& mesh,
                                 const Json* current_secret, const pki::CertificateAuthority& ca,
                                 const pki::TrustBundle& bundle, pki::TimePoint now) {
@@ -119,15 +126,17 @@ CertificatePlan planCertificate(const model::PaymentService& service, const mode
   auto want_alg = pki::parseKeyAlgorithm(model::toString(service.spec.tls.certificate.key_algorithm));
   auto have_alg = material->key.algorithm();
   if (want_alg.isOk() && have_alg.isOk() && *want_alg != *have_alg) return issue("key algorithm changed");
-  if (material->bundle.toPem() != bundle.toPem()) return issue("trust bundle changed");
   plan = keepCertificate(service, leaf, ca, now);
   if (plan.action == CertificatePlan::Action::kIssue) return plan;
   const Json& labels = metaField(*current_secret, "labels");
   Json want_labels = {{kManagedByLabel, kManagedByValue}, {model::kServiceLabel, service.metadata.name}};
   bool owners_ok = service.metadata.uid.empty() ||
                    metaField(*current_secret, "ownerReferences") == Json::array({ownerReference(service)});
-  if (!subsetOf(want_labels, labels) || !owners_ok) {
-    plan.action = CertificatePlan::Action::kMetadataOnly;
+  if (material->bundle.toPem() != bundle.toPem()) {
+    plan.action = CertificatePlan::Action::kUpdate;
+    plan.reason = "trust bundle changed";
+  } else if (!subsetOf(want_labels, labels) || !owners_ok) {
+    plan.action = CertificatePlan::Action::kUpdate;
     plan.reason = "metadata";
   }
   return plan;

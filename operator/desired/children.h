@@ -47,10 +47,15 @@ Json tlsSecretObject(const model::PaymentService& service, const pki::TlsSecretC
 // The certificate identity of a service's workloads.
 pki::WorkloadIdentity workloadIdentity(const model::PaymentService& service, const model::MeshConfig& mesh);
 
-// What to do about a service's TLS Secret at `now`.
+// `secret` with data.ca.crt set to the bundle (its certificate and key untouched).
+Json withTrustBundle(Json secret, const pki::TrustBundle& bundle);
+
+// What to do about a service's TLS Secret at `now`. kUpdate keeps the certificate and its
+// key and rewrites what is around them: the trust bundle (a CA added or removed during a
+// rotation needs no new key), the labels, the owner.
 struct CertificatePlan {
-  enum class Action { kNone, kIssue, kMetadataOnly } action = Action::kNone;
-  std::string reason;           // why a (re)issue: "missing", "due", "identity changed", ...
+  enum class Action { kNone, kIssue, kUpdate } action = Action::kNone;
+  std::string reason;           // why: "missing", "due", "identity changed", "trust bundle changed", "metadata", ...
   pki::TimePoint not_after{};   // of the current certificate (when kept)
   pki::TimePoint next_check{};  // when to look again (the renewal time) when kept
 };

@@ -27,10 +27,13 @@ WebhookCertPlan planWebhookCertificate(const model::MeshConfig& mesh, const nloh
   std::sort(names.begin(), names.end());
   std::sort(want.begin(), want.end());
   if (names != want) return issue("DNS names changed");
-  if (material->bundle.toPem() != bundle.toPem()) return issue("trust bundle changed");
   auto decision = pki::decideCertificateRenewal(material->leaf(), std::nullopt, now, &ca.certificate());
   if (decision.renew) return issue(decision.reason);
   plan.next_check = decision.next_check;
+  if (material->bundle.toPem() != bundle.toPem()) {
+    plan.update_bundle = true;
+    plan.reason = "trust bundle changed";
+  }
   return plan;
 }
 

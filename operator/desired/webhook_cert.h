@@ -16,9 +16,11 @@ namespace paymesh::ctrl {
 inline constexpr std::chrono::hours kWebhookCertDuration{24 * 90};
 
 // Whether the webhook Secret must be (re)issued at `now`: absent, unreadable, for other
-// DNS names, signed by another CA, or due. When kept, `next_check` is its renewal time.
+// DNS names, signed by another CA, or due. When kept, `next_check` is its renewal time,
+// and `update_bundle` says its ca.crt is not the trust bundle (rewritten, same key).
 struct WebhookCertPlan {
   bool issue = false;
+  bool update_bundle = false;
   std::string reason;
   pki::TimePoint next_check{};
 };

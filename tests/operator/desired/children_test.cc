@@ -130,7 +130,7 @@ TEST_F(CertificatePlanTest, DueCertificateIsRenewed) {
   EXPECT_EQ(plan.action, CertificatePlan::Action::kIssue);
 }
 
-TEST_F(CertificatePlanTest, IdentityOrTrustChangesReissue) {
+TEST_F(CertificatePlanTest, IdentityChangesReissueTrustChangesUpdate) {
   auto svc = service("a");
   Json secret = issue(svc, fixedNow());
   auto renamed = service("a", {{"serviceAccount", "other"}});
@@ -139,7 +139,15 @@ TEST_F(CertificatePlanTest, IdentityOrTrustChangesReissue) {
   ASSERT_TRUE(other_ca.isOk());
   pki::TrustBundle two = bundle_;
   two.add(other_ca->certificate());
-  EXPECT_EQ(planCertificate(svc, mesh(), &secret, *ca_, two, fixedNow()).reason, "trust bundle changed");
+  // A CA added to (or removed from) the bundle keeps the certificate and its key: only
+  // ca.crt is rewritten, after which the Secret is current.
+  auto bundle_plan = planCertificate(svc, mesh(), &secret, *ca_, two, fixedNow());
+  EXPECT_EQ(bundle_plan.action, CertificatePlan::Action::kUpdate);
+  EXPECT_EQ(bundle_plan.reason, "trust bundle changed");
+  Json refreshed = withTrustBundle(secret, two);
+  EXPECT_EQ(refreshed["data"]["tls.crt"], secret["data"]["tls.crt"]);
+  EXPECT_EQ(refreshed["data"]["tls.key"], secret["data"]["tls.key"]);
+  EXPECT_EQ(planCertificate(svc, mesh(), &refreshed, *ca_, two, fixedNow()).action, CertificatePlan::Action::kNone);
   // Signed by a CA that is no longer the signing CA: renewed at once.
   Json by_other = issue(svc, fixedNow(), &*other_ca);
   EXPECT_EQ(planCertificate(svc, mesh(), &by_other, *ca_, bundle_, fixedNow()).action, CertificatePlan::Action::kIssue);
@@ -155,8 +163,9 @@ TEST_F(CertificatePlanTest, BrokenSecretIsReissuedAndMissingOwnerIsMetadataOnly)
   EXPECT_EQ(plan.reason.rfind("unreadable", 0), 0u) << plan.reason;
   Json orphan = secret;
   orphan["metadata"].erase("ownerReferences");
-  EXPECT_EQ(planCertificate(svc, mesh(), &orphan, *ca_, bundle_, fixedNow()).action,
-            CertificatePlan::Action::kMetadataOnly);
+  auto orphan_plan = planCertificate(svc, mesh(), &orphan, *ca_, bundle_, fixedNow());
+  EXPECT_EQ(orphan_plan.action, CertificatePlan::Action::kUpdate);
+  EXPECT_EQ(orphan_plan.reason, "metadata");
 }
 
 TEST(ChildrenTest, RequeueDelayIsAtLeastOneSecond) {

@@ -36,6 +36,15 @@ TEST(WebhookCertTest, IssuedWhenMissingKeptWhenFreshRenewedWhenDue) {
   model::MeshConfig other = mesh();
   other.webhook.service_name = "injector";
   EXPECT_EQ(planWebhookCertificate(other, &secret, *ca, bundle, fixedNow()).reason, "DNS names changed");
+  // Another CA trusted as well (a rotation staged): same certificate, new ca.crt.
+  auto next = pki::CertificateAuthority::create({}, fixedNow() - 1h);
+  ASSERT_TRUE(next.isOk());
+  pki::TrustBundle both = bundle;
+  both.add(next->certificate());
+  plan = planWebhookCertificate(mesh(), &secret, *ca, both, fixedNow() + 1h);
+  EXPECT_FALSE(plan.issue);
+  EXPECT_TRUE(plan.update_bundle);
+  EXPECT_FALSE(planWebhookCertificate(mesh(), &secret, *ca, bundle, fixedNow() + 1h).update_bundle);
 }
 
 TEST(WebhookCertTest, CaBundlePatchTouchesOnlyStaleWebhooks) {
