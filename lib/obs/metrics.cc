@@ -47,6 +47,17 @@ OperatorMetrics::OperatorMetrics() : registry_(std::make_shared<prometheus::Regi
                     .Help("Ready endpoints over every reconciled PaymentService")
                     .Register(*registry_)
                     .Add({});
+  ca_expiry_ = &prometheus::BuildGauge()
+                    .Name("paymesh_mesh_ca_seconds_to_expiry")
+                    .Help("Seconds until the mesh CA that signs new certificates expires")
+                    .Register(*registry_)
+                    .Add({});
+  auto& phases = prometheus::BuildGauge()
+                     .Name("paymesh_mesh_ca_rotation_phase")
+                     .Help("1 for the mesh CA's current rotation phase, 0 for the others")
+                     .Register(*registry_);
+  for (const char* p : {"Active", "NewCaStaged", "NewCaActive", "OldCaRemoved"})
+    ca_phase_.emplace_back(p, &phases.Add({{"phase", p}}));
   leader_ = &prometheus::BuildGauge()
                  .Name("paymesh_leader")
                  .Help("1 when this replica holds the leader Lease")
@@ -71,5 +82,16 @@ double OperatorMetrics::reconcileCount(ReconcileResult result) const {
 }
 
 double OperatorMetrics::writeCount(WriteKind kind) const { return writes_[static_cast<int>(kind)]->Value(); }
+
+void OperatorMetrics::setMeshCa(const std::string& phase, double seconds_to_expiry) {
+  for (auto& [name, gauge] : ca_phase_) gauge->Set(name == phase ? 1 : 0);
+  ca_expiry_->Set(seconds_to_expiry);
+}
+
+std::string OperatorMetrics::meshCaPhase() const {
+  for (const auto& [name, gauge] : ca_phase_)
+    if (gauge->Value() == 1) return name;
+  return "";
+}
 
 }  // namespace paymesh::obs

@@ -4,6 +4,8 @@
 
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <prometheus/counter.h>
 #include <prometheus/gauge.h>
@@ -28,6 +30,10 @@ public:
   void setEndpoints(double n) { endpoints_->Set(n); }
   void setLeader(bool leader) { leader_->Set(leader ? 1 : 0); }
   void setServices(double n) { services_->Set(n); }
+  // The mesh CA: its rotation phase (pki::caPhaseName: Active, NewCaStaged, NewCaActive,
+  // OldCaRemoved; one series per phase, 1 for the current) and its seconds to expiry.
+  void setMeshCa(const std::string& phase, double seconds_to_expiry);
+  std::string meshCaPhase() const;  // for tests: the phase whose series is 1
 
   // For tests: the current value of a series.
   double reconcileCount(ReconcileResult result) const;
@@ -44,6 +50,8 @@ private:
   prometheus::Gauge* endpoints_;
   prometheus::Gauge* leader_;
   prometheus::Gauge* services_;
+  prometheus::Gauge* ca_expiry_;
+  std::vector<std::pair<std::string, prometheus::Gauge*>> ca_phase_;
 };
 
 }  // namespace paymesh::obs

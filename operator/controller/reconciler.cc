@@ -492,6 +492,9 @@ Result<Action> Reconciler::reconcileMeshCa() {
     view = std::move(plan.next);
     next_check = std::min(next_check, plan.next_check);
   }
+  if (metrics_)
+    metrics_->setMeshCa(pki::caPhaseName(view.rotation.phase),
+                        std::chrono::duration<double>(view.signing.certificate().notAfter() - now).count());
   if (caIdentity(view) != mesh_state->ca_identity) {
     obs::logInfo("mesh CA changed: every certificate is checked again",
                  {{"secret", mesh.ca.namespace_ + "/" + mesh.ca.secret_name},

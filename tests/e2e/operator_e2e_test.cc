@@ -430,6 +430,7 @@ TEST_F(OperatorE2eTest, MeshCaRotatesWithOldAndNewTrustedUntilNothingUsesTheOld)
   auto b = pki::parsePemCertificates(pem(staged, kNextCaCertKey))->front();
   std::string a_then_b = a.toPem() + b.toPem();
   EXPECT_EQ(pem(staged, "ca.crt"), a_then_b);
+  EXPECT_EQ(metrics_.meshCaPhase(), "NewCaStaged");
   ASSERT_TRUE(waitFor([&] { return peersAre(a, a_then_b); }, 30s));
 
   // B signs; both stay trusted while leaves signed by A are replaced.
@@ -456,6 +457,7 @@ TEST_F(OperatorE2eTest, MeshCaRotatesWithOldAndNewTrustedUntilNothingUsesTheOld)
   // Every peer holds {B} only: the rotation is over, B is the CA.
   ASSERT_TRUE(advanceTo(step, "Active"));
   EXPECT_EQ(pem(caSecret(), "tls.crt"), b.toPem());
+  ASSERT_TRUE(waitFor([&] { return metrics_.meshCaPhase() == "Active"; }));
   EXPECT_FALSE(caSecret()["data"].contains(kNextCaCertKey));
   ASSERT_TRUE(waitFor([&] { return allReady(); }));
   // The phases are on record for a person.
@@ -575,7 +577,9 @@ TEST_F(OperatorBinaryTest, MetricsAndHealthEndpoints) {
         "paymesh_reconcile_total{controller=\"paymentservice\",result=\"error\"} 0",
         "paymesh_reconcile_duration_seconds_bucket", "paymesh_workqueue_depth", "paymesh_reconcile_retries_total",
         "paymesh_leader 1", "paymesh_operator_writes_total{kind=\"configmap\"} 5",
-        "paymesh_certificate_min_seconds_to_expiry", "paymesh_payment_services 5"})
+        "paymesh_certificate_min_seconds_to_expiry", "paymesh_payment_services 5",
+        "paymesh_mesh_ca_rotation_phase{phase=\"Active\"} 1", "paymesh_mesh_ca_rotation_phase{phase=\"NewCaStaged\"} 0",
+        "paymesh_mesh_ca_seconds_to_expiry"})
     EXPECT_NE(text.find(series), std::string::npos) << series;
   EXPECT_EQ(op.terminate(), 0);
 }
