@@ -140,6 +140,15 @@ TEST(CaRotationTest, FullRotationThroughTheSecret) {
     return newCa(due, life);
   };
 
+  // One pass that must write: the plan applied to the Secret and read back, as the
+  // operator's next pass sees it.
+  auto written = [&](const CaSecretView& from, const pki::CaRotationObservation& seen, pki::TimePoint at) {
+    auto plan = planCaRotation(from, config, seen, at, make);
+    EXPECT_TRUE(plan.isOk() && plan->write);
+    if (plan.isOk()) secret = caSecretFor(secret, plan->next);
+    return read(secret, at);
+  };
+
   // Not due: nothing to do until then.
   auto plan = planCaRotation(read(secret, t0()), config, {}, t0() + 1h, make);
   ASSERT_TRUE(plan.isOk());
@@ -149,12 +158,8 @@ TEST(CaRotationTest, FullRotationThroughTheSecret) {
 
   // Due: B is staged, trusted with A, A still signs. (Whole seconds, as the annotation.)
   pki::TimePoint now = std::chrono::ceil<std::chrono::seconds>(due);
-  plan = planCaRotation(read(secret, now), config, {}, now, make);
-  ASSERT_TRUE(plan.isOk());
-  ASSERT_TRUE(plan->write);
+  auto staged = written(read(secret, now), {}, now);
   EXPECT_EQ(made, 1);
-  secret = caSecretFor(secret, plan->next);
-  auto staged = read(secret, now);
   EXPECT_EQ(staged.rotation.phase, pki::CaPhase::kNewCaStaged);
   EXPECT_EQ(staged.signing.id(), a.id());
   ASSERT_TRUE(staged.next.has_value());
@@ -164,17 +169,13 @@ TEST(CaRotationTest, FullRotationThroughTheSecret) {
 
   // B does not sign before every peer trusts it, and not before the propagation delay.
   pki::CaRotationObservation distributed{true, 0};
-  plan = planCaRotation(staged, config, {false, 0}, now + 2h, make);
-  EXPECT_FALSE(plan->write);
+  EXPECT_FALSE(planCaRotation(staged, config, {false, 0}, now + 2h, make)->write);
   plan = planCaRotation(staged, config, distributed, now + 30min, make);
   EXPECT_FALSE(plan->write);
   EXPECT_EQ(plan->next_check, now + 1h);
   now += 1h;
-  plan = planCaRotation(staged, config, distributed, now, make);
-  ASSERT_TRUE(plan->write);
-  secret = caSecretFor(secret, plan->next);
+  auto active = written(staged, distributed, now);
   EXPECT_FALSE(secret["data"].contains(kNextCaCertKey));
-  auto active = read(secret, now);
   EXPECT_EQ(active.rotation.phase, pki::CaPhase::kNewCaActive);
   EXPECT_EQ(active.signing.id(), b_id);
   ASSERT_EQ(active.bundle.cas().size(), 2u);
@@ -183,31 +184,21 @@ TEST(CaRotationTest, FullRotationThroughTheSecret) {
 
   // A stays trusted while leaves it signed live, then for one more delay.
   now += 2h;
-  plan = planCaRotation(active, config, {true, 3}, now, make);
-  EXPECT_FALSE(plan->write);
-  plan = planCaRotation(active, config, distributed, now, make);
-  ASSERT_TRUE(plan->write);  // records since when no old leaf is seen
-  secret = caSecretFor(secret, plan->next);
-  active = read(secret, now);
+  EXPECT_FALSE(planCaRotation(active, config, {true, 3}, now, make)->write);
+  active = written(active, distributed, now);  // records since when no old leaf is seen
   EXPECT_EQ(active.rotation.phase, pki::CaPhase::kNewCaActive);
   ASSERT_TRUE(active.rotation.old_leaves_gone_since.has_value());
   EXPECT_EQ(planCaRotation(active, config, distributed, now + 30min, make)->next.rotation.phase,
             pki::CaPhase::kNewCaActive);
   now += 1h;
-  plan = planCaRotation(active, config, distributed, now, make);
-  ASSERT_TRUE(plan->write);
-  secret = caSecretFor(secret, plan->next);
-  auto removed = read(secret, now);
+  auto removed = written(active, distributed, now);
   EXPECT_EQ(removed.rotation.phase, pki::CaPhase::kOldCaRemoved);
   ASSERT_EQ(removed.bundle.cas().size(), 1u);
   EXPECT_EQ(removed.bundle.cas()[0].fingerprintSha256(), b_id);
 
   // Once every peer holds {B} only: Active again, on B, and due at 2/3 of B's life.
   now += 1h;
-  plan = planCaRotation(removed, config, distributed, now, make);
-  ASSERT_TRUE(plan->write);
-  secret = caSecretFor(secret, plan->next);
-  auto done = read(secret, now);
+  auto done = written(removed, distributed, now);
   EXPECT_EQ(done.rotation.phase, pki::CaPhase::kActive);
   EXPECT_EQ(done.signing.id(), b_id);
   EXPECT_EQ(planCaRotation(done, config, {}, now, make)->next_check, caRotationDue(done.signing.certificate()));
