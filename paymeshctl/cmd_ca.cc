@@ -13,41 +13,30 @@
 namespace paymesh::ctl {
 namespace {
 
-const std::vector<FlagSpec>& initFlags() {
-  static const std::vector<FlagSpec> specs = {
-      {"out", "o", true, false, "DIR", "directory to write ca.crt and ca.key into (created if missing)"},
-      {"key-algorithm", "", true, false, "ALG", "ECDSAP256 (default), RSA2048 or RSA3072"},
-      {"duration", "", true, false, "DURATION", "validity of the CA, a Go duration (default 87600h, 10 years)"},
-      {"common-name", "", true, false, "NAME", "subject common name (default \"paymesh root CA\")"},
-      {"force", "", false, false, "", "overwrite existing ca.crt / ca.key"},
-      {"help", "h", false, false, "", "show this help"},
+const CommandSpec& initSpec() {
+  static const CommandSpec kSpec = {
+      "ca init",
+      "ca init --out DIR [FLAGS]",
+      "Creates a self-signed root CA for the mesh: DIR/ca.crt (mode 0644) and DIR/ca.key\n"
+      "(PKCS#8, mode 0600). Existing files are never overwritten without --force.",
+      {
+          {"out", "o", true, false, "DIR", "directory to write ca.crt and ca.key into (created if missing)"},
+          {"key-algorithm", "", true, false, "ALG", "ECDSAP256 (default), RSA2048 or RSA3072"},
+          {"duration", "", true, false, "DURATION", "validity of the CA, a Go duration (default 87600h, 10 years)"},
+          {"common-name", "", true, false, "NAME", "subject common name (default \"paymesh root CA\")"},
+          {"force", "", false, false, "", "overwrite existing ca.crt / ca.key"},
+      },
+      "",
   };
-  return specs;
+  return kSpec;
 }
 
-void printHelp(FILE* out) {
-  std::fprintf(out,
-               "Usage: paymeshctl ca init --out DIR [FLAGS]\n\n"
-               "Creates a self-signed root CA for the mesh: DIR/ca.crt (mode 0644) and DIR/ca.key\n"
-               "(PKCS#8, mode 0600). Existing files are never overwritten without --force.\n\n"
-               "Flags:\n%s",
-               flagsHelp(initFlags()).c_str());
-}
-
-int usage(const std::string& message) {
-  std::fprintf(stderr, "paymeshctl ca init: %s\n", message.c_str());
-  return 2;
-}
+int usage(const std::string& message) { return commandError(initSpec(), 2, message); }
 
 int runInit(const Args& args) {
-  auto flags = Flags::parse(initFlags(), args);
-  if (!flags.isOk()) return usage(flags.status().message() + "; run 'paymeshctl ca init --help'");
-  if (flags->has("help")) {
-    printHelp(stdout);
-    return 0;
-  }
-  if (!flags->positionals().empty())
-    return usage("unexpected argument \"" + flags->positionals().front().substr(0, 64) + "\"");
+  auto command = parseCommand(initSpec(), args);
+  if (auto* code = std::get_if<int>(&command)) return *code;
+  const Flags* flags = &std::get<Flags>(command);
   auto out = flags->get("out");
   if (!out || out->empty()) return usage("--out DIR is required");
 

@@ -18,49 +18,37 @@
 namespace paymesh::ctl {
 namespace {
 
-const std::vector<FlagSpec>& issueFlags() {
-  static const std::vector<FlagSpec> specs = {
-      {"ca", "", true, false, "DIR", "CA directory holding ca.crt (CA certificate first, then its chain) and ca.key"},
-      {"spiffe", "", true, false, "ID", "SPIFFE ID for the URI SAN: spiffe://<trust domain>/ns/<ns>/sa/<sa>"},
-      {"dns", "", true, true, "NAME", "DNS SAN, e.g. settlement.payments.svc"},
-      {"duration", "", true, false, "DURATION", "validity, a Go duration (default 24h, at most 8784h)"},
-      {"key-algorithm", "", true, false, "ALG", "ECDSAP256 (default), RSA2048 or RSA3072"},
-      {"common-name", "", true, false, "NAME", "subject common name (default: none; the SANs identify)"},
-      {"server-only", "", false, false, "", "serverAuth only (a serving certificate, e.g. the webhook's)"},
-      {"trust", "", true, true, "FILE", "more CA certificates for ca.crt, e.g. the next CA during a rotation"},
-      {"out", "o", true, false, "DIR", "directory to write tls.crt, tls.key and ca.crt into (created if missing)"},
-      {"force", "", false, false, "", "overwrite existing output files"},
-      {"help", "h", false, false, "", "show this help"},
+const CommandSpec& issueSpec() {
+  static const CommandSpec kSpec = {
+      "cert issue",
+      "cert issue --ca DIR (--spiffe ID | --dns NAME...) --out DIR [FLAGS]",
+      "Issues a certificate with a fresh key, signed by the CA in --ca, and writes the files\n"
+      "of a kubernetes.io/tls Secret: DIR/tls.crt (leaf then chain, 0644), DIR/tls.key\n"
+      "(PKCS#8, 0600) and DIR/ca.crt (the trust bundle, 0644). EKU serverAuth and clientAuth\n"
+      "unless --server-only; notBefore is 5 minutes in the past for clock skew.",
+      {
+          {"ca", "", true, false, "DIR", "CA directory holding ca.crt (CA certificate first, then its chain) and ca.key"},
+          {"spiffe", "", true, false, "ID", "SPIFFE ID for the URI SAN: spiffe://<trust domain>/ns/<ns>/sa/<sa>"},
+          {"dns", "", true, true, "NAME", "DNS SAN, e.g. settlement.payments.svc"},
+          {"duration", "", true, false, "DURATION", "validity, a Go duration (default 24h, at most 8784h)"},
+          {"key-algorithm", "", true, false, "ALG", "ECDSAP256 (default), RSA2048 or RSA3072"},
+          {"common-name", "", true, false, "NAME", "subject common name (default: none; the SANs identify)"},
+          {"server-only", "", false, false, "", "serverAuth only (a serving certificate, e.g. the webhook's)"},
+          {"trust", "", true, true, "FILE", "more CA certificates for ca.crt, e.g. the next CA during a rotation"},
+          {"out", "o", true, false, "DIR", "directory to write tls.crt, tls.key and ca.crt into (created if missing)"},
+          {"force", "", false, false, "", "overwrite existing output files"},
+      },
+      "",
   };
-  return specs;
+  return kSpec;
 }
 
-void printHelp(FILE* out) {
-  std::fprintf(out,
-               "Usage: paymeshctl cert issue --ca DIR (--spiffe ID | --dns NAME...) --out DIR [FLAGS]\n\n"
-               "Issues a certificate with a fresh key, signed by the CA in --ca, and writes the files\n"
-               "of a kubernetes.io/tls Secret: DIR/tls.crt (leaf then chain, 0644), DIR/tls.key\n"
-               "(PKCS#8, 0600) and DIR/ca.crt (the trust bundle, 0644). EKU serverAuth and clientAuth\n"
-               "unless --server-only; notBefore is 5 minutes in the past for clock skew.\n\n"
-               "Flags:\n%s",
-               flagsHelp(issueFlags()).c_str());
-}
-
-int fail(int code, const std::string& message) {
-  std::fprintf(stderr, "paymeshctl cert issue: %s\n", message.c_str());
-  return code;
-}
+int fail(int code, const std::string& message) { return commandError(issueSpec(), code, message); }
 
 int runIssue(const Args& args) {
-  auto flags = Flags::parse(issueFlags(), args);
-  if (!flags.isOk()) return fail(2, flags.status().message() + "; run 'paymeshctl cert issue --help'");
-  if (flags->has("help")) {
-    printHelp(stdout);
-    return 0;
-  }
-  if (!flags->positionals().empty()) {
-    return fail(2, "unexpected argument \"" + flags->positionals().front().substr(0, 64) + "\"");
-  }
+  auto command = parseCommand(issueSpec(), args);
+  if (auto* code = std::get_if<int>(&command)) return *code;
+  const Flags* flags = &std::get<Flags>(command);
   auto ca_dir = flags->get("ca");
   auto out = flags->get("out");
   if (!ca_dir || ca_dir->empty()) return fail(2, "--ca DIR is required");

@@ -11,28 +11,24 @@
 namespace paymesh::ctl {
 namespace {
 
-const std::vector<FlagSpec>& specs() {
-  static const std::vector<FlagSpec> kSpecs = {
-      {"output", "o", true, false, "yaml|json|markdown",
-       "output format (default yaml); markdown prints the API reference"},
-      {"help", "h", false, false, "", "show this help"},
+const CommandSpec& spec() {
+  static const CommandSpec kSpec = {
+      "crd",
+      "crd [-o yaml|json|markdown]",
+      "Print the PaymentService CustomResourceDefinition (generated from the model).",
+      {
+          {"output", "o", true, false, "yaml|json|markdown",
+           "output format (default yaml); markdown prints the API reference"},
+      },
+      "",
   };
-  return kSpecs;
+  return kSpec;
 }
 
 int run(const Args& args) {
-  auto flags = Flags::parse(specs(), args);
-  if (!flags.isOk()) {
-    std::fprintf(stderr, "paymeshctl crd: %s\n", flags.status().message().c_str());
-    return 2;
-  }
-  if (flags->has("help")) {
-    std::printf(
-        "Print the PaymentService CustomResourceDefinition (generated from the model).\n\n"
-        "Usage: paymeshctl crd [-o yaml|json|markdown]\n\nFlags:\n%s",
-        flagsHelp(specs()).c_str());
-    return 0;
-  }
+  auto command = parseCommand(spec(), args);
+  if (auto* code = std::get_if<int>(&command)) return *code;
+  const Flags* flags = &std::get<Flags>(command);
   std::string format = flags->getOr("output", "yaml");
   if (format == "yaml") {
     std::fputs(model::paymentServiceCrdYaml().c_str(), stdout);
@@ -41,9 +37,7 @@ int run(const Args& args) {
   } else if (format == "markdown") {
     std::fputs(model::apiReferenceMarkdown().c_str(), stdout);
   } else {
-    std::fprintf(stderr, "paymeshctl crd: --output must be yaml, json or markdown, got \"%s\"\n",
-                 format.substr(0, 32).c_str());
-    return 2;
+    return commandError(spec(), 2, "--output must be yaml, json or markdown, got \"" + format.substr(0, 32) + "\"");
   }
   return 0;
 }

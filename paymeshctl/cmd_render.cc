@@ -18,27 +18,24 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const std::vector<FlagSpec>& specs() {
-  static const std::vector<FlagSpec> kSpecs = {
-      {"file", "f", true, true, "PATH", "PaymentServices plus Pods/EndpointSlices (file, directory or -)"},
-      {"mesh-config", "", true, false, "FILE", "mesh configuration (default: built-in defaults)"},
-      {"output-dir", "o", true, false, "DIR", "write DIR/<namespace>/<name>-paymesh.yaml instead of printing"},
-      {"service", "s", true, true, "NAME", "render only these PaymentServices (default: all)"},
-      {"help", "h", false, false, "", "show this help"},
-  };
-  return kSpecs;
-}
-
-void printHelp() {
-  std::printf(
+const CommandSpec& spec() {
+  static const CommandSpec kSpec = {
+      "render",
+      "render -f PATH [-f PATH...] [--mesh-config FILE] [-o DIR]",
       "Render the sidecar configuration of every PaymentService as the ConfigMap the\n"
       "operator writes (<name>-paymesh). Endpoints come from Pod manifests that match a\n"
-      "service's selector and from EndpointSlices labelled kubernetes.io/service-name.\n\n"
-      "Usage: paymeshctl render -f PATH [-f PATH...] [--mesh-config FILE] [-o DIR]\n\n"
-      "Flags:\n%s\n"
+      "service's selector and from EndpointSlices labelled kubernetes.io/service-name.",
+      {
+          {"file", "f", true, true, "PATH", "PaymentServices plus Pods/EndpointSlices (file, directory or -)"},
+          {"mesh-config", "", true, false, "FILE", "mesh configuration (default: built-in defaults)"},
+          {"output-dir", "o", true, false, "DIR", "write DIR/<namespace>/<name>-paymesh.yaml instead of printing"},
+          {"service", "s", true, true, "NAME", "render only these PaymentServices (default: all)"},
+      },
       "Exit codes: 0 rendered, 1 invalid input or a missing dependency, 2 usage error or\n"
       "unreadable input. Nothing is written unless everything renders.\n",
-      flagsHelp(specs()).c_str());
+      true,
+  };
+  return kSpec;
 }
 
 Status writeAtomically(const fs::path& path, const std::string& content) {
@@ -58,20 +55,13 @@ Status writeAtomically(const fs::path& path, const std::string& content) {
 }
 
 int run(const Args& args) {
-  auto flags = Flags::parse(specs(), args);
-  if (!flags.isOk()) {
-    std::fprintf(stderr, "paymeshctl render: %s\n", flags.status().message().c_str());
-    return 2;
-  }
-  if (flags->has("help")) {
-    printHelp();
-    return 0;
-  }
+  auto command = parseCommand(spec(), args);
+  if (auto* code = std::get_if<int>(&command)) return *code;
+  const Flags* flags = &std::get<Flags>(command);
   std::vector<std::string> paths = flags->all("file");
   for (const auto& p : flags->positionals()) paths.push_back(p);
   if (paths.empty()) {
-    std::fprintf(stderr, "paymeshctl render: no input: give -f PATH\n");
-    return 2;
+    return commandError(spec(), 2, "no input: give -f PATH");
   }
   model::MeshConfig mesh;
   if (auto file = flags->get("mesh-config")) {

@@ -14,42 +14,32 @@
 namespace paymesh::ctl {
 namespace {
 
-const std::vector<FlagSpec>& specs() {
-  static const std::vector<FlagSpec> kSpecs = {
-      {"file", "f", true, true, "PATH", "file or directory of YAML/JSON manifests; - reads standard input"},
-      {"mesh-config", "", true, false, "FILE", "also validate this mesh-config file"},
-      {"quiet", "q", false, false, "", "print errors only, no summary or notes"},
-      {"help", "h", false, false, "", "show this help"},
-  };
-  return kSpecs;
-}
-
-void printHelp() {
-  std::printf(
+const CommandSpec& spec() {
+  static const CommandSpec kSpec = {
+      "validate",
+      "validate -f PATH [-f PATH...] [--mesh-config FILE]",
       "Validate PaymentService manifests as the API server would: schema, defaults and\n"
-      "cross-field rules. Other kinds are skipped with a note.\n\n"
-      "Usage: paymeshctl validate -f PATH [-f PATH...] [--mesh-config FILE]\n\n"
-      "Flags:\n%s\n"
+      "cross-field rules. Other kinds are skipped with a note.",
+      {
+          {"file", "f", true, true, "PATH", "file or directory of YAML/JSON manifests; - reads standard input"},
+          {"mesh-config", "", true, false, "FILE", "also validate this mesh-config file"},
+          {"quiet", "q", false, false, "", "print errors only, no summary or notes"},
+      },
       "Output: one line per error, FILE:LINE: NAMESPACE/NAME: FIELD.PATH: message\n"
       "Exit codes: 0 all valid, 1 invalid objects, 2 usage error or unreadable input.\n",
-      flagsHelp(specs()).c_str());
+      true,
+  };
+  return kSpec;
 }
 
 int run(const Args& args) {
-  auto flags = Flags::parse(specs(), args);
-  if (!flags.isOk()) {
-    std::fprintf(stderr, "paymeshctl validate: %s\n", flags.status().message().c_str());
-    return 2;
-  }
-  if (flags->has("help")) {
-    printHelp();
-    return 0;
-  }
+  auto command = parseCommand(spec(), args);
+  if (auto* code = std::get_if<int>(&command)) return *code;
+  const Flags* flags = &std::get<Flags>(command);
   std::vector<std::string> paths = flags->all("file");
   for (const auto& p : flags->positionals()) paths.push_back(p);
   if (paths.empty() && !flags->has("mesh-config")) {
-    std::fprintf(stderr, "paymeshctl validate: no input: give -f PATH\n");
-    return 2;
+    return commandError(spec(), 2, "no input: give -f PATH");
   }
   bool quiet = flags->has("quiet");
   int exit_code = 0;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdio>
 
 namespace paymesh::ctl {
 
@@ -90,6 +91,41 @@ Result<uint64_t> parseUintFlag(const std::string& flag, const std::string& value
                            ", got " + value);
   }
   return v;
+}
+
+namespace {
+
+std::vector<FlagSpec> withHelp(const std::vector<FlagSpec>& flags) {
+  std::vector<FlagSpec> out = flags;
+  out.push_back({"help", "h", false, false, "", "show this help"});
+  return out;
+}
+
+}  // namespace
+
+std::string commandHelp(const CommandSpec& spec) {
+  std::string out =
+      spec.description + "\n\nUsage: paymeshctl " + spec.usage + "\n\nFlags:\n" + flagsHelp(withHelp(spec.flags));
+  if (!spec.epilogue.empty()) out += "\n" + spec.epilogue;
+  return out;
+}
+
+int commandError(const CommandSpec& spec, int code, const std::string& message) {
+  std::fprintf(stderr, "paymeshctl %s: %s\n", spec.name.c_str(), message.c_str());
+  return code;
+}
+
+std::variant<Flags, int> parseCommand(const CommandSpec& spec, const std::vector<std::string>& args) {
+  auto flags = Flags::parse(withHelp(spec.flags), args);
+  std::string hint = "; run 'paymeshctl " + spec.name + " --help'";
+  if (!flags.isOk()) return commandError(spec, 2, flags.status().message() + hint);
+  if (flags->has("help")) {
+    std::fputs(commandHelp(spec).c_str(), stdout);
+    return 0;
+  }
+  if (!spec.positionals && !flags->positionals().empty())
+    return commandError(spec, 2, "unexpected argument \"" + flags->positionals().front().substr(0, 64) + "\"" + hint);
+  return std::move(*flags);
 }
 
 }  // namespace paymesh::ctl

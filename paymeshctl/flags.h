@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "base/status.h"
@@ -39,6 +40,26 @@ private:
 
 // "  -f, --file PATH   help" lines for every flag.
 std::string flagsHelp(const std::vector<FlagSpec>& specs);
+
+// A subcommand's interface: its flags and its --help text, which reads
+//   <description>\n\nUsage: paymeshctl <usage>\n\nFlags:\n<flags>[\n<epilogue>]
+struct CommandSpec {
+  std::string name;         // "validate", "ca init": in the help and in error messages
+  std::string usage;        // after "Usage: paymeshctl "
+  std::string description;  // what it does
+  std::vector<FlagSpec> flags;  // -h/--help is added
+  std::string epilogue;     // after the flags: output format, exit codes ("" for none)
+  bool positionals = false;  // whether arguments other than flags are accepted
+};
+std::string commandHelp(const CommandSpec& spec);
+
+// Parses a subcommand's arguments. Returns the flags, or the exit code the command returns
+// at once: 0 after printing the help for --help/-h, 2 after printing a usage error on
+// stderr as "paymeshctl <name>: <message>; run 'paymeshctl <name> --help'".
+std::variant<Flags, int> parseCommand(const CommandSpec& spec, const std::vector<std::string>& args);
+
+// "paymeshctl <name>: <message>" on stderr; returns `code`.
+int commandError(const CommandSpec& spec, int code, const std::string& message);
 
 // Parses a non-negative integer flag value with a range check; the error names the flag.
 Result<uint64_t> parseUintFlag(const std::string& flag, const std::string& value, uint64_t min, uint64_t max);

@@ -111,6 +111,24 @@ TEST(ValidateCmdTest, HelpDescribesEveryFlag) {
   }
 }
 
+// Every subcommand reports a usage error the same way: exit 2, its name, what is wrong,
+// and where the help is; -h prints the help with the flags and exits 0.
+TEST(ValidateCmdTest, SubcommandsShareUsageErrorsAndHelp) {
+  for (const char* cmd : {"validate", "render", "crd", "ca init", "cert issue"}) {
+    auto bad = runCommand(paymeshctl() + " " + cmd + " --no-such-flag");
+    EXPECT_EQ(bad.exit_code, 2) << cmd;
+    EXPECT_EQ(bad.err, std::string("paymeshctl ") + cmd + ": unknown flag --no-such-flag; run 'paymeshctl " + cmd +
+                           " --help'\n");
+    auto help = runCommand(paymeshctl() + " " + cmd + " -h");
+    EXPECT_EQ(help.exit_code, 0) << cmd;
+    EXPECT_NE(help.out.find(std::string("Usage: paymeshctl ") + cmd), std::string::npos) << help.out;
+    EXPECT_NE(help.out.find("-h, --help"), std::string::npos) << help.out;
+  }
+  auto extra = runCommand(paymeshctl() + " crd surplus");
+  EXPECT_EQ(extra.exit_code, 2);
+  EXPECT_EQ(extra.err, "paymeshctl crd: unexpected argument \"surplus\"; run 'paymeshctl crd --help'\n");
+}
+
 TEST(ValidateCmdTest, ValidatesMeshConfig) {
   auto ok = runCommand(paymeshctl() + " validate --mesh-config " PAYMESH_SOURCE_DIR "/examples/mesh-config.yaml");
   EXPECT_EQ(ok.exit_code, 0) << ok.out << ok.err;
