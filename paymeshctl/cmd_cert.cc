@@ -27,7 +27,8 @@ const CommandSpec& issueSpec() {
       "(PKCS#8, 0600) and DIR/ca.crt (the trust bundle, 0644). EKU serverAuth and clientAuth\n"
       "unless --server-only; notBefore is 5 minutes in the past for clock skew.",
       {
-          {"ca", "", true, false, "DIR", "CA directory holding ca.crt (CA certificate first, then its chain) and ca.key"},
+          {"ca", "", true, false, "DIR",
+           "CA directory holding ca.crt (CA certificate first, then its chain) and ca.key"},
           {"spiffe", "", true, false, "ID", "SPIFFE ID for the URI SAN: spiffe://<trust domain>/ns/<ns>/sa/<sa>"},
           {"dns", "", true, true, "NAME", "DNS SAN, e.g. settlement.payments.svc"},
           {"duration", "", true, false, "DURATION", "validity, a Go duration (default 24h, at most 8784h)"},

@@ -44,12 +44,12 @@ std::string flagsHelp(const std::vector<FlagSpec>& specs);
 // A subcommand's interface: its flags and its --help text, which reads
 //   <description>\n\nUsage: paymeshctl <usage>\n\nFlags:\n<flags>[\n<epilogue>]
 struct CommandSpec {
-  std::string name;         // "validate", "ca init": in the help and in error messages
-  std::string usage;        // after "Usage: paymeshctl "
-  std::string description;  // what it does
+  std::string name;             // "validate", "ca init": in the help and in error messages
+  std::string usage;            // after "Usage: paymeshctl "
+  std::string description;      // what it does
   std::vector<FlagSpec> flags;  // -h/--help is added
-  std::string epilogue;     // after the flags: output format, exit codes ("" for none)
-  bool positionals = false;  // whether arguments other than flags are accepted
+  std::string epilogue;         // after the flags: output format, exit codes ("" for none)
+  bool positionals = false;     // whether arguments other than flags are accepted
 };
 std::string commandHelp(const CommandSpec& spec);
 

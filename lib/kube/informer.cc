@@ -36,8 +36,7 @@ void Informer::start() {
         std::lock_guard<std::mutex> dispatch(dispatch_mu_);
         // One object decoded at a time: a resync of a large cache does not copy all of it.
         for (const auto& key : store_.keys()) {
-          auto slash = key.find('/');
-          ObjectPtr obj = store_.get(key.substr(0, slash), key.substr(slash + 1));
+          ObjectPtr obj = store_.get(key);
           if (!obj) continue;
           for (const auto& h : handlers_) {
             if (h.on_update) h.on_update(obj, obj);

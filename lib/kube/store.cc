@@ -130,9 +130,11 @@ std::string Store::keyOf(const Json& object) {
 
 ObjectPtr Store::unpack(const Packed& packed) { return std::make_shared<const Json>(Json::from_msgpack(packed)); }
 
-ObjectPtr Store::get(const std::string& ns, const std::string& name) const {
+ObjectPtr Store::get(const std::string& ns, const std::string& name) const { return get(keyOf(ns, name)); }
+
+ObjectPtr Store::get(const std::string& key) const {
   std::shared_lock lock(mu_);
-  auto it = contents_->objects.find(keyOf(ns, name));
+  auto it = contents_->objects.find(key);
   return it == contents_->objects.end() ? nullptr : unpack(it->second);
 }
 

@@ -42,6 +42,8 @@ public:
   static std::string keyOf(const Json& object);
 
   ObjectPtr get(const std::string& ns, const std::string& name) const;
+  // By a key as keys() lists them ("namespace/name").
+  ObjectPtr get(const std::string& key) const;
   // Decodes every object at once: for small stores; large ones are walked with keys() + get().
   std::vector<ObjectPtr> list() const;
   std::vector<std::string> keys() const;

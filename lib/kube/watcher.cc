@@ -80,8 +80,11 @@ Watcher::State Watcher::step(const Sink& sink, std::stop_token stop) {
             if (!rv.empty()) rv_ = rv;
             saw_event = true;
             if (ev.type == EventType::kBookmark) return true;
-            sink({ev.type == EventType::kDeleted ? WatcherEvent::Kind::kDeleted : WatcherEvent::Kind::kApplied, {},
-                  false, false, ev.object});
+            sink({ev.type == EventType::kDeleted ? WatcherEvent::Kind::kDeleted : WatcherEvent::Kind::kApplied,
+                  {},
+                  false,
+                  false,
+                  ev.object});
             return true;
           },
           stop);

@@ -159,11 +159,14 @@ void Controller::worker() {
     std::string ns = key->substr(0, slash), name = key->substr(slash + 1);
     std::string id = std::to_string(++pass_ids_);
     auto start = std::chrono::steady_clock::now();
-    MeshStatePtr mesh_before = reconciler_->mesh();
-    auto result = *key == kWebhookKey  ? reconciler_->reconcileWebhook()
-                  : *key == kMeshCaKey ? reconciler_->reconcileMeshCa()
-                                       : reconciler_->reconcile(ns, name);
-    if (reconciler_->mesh() != mesh_before && *key == kMeshCaKey) enqueueAll();  // a new CA or trust bundle
+    Result<Action> result = Action{};
+    if (*key == kMeshCaKey) {
+      MeshStatePtr before = reconciler_->mesh();
+      result = reconciler_->reconcileMeshCa();
+      if (reconciler_->mesh() != before) enqueueAll();  // a new CA or trust bundle: every leaf looked at again
+    } else {
+      result = *key == kWebhookKey ? reconciler_->reconcileWebhook() : reconciler_->reconcile(ns, name);
+    }
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     obs::LogFields fields = {{"controller", "paymentservice"}, {"namespace", ns}, {"name", name}, {"reconcile_id", id}};
     if (result.isOk()) {
@@ -205,13 +208,14 @@ Status Controller::start(MeshStatePtr mesh, std::chrono::milliseconds sync_timeo
     if (!inf->waitForSync(sync_timeout)) return unavailable("informer caches did not sync in time");
   }
   synced_ = true;
-  obs::logInfo("informer caches synced",
-               {{"duration_ms", std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                   std::chrono::steady_clock::now() - began)
-                                                   .count())},
-                {"paymentservices", std::to_string(services_->store().size())},
-                {"pods", std::to_string(pods_->store().size())},
-                {"queued", std::to_string(queue_.depth())}});
+  obs::logInfo(
+      "informer caches synced",
+      {{"duration_ms",
+        std::to_string(
+            std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - began).count())},
+       {"paymentservices", std::to_string(services_->store().size())},
+       {"pods", std::to_string(pods_->store().size())},
+       {"queued", std::to_string(queue_.depth())}});
   queue_.add(kMeshCaKey);
   if (options_.manage_webhook) queue_.add(kWebhookKey);
   for (int i = 0; i < std::max(1, options_.workers); ++i) workers_.emplace_back([this] { worker(); });

@@ -420,24 +420,27 @@ Result<Action> Reconciler::reconcileMeshCa() {
   if (!mesh_state) return failedPrecondition("no mesh config loaded");
   const model::MeshConfig& mesh = mesh_state->mesh;
   pki::TimePoint now = options_.now();
+  // Events about the CA go on its Secret, as written (the uid names this incarnation).
+  auto caEvent = [&](const Json& written, const char* type, const std::string& reason, const std::string& message) {
+    recordEventOn({{"apiVersion", "v1"},
+                   {"kind", "Secret"},
+                   {"name", mesh.ca.secret_name},
+                   {"namespace", mesh.ca.namespace_},
+                   {"uid", written["metadata"].value("uid", "")}},
+                  mesh.ca.namespace_, type, reason, message);
+  };
   auto secret = client_.get(res::kSecrets, mesh.ca.namespace_, mesh.ca.secret_name);
   if (kube::isNotFound(secret.status()) && !mesh.ca.existing && mesh_state->ca) {
     // Deleted while in use: put back the CA that signed every live leaf (its key is here),
     // rather than a new one that nothing trusts. A rotation in progress restarts as Active.
     if (!mayWrite()) return unavailable("not the leader: write skipped");
-    secret = client_.create(res::kSecrets, mesh.ca.namespace_,
-                            caSecretObject(mesh, *mesh_state->ca, mesh_state->bundle));
+    secret =
+        client_.create(res::kSecrets, mesh.ca.namespace_, caSecretObject(mesh, *mesh_state->ca, mesh_state->bundle));
     if (secret.isOk()) {
       if (metrics_) metrics_->wrote(obs::WriteKind::kSecret);
       obs::logWarn("mesh CA Secret was deleted: restored from the running operator",
                    {{"secret", mesh.ca.namespace_ + "/" + mesh.ca.secret_name}});
-      recordEventOn({{"apiVersion", "v1"},
-                     {"kind", "Secret"},
-                     {"name", mesh.ca.secret_name},
-                     {"namespace", mesh.ca.namespace_},
-                     {"uid", (*secret)["metadata"].value("uid", "")}},
-                    mesh.ca.namespace_, "Warning", "MeshCaRestored",
-                    "the mesh CA Secret was deleted; restored with the CA in use");
+      caEvent(*secret, "Warning", "MeshCaRestored", "the mesh CA Secret was deleted; restored with the CA in use");
     }
   }
   if (!secret.isOk()) return secret.status();  // the loaded CA stays in use; retried with backoff
@@ -451,8 +454,7 @@ Result<Action> Reconciler::reconcileMeshCa() {
       std::vector<kube::ObjectPtr> keep;
       std::vector<const Json*> leaves;
       for (const auto& key : caches_.secrets.keys()) {
-        auto slash = key.find('/');
-        auto obj = caches_.secrets.get(key.substr(0, slash), key.substr(slash + 1));
+        auto obj = caches_.secrets.get(key);
         if (!obj) continue;
         const Json& labels = (*obj)["metadata"].value("labels", Json::object());
         if (!labels.is_object() ||
@@ -480,13 +482,7 @@ Result<Action> Reconciler::reconcileMeshCa() {
       if (!plan.event.empty()) {
         obs::logInfo(plan.event, {{"secret", mesh.ca.namespace_ + "/" + mesh.ca.secret_name},
                                   {"phase", pki::caPhaseName(plan.next.rotation.phase)}});
-        recordEventOn({{"apiVersion", "v1"},
-                       {"kind", "Secret"},
-                       {"name", mesh.ca.secret_name},
-                       {"namespace", mesh.ca.namespace_},
-                       {"uid", (*updated)["metadata"].value("uid", "")}},
-                      mesh.ca.namespace_, "Normal", std::string("MeshCa") + pki::caPhaseName(plan.next.rotation.phase),
-                      plan.event);
+        caEvent(*updated, "Normal", std::string("MeshCa") + pki::caPhaseName(plan.next.rotation.phase), plan.event);
       }
     }
     view = std::move(plan.next);
@@ -496,9 +492,9 @@ Result<Action> Reconciler::reconcileMeshCa() {
     metrics_->setMeshCa(pki::caPhaseName(view.rotation.phase),
                         std::chrono::duration<double>(view.signing.certificate().notAfter() - now).count());
   if (caIdentity(view) != mesh_state->ca_identity) {
-    obs::logInfo("mesh CA changed: every certificate is checked again",
-                 {{"secret", mesh.ca.namespace_ + "/" + mesh.ca.secret_name},
-                  {"phase", pki::caPhaseName(view.rotation.phase)}});
+    obs::logInfo(
+        "mesh CA changed: every certificate is checked again",
+        {{"secret", mesh.ca.namespace_ + "/" + mesh.ca.secret_name}, {"phase", pki::caPhaseName(view.rotation.phase)}});
     setMesh(meshStateFrom(mesh, view));
   }
   Action action;

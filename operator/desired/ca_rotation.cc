@@ -41,8 +41,8 @@ std::optional<pki::CaRotationState> stateFromJson(const std::string& text) {
   pki::CaRotationState s;
   std::string phase = j.value("phase", "");
   bool known = false;
-  for (auto p : {pki::CaPhase::kActive, pki::CaPhase::kNewCaStaged, pki::CaPhase::kNewCaActive,
-                 pki::CaPhase::kOldCaRemoved}) {
+  for (auto p :
+       {pki::CaPhase::kActive, pki::CaPhase::kNewCaStaged, pki::CaPhase::kNewCaActive, pki::CaPhase::kOldCaRemoved}) {
     if (phase == pki::caPhaseName(p)) s.phase = p, known = true;
   }
   auto since = parseRfc3339(j.value("since", ""));
@@ -135,7 +135,8 @@ pki::TimePoint caRotationDue(const pki::Certificate& ca) {
 
 pki::CaRotationConfig caRotationConfig(std::chrono::nanoseconds rotation_overlap) {
   pki::CaRotationConfig c;
-  c.propagation_delay = std::max(std::chrono::seconds(1), std::chrono::ceil<std::chrono::seconds>(rotation_overlap / 2));
+  c.propagation_delay =
+      std::max(std::chrono::seconds(1), std::chrono::ceil<std::chrono::seconds>(rotation_overlap / 2));
   return c;
 }
 

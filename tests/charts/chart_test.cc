@@ -168,17 +168,7 @@ TEST_F(ChartTest, RbacAllowsEveryRequestTheOperatorMakes) {
   auto chart = renderChart();
   Json cluster_rules = findObject(chart, "ClusterRole", "paymesh-operator")["rules"];
   Json role = findObject(chart, "Role", "paymesh-operator-leader-election");
-  ASSERT_TRUE(client_->create(res::kMutatingWebhookConfigurations, "",
-                              {{"apiVersion", "admissionregistration.k8s.io/v1"},
-                               {"kind", "MutatingWebhookConfiguration"},
-                               {"metadata", {{"name", "paymesh-sidecar-injector"}}},
-                               {"webhooks",
-                                {{{"name", "inject.paymesh.io"},
-                                  {"clientConfig", {{"service", {{"name", "paymesh-webhook"},
-                                                                 {"namespace", kReleaseNamespace}}}}},
-                                  {"admissionReviewVersions", {"v1"}},
-                                  {"sideEffects", "None"}}}}})
-                  .isOk());
+  ASSERT_TRUE(client_->create(res::kMutatingWebhookConfigurations, "", injectorConfiguration()).isOk());
   applyServices();
   applyPods();
   std::vector<std::string> args = {"--kubeconfig", kubeconfigFile()};
@@ -186,7 +176,8 @@ TEST_F(ChartTest, RbacAllowsEveryRequestTheOperatorMakes) {
   for (const auto& a : deploy["spec"]["template"]["spec"]["containers"][0]["args"]) {
     std::string arg = a.get<std::string>();
     if (arg.rfind("--mesh-config=", 0) == 0) arg = "--mesh-config=" PAYMESH_SOURCE_DIR "/examples/mesh-config.yaml";
-    if (arg.rfind("--metrics-addr=", 0) == 0 || arg.rfind("--health-addr=", 0) == 0) arg = arg.substr(0, arg.find('=')) + "=0";
+    if (arg.rfind("--metrics-addr=", 0) == 0 || arg.rfind("--health-addr=", 0) == 0)
+      arg = arg.substr(0, arg.find('=')) + "=0";
     args.push_back(arg);
   }
   {

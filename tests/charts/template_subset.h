@@ -22,8 +22,8 @@
 namespace paymesh::testing {
 
 struct ChartContext {
-  nlohmann::json values;        // values.yaml
-  nlohmann::json chart;         // Chart.yaml
+  nlohmann::json values;  // values.yaml
+  nlohmann::json chart;   // Chart.yaml
   std::string release_name = "paymesh";
   std::string release_namespace = "paymesh-system";
   std::map<std::string, std::string> helpers;  // define name -> body

@@ -39,23 +39,6 @@ void expectConfigMaps(OperatorTest* t, const std::map<std::string, policy::Sidec
   EXPECT_TRUE(ok) << diff;
 }
 
-// The paymesh-sidecar-injector configuration as the chart installs it (no caBundle yet).
-Json injectorConfiguration() {
-  return {
-      {"apiVersion", "admissionregistration.k8s.io/v1"},
-      {"kind", "MutatingWebhookConfiguration"},
-      {"metadata", {{"name", "paymesh-sidecar-injector"}}},
-      {"webhooks",
-       {{{"name", "inject.paymesh.io"},
-         {"clientConfig",
-          {{"service", {{"name", "paymesh-webhook"}, {"namespace", "paymesh-system"}, {"path", "/inject"}}}}},
-         {"admissionReviewVersions", {"v1"}},
-         {"sideEffects", "None"},
-         {"failurePolicy", "Ignore"},
-         {"rules",
-          {{{"operations", {"CREATE"}}, {"apiGroups", {""}}, {"apiVersions", {"v1"}}, {"resources", {"pods"}}}}}}}}};
-}
-
 class OperatorE2eTest : public OperatorTest {
 protected:
   void converge(ControllerOptions options = fastOptions()) {

@@ -51,6 +51,23 @@ inline std::vector<model::Manifest> readAll(const std::vector<std::string>& path
   return all;
 }
 
+// The paymesh-sidecar-injector configuration as the chart installs it (no caBundle yet).
+inline Json injectorConfiguration() {
+  return {
+      {"apiVersion", "admissionregistration.k8s.io/v1"},
+      {"kind", "MutatingWebhookConfiguration"},
+      {"metadata", {{"name", "paymesh-sidecar-injector"}}},
+      {"webhooks",
+       {{{"name", "inject.paymesh.io"},
+         {"clientConfig",
+          {{"service", {{"name", "paymesh-webhook"}, {"namespace", "paymesh-system"}, {"path", "/inject"}}}}},
+         {"admissionReviewVersions", {"v1"}},
+         {"sideEffects", "None"},
+         {"failurePolicy", "Ignore"},
+         {"rules",
+          {{{"operations", {"CREATE"}}, {"apiGroups", {""}}, {"apiVersions", {"v1"}}, {"resources", {"pods"}}}}}}}}};
+}
+
 // A child process running the paymesh-operator binary.
 class OperatorProcess {
 public:

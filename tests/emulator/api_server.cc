@@ -287,11 +287,11 @@ int ApiServer::latencyMs() {
 }
 
 std::vector<json> ApiServer::objects(const std::string& group, const std::string& resource, const std::string& ns) {
-  std::lock_guard<std::mutex> lock(mu_);
   std::vector<json> out;
-  for (const auto& [k, v] : objects_[group + "/" + resource]) {
-    if (ns.empty() || v["metadata"].value("namespace", "") == ns) out.push_back(v);
-  }
+  visitObjects(group, resource, ns, [&](const json& v) {
+    out.push_back(v);
+    return true;
+  });
   return out;
 }
 
@@ -299,15 +299,15 @@ void ApiServer::record(const HttpRequest& req, const Route& r, bool watch) {
   if (!options_.record_requests || r.target.type == nullptr) return;
   const Target& t = r.target;
   const std::string& m = req.method;
-  std::string verb = watch               ? "watch"
-                     : m == "GET"        ? (t.name.empty() ? "list" : "get")
-                     : m == "POST"       ? "create"
-                     : m == "PUT"        ? "update"
-                     : m == "PATCH"      ? "patch"
-                     : m == "DELETE"     ? (t.name.empty() ? "deletecollection" : "delete")
-                                         : m;
-  requests_.insert({req.header("user-agent"), verb, t.type->group, t.type->resource, t.subresource, t.type->namespaced ? t.ns : "",
-                    watch ? "" : t.name});
+  std::string verb = watch           ? "watch"
+                     : m == "GET"    ? (t.name.empty() ? "list" : "get")
+                     : m == "POST"   ? "create"
+                     : m == "PUT"    ? "update"
+                     : m == "PATCH"  ? "patch"
+                     : m == "DELETE" ? (t.name.empty() ? "deletecollection" : "delete")
+                                     : m;
+  requests_.insert({req.header("user-agent"), verb, t.type->group, t.type->resource, t.subresource,
+                    t.type->namespaced ? t.ns : "", watch ? "" : t.name});
 }
 
 std::set<RequestAttributes> ApiServer::requests() {
@@ -622,8 +622,8 @@ HttpResponse ApiServer::list(const HttpRequest& req, const Target& t) {
     if (!filtered) meta["remainingItemCount"] = remaining;
   }
   if (req.header("accept").find("as=Table") != std::string::npos) {
-    return jsonResponse(200,
-                        toTable(*t.type, items.get_ref<const json::array_t&>(), req.param("includeObject"), std::chrono::system_clock::now(), meta));
+    return jsonResponse(200, toTable(*t.type, items.get_ref<const json::array_t&>(), req.param("includeObject"),
+                                     std::chrono::system_clock::now(), meta));
   }
   json out = {{"kind", t.type->kind + "List"}, {"apiVersion", t.type->groupVersion()}, {"metadata", meta}};
   out["items"] = std::move(items);

@@ -14,9 +14,9 @@
 #include <optional>
 #include <random>
 #include <set>
-#include <tuple>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -192,9 +192,9 @@ private:
   Faults faults_;
   std::mt19937_64 fault_rng_;
   std::map<std::string, std::chrono::steady_clock::time_point> terminating_;  // namespace -> deletion time
-  std::set<RequestAttributes> requests_;  // when options_.record_requests
+  std::set<RequestAttributes> requests_;                                      // when options_.record_requests
   void record(const HttpRequest& req, const Route& r, bool watch);
-  std::thread reaper_;                                                        // finalizes terminating namespaces
+  std::thread reaper_;  // finalizes terminating namespaces
 };
 
 // "2026-01-02T03:04:05Z"

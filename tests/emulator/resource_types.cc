@@ -32,8 +32,8 @@ std::vector<ResourceType> builtinTypes() {
       make("coordination.k8s.io", "v1", "leases", "lease", "Lease", true, false),
       // Stored only (the emulator does not authorize by them), for charts that carry them.
       make("rbac.authorization.k8s.io", "v1", "clusterroles", "clusterrole", "ClusterRole", false, false),
-      make("rbac.authorization.k8s.io", "v1", "clusterrolebindings", "clusterrolebinding", "ClusterRoleBinding",
-           false, false),
+      make("rbac.authorization.k8s.io", "v1", "clusterrolebindings", "clusterrolebinding", "ClusterRoleBinding", false,
+           false),
       make("rbac.authorization.k8s.io", "v1", "roles", "role", "Role", true, false),
       make("rbac.authorization.k8s.io", "v1", "rolebindings", "rolebinding", "RoleBinding", true, false),
       // Stored only (no controller makes pods from it), for manifests that carry one.
