@@ -7,7 +7,7 @@
 #include <fstream>
 
 #include "model/mesh_config.h"
-#include "model/yaml_json.h"
+#include "yaml/yaml.h"
 #include "paymeshctl/commands.h"
 #include "paymeshctl/flags.h"
 #include "policy/manifest_inputs.h"
@@ -127,7 +127,7 @@ int run(const Args& args) {
     for (const auto& [key, cfg] : rendered) {
       std::string ns = key.substr(0, key.find('/'));
       fs::path path = fs::path(*dir) / ns / (cfg.config_map["metadata"]["name"].get<std::string>() + ".yaml");
-      if (auto s = writeAtomically(path, model::toYaml(cfg.config_map)); !s.isOk()) {
+      if (auto s = writeAtomically(path, yaml::toYaml(cfg.config_map)); !s.isOk()) {
         std::fprintf(stderr, "paymeshctl render: %s\n", s.message().c_str());
         return 2;
       }
@@ -140,7 +140,7 @@ int run(const Args& args) {
   for (const auto& [key, cfg] : rendered) {
     if (!first) std::fputs("---\n", stdout);
     first = false;
-    std::fputs(model::toYaml(cfg.config_map).c_str(), stdout);
+    std::fputs(yaml::toYaml(cfg.config_map).c_str(), stdout);
   }
   return 0;
 }

@@ -1,13 +1,12 @@
 #include "kube/kubeconfig.h"
 
-#include <yaml-cpp/yaml.h>
-
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "base/base64.h"
+#include "yaml/yaml.h"
 
 namespace paymesh::kube {
 namespace {
@@ -20,12 +19,23 @@ Result<std::string> readFile(const std::string& path, const std::string& what) {
   return ss.str();
 }
 
-YAML::Node findNamed(const YAML::Node& list, const std::string& name) {
-  if (!list || !list.IsSequence()) return YAML::Node();
-  for (const auto& item : list) {
-    if (item["name"] && item["name"].as<std::string>() == name) return item;
+using nlohmann::json;
+
+// The string at `key` of a mapping, or "" when absent or not a string.
+std::string str(const json& section, const std::string& key) {
+  if (!section.is_object()) return "";
+  auto it = section.find(key);
+  return it != section.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+bool has(const json& section, const std::string& key) { return section.is_object() && section.contains(key); }
+
+const json* findNamed(const json& root, const std::string& list_key, const std::string& name) {
+  if (!root.contains(list_key) || !root[list_key].is_array()) return nullptr;
+  for (const auto& item : root[list_key]) {
+    if (str(item, "name") == name) return &item;
   }
-  return YAML::Node();
+  return nullptr;
 }
 
 std::string resolve(const std::string& path, const std::string& base_dir) {
@@ -34,15 +44,37 @@ std::string resolve(const std::string& path, const std::string& base_dir) {
 }
 
 // Reads `<key>-data` (base64) or `<key>` (a file path) from a kubeconfig section.
-Result<std::string> dataOrFile(const YAML::Node& section, const std::string& key, const std::string& base_dir,
+Result<std::string> dataOrFile(const json& section, const std::string& key, const std::string& base_dir,
                                const std::string& where) {
-  if (section[key + "-data"]) {
-    auto decoded = base64Decode(section[key + "-data"].as<std::string>());
+  if (has(section, key + "-data")) {
+    auto decoded = base64Decode(str(section, key + "-data"));
     if (!decoded.isOk()) return invalidArgument(where + "." + key + "-data: not valid base64");
     return decoded.value();
   }
-  if (section[key]) return readFile(resolve(section[key].as<std::string>(), base_dir), where + "." + key);
+  if (has(section, key)) return readFile(resolve(str(section, key), base_dir), where + "." + key);
   return std::string();
+}
+
+// kubectl accepts `true` and the string "true" alike.
+bool truthy(const json& section, const std::string& key) {
+  if (!has(section, key)) return false;
+  const json& v = section[key];
+  return v.is_boolean() ? v.get<bool>() : str(section, key) == "true";
+}
+
+Result<ClusterConfig> readUser(const json& u, ClusterConfig cfg, const std::string& base_dir,
+                               const std::string& uwhere) {
+  if (!u.is_object()) return cfg;
+  if (has(u, "exec")) return Status(Code::kUnimplemented, uwhere + ".exec: exec credential plugins are not supported");
+  if (has(u, "auth-provider"))
+    return Status(Code::kUnimplemented, uwhere + ".auth-provider: auth provider plugins are not supported");
+  ASSIGN_OR_RETURN(cfg.client_cert_pem, dataOrFile(u, "client-certificate", base_dir, uwhere));
+  ASSIGN_OR_RETURN(cfg.client_key_pem, dataOrFile(u, "client-key", base_dir, uwhere));
+  if (cfg.client_cert_pem.empty() != cfg.client_key_pem.empty())
+    return invalidArgument(uwhere + ": client-certificate and client-key must be given together");
+  if (has(u, "token")) cfg.token = str(u, "token");
+  if (has(u, "tokenFile")) cfg.token_file = resolve(str(u, "tokenFile"), base_dir);
+  return cfg;
 }
 
 }  // namespace
@@ -60,60 +92,40 @@ std::string kubeconfigPath(const std::string& flag, const GetEnv& env) {
   return home.empty() ? "" : home + "/.kube/config";
 }
 
-Result<ClusterConfig> parseKubeconfig(const std::string& yaml, const std::string& context_name,
+Result<ClusterConfig> parseKubeconfig(const std::string& text, const std::string& context_name,
                                       const std::string& base_dir) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(yaml);
-  } catch (const std::exception& e) {
-    return invalidArgument(std::string("kubeconfig: not valid YAML: ") + e.what());
-  }
-  if (!root.IsMap()) return invalidArgument("kubeconfig: expected a mapping at the top level");
-  try {
-    std::string ctx_name = context_name;
-    if (ctx_name.empty() && root["current-context"]) ctx_name = root["current-context"].as<std::string>();
-    if (ctx_name.empty()) return invalidArgument("kubeconfig: no current-context and no context named");
-    YAML::Node ctx = findNamed(root["contexts"], ctx_name);
-    if (!ctx || !ctx["context"]) return invalidArgument("kubeconfig: context \"" + ctx_name + "\" not found");
-    std::string cluster_name = ctx["context"]["cluster"] ? ctx["context"]["cluster"].as<std::string>() : "";
-    std::string user_name = ctx["context"]["user"] ? ctx["context"]["user"].as<std::string>() : "";
-    YAML::Node cluster = findNamed(root["clusters"], cluster_name);
-    if (!cluster || !cluster["cluster"])
-      return invalidArgument("kubeconfig: cluster \"" + cluster_name + "\" of context \"" + ctx_name + "\" not found");
-    ClusterConfig cfg;
-    if (ctx["context"]["namespace"]) cfg.default_namespace = ctx["context"]["namespace"].as<std::string>();
-    const YAML::Node c = cluster["cluster"];
-    std::string where = "kubeconfig: clusters[" + cluster_name + "]";
-    if (!c["server"]) return invalidArgument(where + ".server: required");
-    cfg.server = c["server"].as<std::string>();
-    if (cfg.server.rfind("https://", 0) != 0 && cfg.server.rfind("http://", 0) != 0)
-      return invalidArgument(where + ".server: expected an https:// URL, got \"" + cfg.server + "\"");
-    if (c["insecure-skip-tls-verify"] && c["insecure-skip-tls-verify"].as<bool>())
-      return invalidArgument(where + ".insecure-skip-tls-verify: not supported; TLS verification is always on");
-    if (c["tls-server-name"]) cfg.tls_server_name = c["tls-server-name"].as<std::string>();
-    ASSIGN_OR_RETURN(cfg.ca_pem, dataOrFile(c, "certificate-authority", base_dir, where));
-    if (!user_name.empty()) {
-      YAML::Node user = findNamed(root["users"], user_name);
-      if (!user)
-        return invalidArgument("kubeconfig: user \"" + user_name + "\" of context \"" + ctx_name + "\" not found");
-      const YAML::Node u = user["user"];
-      std::string uwhere = "kubeconfig: users[" + user_name + "]";
-      if (u) {
-        if (u["exec"]) return Status(Code::kUnimplemented, uwhere + ".exec: exec credential plugins are not supported");
-        if (u["auth-provider"])
-          return Status(Code::kUnimplemented, uwhere + ".auth-provider: auth provider plugins are not supported");
-        ASSIGN_OR_RETURN(cfg.client_cert_pem, dataOrFile(u, "client-certificate", base_dir, uwhere));
-        ASSIGN_OR_RETURN(cfg.client_key_pem, dataOrFile(u, "client-key", base_dir, uwhere));
-        if (cfg.client_cert_pem.empty() != cfg.client_key_pem.empty())
-          return invalidArgument(uwhere + ": client-certificate and client-key must be given together");
-        if (u["token"]) cfg.token = u["token"].as<std::string>();
-        if (u["tokenFile"]) cfg.token_file = resolve(u["tokenFile"].as<std::string>(), base_dir);
-      }
-    }
-    return cfg;
-  } catch (const YAML::Exception& e) {
-    return invalidArgument(std::string("kubeconfig: unexpected structure: ") + e.what());
-  }
+  auto docs = yaml::parseYamlDocuments(text);
+  if (!docs.isOk()) return invalidArgument("kubeconfig: not valid YAML: " + docs.status().message());
+  if (docs->size() != 1 || !(*docs)[0].value.is_object())
+    return invalidArgument("kubeconfig: expected a mapping at the top level");
+  const json& root = (*docs)[0].value;
+  std::string ctx_name = context_name.empty() ? str(root, "current-context") : context_name;
+  if (ctx_name.empty()) return invalidArgument("kubeconfig: no current-context and no context named");
+  const json* ctx = findNamed(root, "contexts", ctx_name);
+  if (!ctx || !has(*ctx, "context") || !(*ctx)["context"].is_object())
+    return invalidArgument("kubeconfig: context \"" + ctx_name + "\" not found");
+  const json& context = (*ctx)["context"];
+  std::string cluster_name = str(context, "cluster");
+  std::string user_name = str(context, "user");
+  const json* cluster = findNamed(root, "clusters", cluster_name);
+  if (!cluster || !has(*cluster, "cluster") || !(*cluster)["cluster"].is_object())
+    return invalidArgument("kubeconfig: cluster \"" + cluster_name + "\" of context \"" + ctx_name + "\" not found");
+  ClusterConfig cfg;
+  if (has(context, "namespace")) cfg.default_namespace = str(context, "namespace");
+  const json& c = (*cluster)["cluster"];
+  std::string where = "kubeconfig: clusters[" + cluster_name + "]";
+  if (!has(c, "server")) return invalidArgument(where + ".server: required");
+  cfg.server = str(c, "server");
+  if (cfg.server.rfind("https://", 0) != 0 && cfg.server.rfind("http://", 0) != 0)
+    return invalidArgument(where + ".server: expected an https:// URL, got \"" + cfg.server + "\"");
+  if (truthy(c, "insecure-skip-tls-verify"))
+    return invalidArgument(where + ".insecure-skip-tls-verify: not supported; TLS verification is always on");
+  if (has(c, "tls-server-name")) cfg.tls_server_name = str(c, "tls-server-name");
+  ASSIGN_OR_RETURN(cfg.ca_pem, dataOrFile(c, "certificate-authority", base_dir, where));
+  if (user_name.empty()) return cfg;
+  const json* user = findNamed(root, "users", user_name);
+  if (!user) return invalidArgument("kubeconfig: user \"" + user_name + "\" of context \"" + ctx_name + "\" not found");
+  return readUser(user->value("user", json()), std::move(cfg), base_dir, "kubeconfig: users[" + user_name + "]");
 }
 
 Result<ClusterConfig> loadKubeconfig(const std::string& path, const std::string& context) {

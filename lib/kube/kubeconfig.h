@@ -29,7 +29,7 @@ std::string realGetEnv(const std::string& name);
 std::string kubeconfigPath(const std::string& flag, const GetEnv& env = realGetEnv);
 
 // Parses kubeconfig YAML text; relative file paths resolve against `base_dir`.
-Result<ClusterConfig> parseKubeconfig(const std::string& yaml, const std::string& context, const std::string& base_dir);
+Result<ClusterConfig> parseKubeconfig(const std::string& text, const std::string& context, const std::string& base_dir);
 Result<ClusterConfig> loadKubeconfig(const std::string& path, const std::string& context = "");
 
 // In-cluster: KUBERNETES_SERVICE_HOST/PORT, the service-account token file (re-read on

@@ -1,16 +1,11 @@
 #pragma once
-// Field paths as Kubernetes prints them: "spec.ports[0].port",
-// "spec.selector.matchLabels[app.kubernetes.io/name]".
+// A validation error at a field path (see base/field_path.h for how paths are spelled).
 
 #include <string>
-#include <string_view>
+
+#include "base/field_path.h"  // childPath, indexPath
 
 namespace paymesh::model {
-
-// Appends a map key: ".key" when it is an identifier, "[key]" otherwise.
-std::string childPath(std::string_view parent, std::string_view key);
-// Appends a list index: "[i]".
-std::string indexPath(std::string_view parent, size_t index);
 
 struct FieldError {
   std::string path;     // "spec.resilience.retry.attempts"

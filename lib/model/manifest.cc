@@ -93,7 +93,7 @@ Result<std::string> readFile(const std::string& path) {
 }  // namespace
 
 Result<std::vector<Manifest>> parseManifests(const std::string& text, const std::string& file) {
-  auto docs = parseYamlDocuments(text);
+  auto docs = yaml::parseYamlDocuments(text);
   if (!docs.isOk()) return atFile(docs.status(), file);
   std::vector<Manifest> out;
   for (auto& d : *docs) {

@@ -7,13 +7,13 @@
 #include <vector>
 
 #include "base/status.h"
-#include "model/yaml_json.h"
+#include "yaml/yaml.h"
 
 namespace paymesh::model {
 
 struct Manifest {
   std::string file;  // as given on the command line, or the file found in a directory
-  YamlDocument doc;
+  yaml::YamlDocument doc;
 
   std::string kind() const;
   std::string apiVersion() const;

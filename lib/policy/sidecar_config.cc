@@ -4,7 +4,7 @@
 
 #include <set>
 
-#include "model/yaml_json.h"
+#include "yaml/yaml.h"
 #include "policy/bootstrap.h"
 #include "policy/cluster.h"
 #include "policy/eds.h"
@@ -42,7 +42,7 @@ std::string configHash(const std::map<std::string, std::string>& files) {
 
 namespace {
 
-std::string yamlFile(const Json& v) { return model::toYaml(v); }
+std::string yamlFile(const Json& v) { return yaml::toYaml(v); }
 
 const std::vector<model::ServiceEndpoint>& endpointsOf(const RenderInputs& in, const std::string& name) {
   static const std::vector<model::ServiceEndpoint> kNone;

@@ -9,7 +9,7 @@
 #include "model/manifest.h"
 #include "model/mesh_config.h"
 #include "model/payment_service.h"
-#include "model/yaml_json.h"
+#include "yaml/yaml.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string text(reinterpret_cast<const char*>(data), size);
@@ -22,7 +22,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     // What we print must read back as what we hold (non-finite floats print as null,
     // as JSON has them, so compare against the JSON round trip).
     if (m.doc.value.is_object() && !m.doc.value.empty()) {
-      auto again = paymesh::model::parseYamlDocuments(paymesh::model::toYaml(m.doc.value));
+      auto again = paymesh::yaml::parseYamlDocuments(paymesh::yaml::toYaml(m.doc.value));
       auto want = nlohmann::json::parse(m.doc.value.dump());
       if (!again.isOk() || again->size() != 1 || (*again)[0].value != want) __builtin_trap();
     }

@@ -8,7 +8,7 @@
 #include <sstream>
 
 #include "model/payment_service_schema.h"
-#include "model/yaml_json.h"
+#include "yaml/yaml.h"
 
 namespace paymesh::model {
 namespace {
@@ -36,7 +36,7 @@ TEST(CrdTest, ApiReferenceIsUpToDate) {
 }
 
 TEST(CrdTest, YamlReadsBackAsTheSameObject) {
-  auto docs = parseYamlDocuments(paymentServiceCrdYaml());
+  auto docs = yaml::parseYamlDocuments(paymentServiceCrdYaml());
   ASSERT_TRUE(docs.isOk()) << docs.status().message();
   ASSERT_EQ(docs->size(), 1u);
   EXPECT_EQ((*docs)[0].value, nlohmann::json::parse(paymentServiceCrd().dump()));

@@ -9,7 +9,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "model/yaml_json.h"
+#include "yaml/yaml.h"
 #include "render_fixture.h"
 #include "support/run_command.h"
 
@@ -27,7 +27,7 @@ TEST(GoldenTest, LibraryMatchesGoldenFiles) {
   ASSERT_EQ(space.services.size(), 5u);
   for (const auto& [name, svc] : space.services) {
     auto cfg = testing::render(space, name);
-    std::string got = model::toYaml(cfg.config_map);
+    std::string got = yaml::toYaml(cfg.config_map);
     std::string path = kGolden + "/" + name + "-paymesh.yaml";
     if (refresh()) {
       fs::create_directories(kGolden);

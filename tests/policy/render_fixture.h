@@ -44,7 +44,7 @@ inline SidecarConfig render(const Namespace& space, const std::string& name) {
 
 // A rendered file read back as JSON.
 inline nlohmann::json file(const SidecarConfig& cfg, const std::string& name) {
-  auto docs = model::parseYamlDocuments(cfg.files.at(name));
+  auto docs = yaml::parseYamlDocuments(cfg.files.at(name));
   EXPECT_TRUE(docs.isOk());
   return (*docs)[0].value;
 }

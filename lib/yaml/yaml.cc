@@ -1,4 +1,4 @@
-#include "model/yaml_json.h"
+#include "yaml/yaml.h"
 
 #include <yaml.h>
 
@@ -8,9 +8,9 @@
 #include <optional>
 #include <sstream>
 
-#include "model/field_path.h"
+#include "base/field_path.h"
 
-namespace paymesh::model {
+namespace paymesh::yaml {
 
 int YamlDocument::lineOf(const std::string& path) const {
   std::string p = path;
@@ -471,4 +471,4 @@ std::string toYaml(const nlohmann::json& value) {
   return out.str();
 }
 
-}  // namespace paymesh::model
+}  // namespace paymesh::yaml

@@ -1,6 +1,6 @@
-#include "model/field_path.h"
+#include "base/field_path.h"
 
-namespace paymesh::model {
+namespace paymesh {
 namespace {
 
 bool isIdentifier(std::string_view key) {
@@ -33,4 +33,4 @@ std::string indexPath(std::string_view parent, size_t index) {
   return std::string(parent) + "[" + std::to_string(index) + "]";
 }
 
-}  // namespace paymesh::model
+}  // namespace paymesh

@@ -1,8 +1,8 @@
-#include "model/yaml_json.h"
+#include "yaml/yaml.h"
 
 #include <gtest/gtest.h>
 
-namespace paymesh::model {
+namespace paymesh::yaml {
 namespace {
 
 using nlohmann::json;
@@ -135,9 +135,9 @@ TEST(YamlJsonTest, MultiLineTextPrintsAsALiteralBlockAndReadsBack) {
 }
 
 }  // namespace
-}  // namespace paymesh::model
+}  // namespace paymesh::yaml
 
-namespace paymesh::model {
+namespace paymesh::yaml {
 namespace {
 
 TEST(YamlJsonTest, InvalidUtf8IsRefusedWithItsLine) {
@@ -153,9 +153,9 @@ TEST(YamlJsonTest, InvalidUtf8IsRefusedWithItsLine) {
 }
 
 }  // namespace
-}  // namespace paymesh::model
+}  // namespace paymesh::yaml
 
-namespace paymesh::model {
+namespace paymesh::yaml {
 namespace {
 
 // Inputs that made other YAML parsers loop forever; each must answer at once.
@@ -192,4 +192,4 @@ TEST(YamlJsonTest, NonStringKeysAreRefused) {
 }
 
 }  // namespace
-}  // namespace paymesh::model
+}  // namespace paymesh::yaml

@@ -12,7 +12,7 @@
 
 #include "base/status.h"
 
-namespace paymesh::model {
+namespace paymesh::yaml {
 
 struct YamlDocument {
   nlohmann::json value;
@@ -39,4 +39,4 @@ Result<std::vector<YamlDocument>> parseYamlDocuments(std::string_view text, cons
 std::string toYaml(const nlohmann::ordered_json& value);
 std::string toYaml(const nlohmann::json& value);
 
-}  // namespace paymesh::model
+}  // namespace paymesh::yaml
