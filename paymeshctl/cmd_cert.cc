@@ -7,7 +7,7 @@
 
 #include "base/duration.h"
 #include "paymeshctl/commands.h"
-#include "paymeshctl/flags.h"
+#include "cli/flags.h"
 #include "paymeshctl/pki_files.h"
 #include "pki/authority.h"
 #include "pki/issue.h"

@@ -6,7 +6,7 @@
 #include "model/api_docs.h"
 #include "model/crd.h"
 #include "paymeshctl/commands.h"
-#include "paymeshctl/flags.h"
+#include "cli/flags.h"
 
 namespace paymesh::ctl {
 namespace {

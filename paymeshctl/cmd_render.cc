@@ -9,7 +9,7 @@
 #include "model/mesh_config.h"
 #include "yaml/yaml.h"
 #include "paymeshctl/commands.h"
-#include "paymeshctl/flags.h"
+#include "cli/flags.h"
 #include "policy/manifest_inputs.h"
 #include "policy/sidecar_config.h"
 

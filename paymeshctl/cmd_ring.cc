@@ -14,7 +14,7 @@
 #include "policy/service_ring.h"
 
 #include "paymeshctl/commands.h"
-#include "paymeshctl/flags.h"
+#include "cli/flags.h"
 #include "ring/endpoints_file.h"
 #include "ring/hash.h"
 #include "ring/ring.h"

@@ -9,7 +9,7 @@
 #include "model/mesh_config.h"
 #include "model/payment_service.h"
 #include "paymeshctl/commands.h"
-#include "paymeshctl/flags.h"
+#include "cli/flags.h"
 
 namespace paymesh::ctl {
 namespace {

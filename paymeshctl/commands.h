@@ -6,7 +6,14 @@
 #include <string>
 #include <vector>
 
+#include "cli/flags.h"
+
 namespace paymesh::ctl {
+
+using cli::CommandSpec;
+using cli::Flags;
+using cli::FlagSpec;
+using cli::parseUintFlag;
 
 using Args = std::vector<std::string>;
 using RunFn = int (*)(const Args& args);

@@ -1,13 +1,17 @@
-#include "paymeshctl/flags.h"
+#include "cli/flags.h"
 
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
 
-namespace paymesh::ctl {
+#include "base/duration.h"
+
+namespace paymesh::cli {
 
 Result<Flags> Flags::parse(const std::vector<FlagSpec>& specs, const std::vector<std::string>& args) {
   Flags flags;
+  for (const auto& s : specs)
+    if (!s.default_value.empty()) flags.defaults_[s.name] = s.default_value;
   bool only_positionals = false;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
@@ -39,7 +43,12 @@ Result<Flags> Flags::parse(const std::vector<FlagSpec>& specs, const std::vector
         return invalidArgument("flag --" + spec->name + " needs a value");
       }
     } else if (inline_value) {
-      return invalidArgument("flag --" + spec->name + " takes no value");
+      if (*inline_value != "true" && *inline_value != "false")
+        return invalidArgument("flag --" + spec->name + " takes no value (or =true, =false)");
+      if (*inline_value == "false") {
+        flags.values_.erase(spec->name);
+        continue;
+      }
     }
     auto& slot = flags.values_[spec->name];
     if (!slot.empty() && !spec->repeated) return invalidArgument("flag --" + spec->name + " given more than once");
@@ -56,6 +65,12 @@ std::optional<std::string> Flags::get(const std::string& name) const {
 
 std::string Flags::getOr(const std::string& name, const std::string& fallback) const {
   return get(name).value_or(fallback);
+}
+
+std::string Flags::value(const std::string& name) const {
+  if (auto v = get(name)) return *v;
+  auto it = defaults_.find(name);
+  return it == defaults_.end() ? std::string() : it->second;
 }
 
 const std::vector<std::string>& Flags::all(const std::string& name) const {
@@ -75,7 +90,8 @@ std::string flagsHelp(const std::vector<FlagSpec>& specs) {
       left.resize(30, ' ');
     else
       left += "  ";
-    out += left + s.help + (s.repeated ? " (repeatable)" : "") + "\n";
+    std::string def = s.default_value.empty() ? "" : " (default " + s.default_value + ")";
+    out += left + s.help + (s.repeated ? " (repeatable)" : "") + def + "\n";
   }
   return out;
 }
@@ -93,6 +109,12 @@ Result<uint64_t> parseUintFlag(const std::string& flag, const std::string& value
   return v;
 }
 
+Result<std::chrono::milliseconds> parseDurationFlag(const std::string& flag, const std::string& value) {
+  auto d = parseDuration(value);
+  if (!d.isOk()) return invalidArgument("--" + flag + ": " + d.status().message());
+  return std::chrono::duration_cast<std::chrono::milliseconds>(*d);
+}
+
 namespace {
 
 std::vector<FlagSpec> withHelp(const std::vector<FlagSpec>& flags) {
@@ -104,20 +126,20 @@ std::vector<FlagSpec> withHelp(const std::vector<FlagSpec>& flags) {
 }  // namespace
 
 std::string commandHelp(const CommandSpec& spec) {
-  std::string out =
-      spec.description + "\n\nUsage: paymeshctl " + spec.usage + "\n\nFlags:\n" + flagsHelp(withHelp(spec.flags));
+  std::string out = spec.description + "\n\nUsage: " + spec.program + " " + spec.usage + "\n\nFlags:\n" +
+                    flagsHelp(withHelp(spec.flags));
   if (!spec.epilogue.empty()) out += "\n" + spec.epilogue;
   return out;
 }
 
 int commandError(const CommandSpec& spec, int code, const std::string& message) {
-  std::fprintf(stderr, "paymeshctl %s: %s\n", spec.name.c_str(), message.c_str());
+  std::fprintf(stderr, "%s: %s\n", spec.displayName().c_str(), message.c_str());
   return code;
 }
 
 std::variant<Flags, int> parseCommand(const CommandSpec& spec, const std::vector<std::string>& args) {
   auto flags = Flags::parse(withHelp(spec.flags), args);
-  std::string hint = "; run 'paymeshctl " + spec.name + " --help'";
+  std::string hint = "; run '" + spec.displayName() + " --help'";
   if (!flags.isOk()) return commandError(spec, 2, flags.status().message() + hint);
   if (flags->has("help")) {
     std::fputs(commandHelp(spec).c_str(), stdout);
@@ -128,4 +150,4 @@ std::variant<Flags, int> parseCommand(const CommandSpec& spec, const std::vector
   return std::move(*flags);
 }
 
-}  // namespace paymesh::ctl
+}  // namespace paymesh::cli
