@@ -6,6 +6,14 @@
 namespace paymesh::emulator {
 namespace {
 
+// Sets r.op from an operator's name in one of the two selector syntaxes; false if unknown.
+bool setOperator(const std::map<std::string, Requirement::Op>& names, const std::string& op, Requirement& r) {
+  auto it = names.find(op);
+  if (it == names.end()) return false;
+  r.op = it->second;
+  return true;
+}
+
 std::string trim(std::string s) {
   auto notSpace = [](unsigned char c) { return !std::isspace(c); };
   s.erase(s.begin(), std::find_if(s.begin(), s.end(), notSpace));
@@ -79,11 +87,7 @@ bool parseSelector(const std::string& text, Selector& out, std::string& error) {
       }
       std::string op = trim(head.substr(sp + 1));
       r.key = trim(head.substr(0, sp));
-      if (op == "in")
-        r.op = Requirement::Op::kIn;
-      else if (op == "notin")
-        r.op = Requirement::Op::kNotIn;
-      else {
+      if (!setOperator({{"in", Requirement::Op::kIn}, {"notin", Requirement::Op::kNotIn}}, op, r)) {
         error = "invalid selector: unknown operator \"" + op + "\"";
         return false;
       }
@@ -180,15 +184,11 @@ bool matchesLabelSelector(const nlohmann::json& selector, const std::map<std::st
       Requirement r;
       r.key = e.value("key", "");
       std::string op = e.value("operator", "");
-      if (op == "In")
-        r.op = Requirement::Op::kIn;
-      else if (op == "NotIn")
-        r.op = Requirement::Op::kNotIn;
-      else if (op == "Exists")
-        r.op = Requirement::Op::kExists;
-      else if (op == "DoesNotExist")
-        r.op = Requirement::Op::kDoesNotExist;
-      else {
+      if (!setOperator({{"In", Requirement::Op::kIn},
+                        {"NotIn", Requirement::Op::kNotIn},
+                        {"Exists", Requirement::Op::kExists},
+                        {"DoesNotExist", Requirement::Op::kDoesNotExist}},
+                       op, r)) {
         error = "unknown label selector operator \"" + op + "\"";
         return false;
       }

@@ -1,5 +1,7 @@
 #include "emulator/resource_types.h"
 
+#include <algorithm>
+
 namespace paymesh::emulator {
 namespace {
 
@@ -18,6 +20,12 @@ ResourceType make(std::string group, std::string version, std::string resource, 
 }
 
 }  // namespace
+
+nlohmann::json withVersion(const ResourceType& type, nlohmann::json obj) {
+  obj["apiVersion"] = type.groupVersion();
+  obj["kind"] = type.kind;
+  return obj;
+}
 
 std::vector<ResourceType> builtinTypes() {
   std::vector<ResourceType> types = {
@@ -98,6 +106,51 @@ CrdTypes typesFromCrd(const nlohmann::json& crd) {
     out.types.push_back(std::move(t));
   }
   return out;
+}
+
+TypeRegistry::TypeRegistry() {
+  for (auto& t : builtinTypes()) types_[t.key()] = t;
+}
+
+const ResourceType* TypeRegistry::find(const std::string& group, const std::string& version,
+                                       const std::string& resource) const {
+  auto it = types_.find(group + "/" + version + "/" + resource);
+  return it == types_.end() ? nullptr : &it->second;
+}
+
+const ResourceType* TypeRegistry::byStoreKey(const std::string& store_key) const {
+  for (const auto& [k, t] : types_) {
+    if (t.storeKey() == store_key) return &t;
+  }
+  return nullptr;
+}
+
+std::vector<const ResourceType*> TypeRegistry::all() const {
+  std::vector<const ResourceType*> out;
+  for (const auto& [k, t] : types_) out.push_back(&t);
+  std::stable_sort(out.begin(), out.end(),
+                   [](const ResourceType* a, const ResourceType* b) { return a->group < b->group; });
+  return out;
+}
+
+void TypeRegistry::registerCrd(const nlohmann::json& crd) {
+  CrdTypes ct = typesFromCrd(crd);
+  std::string name = crd["metadata"].value("name", "");
+  std::erase_if(types_, [&](const auto& entry) { return entry.second.crd_name == name; });
+  for (auto& t : ct.types) types_[t.key()] = t;
+}
+
+std::string TypeRegistry::unregisterCrd(const std::string& crd_name) {
+  std::string store_key;
+  for (auto it = types_.begin(); it != types_.end();) {
+    if (it->second.crd_name == crd_name) {
+      store_key = it->second.storeKey();
+      it = types_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  return store_key;
 }
 
 }  // namespace paymesh::emulator

@@ -8,14 +8,9 @@
 
 #include <nlohmann/json.hpp>
 
-namespace paymesh::emulator {
+#include "emulator/status_errors.h"
 
-// One cause of a 422 Invalid, as in metav1.StatusCause.
-struct Cause {
-  std::string reason;  // FieldValueRequired, FieldValueInvalid, FieldValueNotSupported, ...
-  std::string field;   // e.g. "spec.ports[0].port"
-  std::string message;
-};
+namespace paymesh::emulator {
 
 // Fills in `default` values from the schema, recursively, where fields are absent.
 void applyDefaults(const nlohmann::json& schema, nlohmann::json& value);

@@ -27,6 +27,8 @@ TEST(FormatsTest, AcceptsAndRejects) {
       {Format::kDns1123Label, "", false},
       {Format::kDns1123Subdomain, "paymesh.io", true},
       {Format::kDns1123Subdomain, "a..b", false},
+      {Format::kDns1123Subdomain, std::string(64, 'a') + ".io", true},  // as Kubernetes: no 63 cap per label
+      {Format::kDns1123Subdomain, "a.-b", false},
       {Format::kDns1123Subdomain, std::string(254, 'a'), false},
       {Format::kDuration, "1h30m", true},
       {Format::kDuration, "90", false},
