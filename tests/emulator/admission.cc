@@ -39,7 +39,7 @@ std::string caBundle(const json& client_config) {
   return decoded.isOk() ? decoded.value() : "";
 }
 
-json reviewFor(const json& pod, const std::string& uid) {
+json reviewFor(const json& pod, const std::string& uid, bool dry_run) {
   json gvk = {{"group", ""}, {"version", "v1"}, {"kind", "Pod"}};
   json gvr = {{"group", ""}, {"version", "v1"}, {"resource", "pods"}};
   return {{"apiVersion", "admission.k8s.io/v1"},
@@ -56,7 +56,7 @@ json reviewFor(const json& pod, const std::string& uid) {
             {"userInfo", {{"username", "system:admin"}, {"groups", {"system:masters"}}}},
             {"object", pod},
             {"oldObject", nullptr},
-            {"dryRun", false},
+            {"dryRun", dry_run},
             {"options", {{"apiVersion", "meta.k8s.io/v1"}, {"kind", "CreateOptions"}}}}}};
 }
 
@@ -103,12 +103,15 @@ std::optional<HttpResponse> admitPodCreate(const AdmissionRequest& request, json
       const json& cc = hook.value("clientConfig", json::object());
       std::string url = webhookUrl(cc, service_hosts);
       std::string hook_name = hook.value("name", "");
+      std::string side_effects = hook.value("sideEffects", "");
+      if (request.dry_run && side_effects != "None" && side_effects != "NoneOnDryRun")
+        return statusError(400, "admission webhook \"" + hook_name + "\" does not support dry run");
       WebhookResult res;
       if (url.empty())
         res.error = "no reachable clientConfig (url, or a service mapped in service_hosts)";
       else
         res = caller(url, caBundle(cc), std::chrono::seconds(hook.value("timeoutSeconds", 10)),
-                     reviewFor(pod, request.uid));
+                     reviewFor(pod, request.uid, request.dry_run));
       if (res.error.empty()) {
         if (auto denied = applyAnswer(res.review, request.uid, hook_name, pod, res.error)) return denied;
       }

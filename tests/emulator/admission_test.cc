@@ -21,11 +21,13 @@ using nlohmann::json;
 class FakeWebhook : public RequestHandler {
 public:
   std::atomic<int> calls{0};
+  std::atomic<bool> last_dry_run{false};
   std::string mode = "patch";  // patch | deny | slow
 
   HttpResponse handle(const HttpRequest& req) override {
     calls++;
     json review = json::parse(req.body);
+    last_dry_run = review["request"].value("dryRun", false);
     json resp = {{"uid", review["request"]["uid"]}, {"allowed", true}};
     if (mode == "deny") {
       resp["allowed"] = false;
@@ -72,7 +74,8 @@ protected:
     emulator_->stop();
   }
 
-  void registerWebhook(const std::string& failure_policy, const std::string& ca_pem, int timeout_seconds = 5) {
+  void registerWebhook(const std::string& failure_policy, const std::string& ca_pem, int timeout_seconds = 5,
+                       const std::string& side_effects = "None") {
     json cfg = {
         {"apiVersion", "admissionregistration.k8s.io/v1"},
         {"kind", "MutatingWebhookConfiguration"},
@@ -80,7 +83,7 @@ protected:
         {"webhooks",
          {{{"name", "inject.paymesh.io"},
            {"admissionReviewVersions", {"v1"}},
-           {"sideEffects", "None"},
+           {"sideEffects", side_effects},
            {"failurePolicy", failure_policy},
            {"timeoutSeconds", timeout_seconds},
            {"clientConfig",
@@ -162,6 +165,38 @@ TEST_F(AdmissionTest, TimeoutSecondsIsEnforced) {
   registerWebhook("Fail", webhook_ca_.ca.cert_pem, 1);
   auto r = client_->create(kPods, "payments", pod("payments", "p"));
   EXPECT_EQ(r.status().code(), Code::kUnavailable) << r.status().toString();
+}
+
+// A dry run calls webhooks that declare no side effects, tells them so, and stores nothing;
+// one that may have side effects refuses the dry run, as kube-apiserver does.
+TEST_F(AdmissionTest, DryRunCallsOnlySideEffectFreeWebhooks) {
+  registerWebhook("Fail", webhook_ca_.ca.cert_pem);
+  auto dry = emulator_->api().handle([&] {
+    HttpRequest req;
+    req.method = "POST";
+    req.path = "/api/v1/namespaces/payments/pods";
+    req.query["dryRun"] = "All";
+    req.headers["content-type"] = "application/json";
+    req.body = pod("payments", "dry").dump();
+    return req;
+  }());
+  ASSERT_EQ(dry.status, 201) << dry.body;
+  EXPECT_EQ(json::parse(dry.body)["spec"]["containers"].size(), 2u);  // the patch is in the answer
+  EXPECT_EQ(webhook_.calls, 1);
+  EXPECT_TRUE(emulator_->api().objects("", "pods").empty());
+  EXPECT_EQ(webhook_.last_dry_run, true);
+
+  ASSERT_TRUE(client_->remove(kMutatingWebhookConfigurations, "", "paymesh").isOk());
+  registerWebhook("Fail", webhook_ca_.ca.cert_pem, 5, "Some");
+  HttpRequest req;
+  req.method = "POST";
+  req.path = "/api/v1/namespaces/payments/pods";
+  req.query["dryRun"] = "All";
+  req.body = pod("payments", "dry").dump();
+  auto refused = emulator_->api().handle(req);
+  EXPECT_EQ(refused.status, 400);
+  EXPECT_EQ(json::parse(refused.body)["message"], "admission webhook \"inject.paymesh.io\" does not support dry run");
+  EXPECT_EQ(webhook_.calls, 1);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include "emulator/deletion.h"
 #include "emulator/discovery.h"
 #include "emulator/reads.h"
+#include "emulator/request_decoding.h"
 #include "emulator/status_errors.h"
 #include "emulator/watch.h"
 #include "emulator/writes.h"
@@ -165,6 +166,7 @@ HttpResponse ApiServer::handleResource(const HttpRequest& req, const Route& r, s
   if (!t.subresource.empty() && !(t.subresource == "status" && t.type->has_status))
     return statusError(404, "the server could not find the requested resource");
   if (auto fault = state_.faults.draw(isWriteMethod(req.method))) return *fault;
+  if (auto too_large = checkBodySize(req, state_.options.max_request_body_bytes)) return *too_large;
   const std::string& m = req.method;
   if (t.name.empty()) {
     if (m == "GET") return listObjects(state_, req, t);

@@ -139,7 +139,8 @@ TEST(ApiServerInputs, MalformedInputGetsClearErrors) {
           .status,
       422);
   EXPECT_EQ(call("PATCH", cms + "/a", "{}", "application/apply-patch+yaml").status, 415);
-  EXPECT_EQ(call("POST", cms, "x", "application/vnd.kubernetes.protobuf").status, 415);
+  EXPECT_EQ(call("POST", cms, "x", "application/vnd.kubernetes.protobuf").status, 400);  // no k8s\0 prefix
+  EXPECT_EQ(call("POST", cms, "x", "application/cbor").status, 415);
   HttpRequest bad_limit;
   bad_limit.method = "GET";
   bad_limit.path = cms;

@@ -28,7 +28,7 @@ std::optional<HttpResponse> failedPrecondition(const ResourceType& type, const s
 
 // Deletes now or marks for deletion when finalizers remain (namespaces: Terminating).
 HttpResponse deleteObject(ServerState& state, const ResourceType& type, const std::string& key,
-                          const std::string& propagation, const json& preconditions) {
+                          const std::string& propagation, const json& preconditions, bool dry_run = false) {
   const std::string store_key = type.storeKey();
   const json* found = state.store.find(store_key, key);
   std::string name = key.substr(key.find('/') + 1);
@@ -41,16 +41,17 @@ HttpResponse deleteObject(ServerState& state, const ResourceType& type, const st
     if (meta.contains("deletionTimestamp")) return jsonResponse(200, *found);
     json marked = *found;
     marked["metadata"]["deletionTimestamp"] = formatRfc3339(std::chrono::system_clock::now());
-    if (is_namespace) {
-      // The reaper removes the contents and then the namespace.
+    if (is_namespace)
       marked["status"]["phase"] = "Terminating";
-      state.terminating[name] = std::chrono::steady_clock::now();
-    } else {
+    else
       marked["metadata"]["deletionGracePeriodSeconds"] = 0;
-    }
+    if (dry_run) return jsonResponse(200, marked);
+    // The reaper removes a namespace's contents and then the namespace.
+    if (is_namespace) state.terminating[name] = std::chrono::steady_clock::now();
     return jsonResponse(200, state.store.put(store_key, key, std::move(marked)));
   }
   json last = *found;
+  if (dry_run) return jsonResponse(200, last);
   finalizeDelete(state, type, key, propagation);
   last["metadata"]["resourceVersion"] = std::to_string(state.store.rv());
   return jsonResponse(200, last);
@@ -106,19 +107,28 @@ HttpResponse deleteOne(ServerState& state, const HttpRequest& req, const Target&
   json opts = json::object();
   if (!req.body.empty()) {
     if (auto bad = decodeBody(req, "the DeleteOptions are not JSON", opts)) return *bad;
+    if (!opts.is_object()) return statusError(400, "the DeleteOptions must be a JSON object");
   }
+  bool dry_run = false;
+  if (auto bad = readDryRun(req, opts, "DeleteOptions", dry_run)) return *bad;
   std::string propagation = opts.value("propagationPolicy", req.param("propagationPolicy"));
   if (propagation.empty()) propagation = "Background";
   if (propagation != "Background" && propagation != "Foreground" && propagation != "Orphan")
     return statusError(400, "invalid propagationPolicy \"" + propagation + "\"");
   return deleteObject(state, *t.type, objectKey(t.objectNamespace(), t.name), propagation,
-                      opts.value("preconditions", json::object()));
+                      opts.value("preconditions", json::object()), dry_run);
 }
 
 HttpResponse deleteCollection(ServerState& state, const HttpRequest& req, const Target& t) {
   Selector labels;
   std::string error;
   if (!parseSelector(req.param("labelSelector"), labels, error)) return statusError(400, error);
+  json opts = json::object();
+  if (!req.body.empty()) {
+    if (auto bad = decodeBody(req, "the DeleteOptions are not JSON", opts)) return *bad;
+  }
+  bool dry_run = false;
+  if (auto bad = readDryRun(req, opts, "DeleteOptions", dry_run)) return *bad;
   std::vector<std::string> keys;
   for (const auto& [k, v] : state.store.objects(t.type->storeKey())) {
     if (t.type->namespaced && !t.ns.empty() && v["metadata"].value("namespace", "") != t.ns) continue;
@@ -126,7 +136,7 @@ HttpResponse deleteCollection(ServerState& state, const HttpRequest& req, const 
   }
   json items = json::array();
   for (const auto& k : keys) {
-    auto r = deleteObject(state, *t.type, k, "Background", json::object());
+    auto r = deleteObject(state, *t.type, k, "Background", json::object(), dry_run);
     if (r.status == 200) items.push_back(json::parse(r.body));
   }
   return jsonResponse(200, {{"kind", t.type->kind + "List"},

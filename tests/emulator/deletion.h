@@ -5,6 +5,7 @@
 // them, recursively, unless another live owner remains; Orphan only drops the reference),
 // namespaces (Terminating, then after a delay the namespace and everything in it), and a
 // CRD's deletion taking its objects with it. Garbage collection is synchronous here.
+// dryRun=All answers what the deletion would return and changes nothing.
 
 #include <chrono>
 #include <string>

@@ -97,5 +97,26 @@ TEST(Deletion, NamespaceTerminatesThenGoesWithItsContents) {
   EXPECT_EQ(t.get("/api/v1/namespaces/gone/configmaps/c").status, 404);  // finalizers and all
 }
 
+TEST(Deletion, DryRunChangesNothing) {
+  TestApi t;
+  json owner = t.post(kConfigMaps, configMap("owner")).body;
+  t.post(kConfigMaps, ownedBy(owner, "child"));
+  t.post(kConfigMaps, withMetadata(configMap("held"), {{"finalizers", {"f"}}}));
+  uint64_t rv = t.api.resourceVersion();
+  auto r = t.del(kConfigMaps + "/owner", nullptr, {{"dryRun", "All"}});
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.body["metadata"]["name"], "owner");
+  auto held = t.del(kConfigMaps + "/held", {{"dryRun", {"All"}}});  // kubectl sends it in DeleteOptions
+  EXPECT_TRUE(held.body["metadata"].contains("deletionTimestamp"));
+  auto all = t.send("DELETE", kConfigMaps, R"({"dryRun":["All"]})");
+  EXPECT_EQ(all.body["items"].size(), 3u);
+  EXPECT_EQ(t.del("/api/v1/namespaces/default", nullptr, {{"dryRun", "All"}}).body["status"]["phase"], "Terminating");
+  EXPECT_EQ(t.api.resourceVersion(), rv);
+  EXPECT_EQ(t.get(kConfigMaps + "/child").status, 200);
+  EXPECT_FALSE(t.get(kConfigMaps + "/held").body["metadata"].contains("deletionTimestamp"));
+  EXPECT_EQ(t.get("/api/v1/namespaces/default").body["status"]["phase"], "Active");
+  EXPECT_EQ(t.del(kConfigMaps + "/owner", {{"dryRun", {"Some"}}}).status, 422);
+}
+
 }  // namespace
 }  // namespace paymesh::emulator

@@ -1,5 +1,6 @@
 #include "emulator/object_validation.h"
 
+#include "base/base64.h"
 #include "emulator/schema.h"
 #include "model/formats.h"
 
@@ -102,6 +103,57 @@ void checkPodContainers(const json& obj, std::vector<Cause>& causes) {
   }
 }
 
+// Adds the bytes of each value: as they are ("data" of a ConfigMap) or base64-decoded.
+void addSizes(const json& obj, const char* field, bool base64, size_t& total, std::vector<Cause>& causes) {
+  if (!obj.contains(field) || !obj[field].is_object()) return;
+  for (const auto& [key, value] : obj[field].items()) {
+    if (!value.is_string()) {
+      causes.push_back(
+          {"FieldValueTypeInvalid", std::string(field) + "[" + key + "]", "Invalid value: must be a string"});
+      continue;
+    }
+    const auto& text = value.get_ref<const std::string&>();
+    if (!base64) {
+      total += text.size();
+      continue;
+    }
+    auto decoded = base64Decode(text);
+    if (decoded.isOk())
+      total += decoded.value().size();
+    else
+      causes.push_back(
+          {"FieldValueInvalid", std::string(field) + "[" + key + "]", "Invalid value: illegal base64 data"});
+  }
+}
+
+// kube-apiserver's ValidateConfigMap and ValidateSecret size rules, with their paths: "[]" (the
+// whole object) for a ConfigMap, "data" for a Secret.
+void checkDataSize(const ResourceType& type, const json& obj, std::vector<Cause>& causes) {
+  size_t total = 0;
+  if (type.kind == "ConfigMap") {
+    addSizes(obj, "data", false, total, causes);
+    addSizes(obj, "binaryData", true, total, causes);
+  } else {
+    addSizes(obj, "data", true, total, causes);
+  }
+  if (total > kMaxDataBytes)
+    causes.push_back({"FieldValueTooLong", type.kind == "ConfigMap" ? "[]" : "data",
+                      "Too long: may not be more than " + std::to_string(kMaxDataBytes) + " bytes"});
+}
+
+// As kube-apiserver: type defaults to Opaque; stringData is write-only, its entries replace
+// data's, base64-encoded.
+void normalizeSecret(json& secret) {
+  if (secret.value("type", json("")) == "") secret["type"] = "Opaque";
+  if (!secret.contains("stringData")) return;
+  if (secret["stringData"].is_object()) {
+    for (const auto& [key, value] : secret["stringData"].items()) {
+      if (value.is_string()) secret["data"][key] = base64Encode(value.get<std::string>());
+    }
+  }
+  secret.erase("stringData");
+}
+
 }  // namespace
 
 std::vector<Cause> metadataCauses(const json& obj) {
@@ -144,6 +196,8 @@ std::vector<Cause> normalizeAndValidate(const ResourceType& type, json& obj, boo
     validate(type.schema, obj, "", causes);
   }
   if (type.kind == "Pod") checkPodContainers(obj, causes);
+  if (type.group.empty() && type.kind == "Secret") normalizeSecret(obj);
+  if (type.group.empty() && (type.kind == "ConfigMap" || type.kind == "Secret")) checkDataSize(type, obj, causes);
   if (type.kind == "CustomResourceDefinition" && creating) {
     CrdTypes crd = typesFromCrd(obj);
     if (!crd.error.empty()) {

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "base/base64.h"
 #include "emulator/test_api.h"
 
 namespace paymesh::emulator {
@@ -103,6 +104,46 @@ TEST(ObjectValidation, PodsNeedNamedContainersWithImages) {
   EXPECT_EQ(causes[0].field, "spec.containers[0].image");
   json empty = {{"spec", json::object()}};
   EXPECT_EQ(normalizeAndValidate(typeOf("", "pods"), empty, true)[0].field, "spec.containers");
+}
+
+TEST(DataLimit, ConfigMapDataAndBinaryDataTogetherAtMostOneMiB) {
+  TestApi t;
+  const size_t mib = 1024 * 1024;
+  EXPECT_EQ(t.post(kConfigMaps, configMap("full", {{"a", std::string(mib - 1, 'x')}, {"b", "y"}})).status, 201);
+  auto r = t.post(kConfigMaps, configMap("over", {{"a", std::string(mib, 'x')}, {"b", "y"}}));
+  EXPECT_EQ(r.status, 422);
+  EXPECT_EQ(r.message(), "ConfigMap \"over\" is invalid: []: Too long: may not be more than 1048576 bytes");
+  EXPECT_EQ(r.body["details"]["causes"][0], json({{"reason", "FieldValueTooLong"},
+                                                  {"field", "[]"},
+                                                  {"message", "Too long: may not be more than 1048576 bytes"}}));
+  json binary = configMap("bin", {{"a", std::string(mib - 2, 'x')}});
+  binary["binaryData"] = {{"b", base64Encode("xyz")}};  // counted decoded: 3 bytes
+  EXPECT_EQ(t.post(kConfigMaps, binary).status, 422);
+  // An update past the limit is refused and changes nothing.
+  auto grow = t.patch(kConfigMaps + "/full", {{"data", {{"c", "z"}}}});
+  EXPECT_EQ(grow.status, 422);
+  EXPECT_FALSE(t.get(kConfigMaps + "/full").body["data"].contains("c"));
+}
+
+TEST(DataLimit, SecretDataDecodedWithStringDataMerged) {
+  TestApi t;
+  const std::string secrets = "/api/v1/namespaces/default/secrets";
+  const size_t mib = 1024 * 1024;
+  json ok = {{"metadata", {{"name", "ok"}}}, {"data", {{"a", base64Encode(std::string(mib, 'x'))}}}};
+  EXPECT_EQ(t.post(secrets, ok).status, 201);  // 1 MiB decoded, ~1.4 MB as base64
+  json over = {{"metadata", {{"name", "over"}}},
+               {"data", {{"a", base64Encode(std::string(mib, 'x'))}}},
+               {"stringData", {{"b", "!"}}}};
+  auto r = t.post(secrets, over);
+  EXPECT_EQ(r.status, 422);
+  EXPECT_EQ(r.message(), "Secret \"over\" is invalid: data: Too long: may not be more than 1048576 bytes");
+  json plain = {{"metadata", {{"name", "plain"}}}, {"data", {{"a", base64Encode("1")}}}, {"stringData", {{"a", "2"}}}};
+  auto merged = t.post(secrets, plain);
+  EXPECT_EQ(merged.body["data"]["a"], base64Encode("2"));  // stringData wins, as in kube-apiserver
+  EXPECT_FALSE(merged.body.contains("stringData"));
+  EXPECT_EQ(merged.body["type"], "Opaque");  // defaulted
+  json bad = {{"metadata", {{"name", "bad"}}}, {"data", {{"a", "not base64!"}}}};
+  EXPECT_EQ(t.post(secrets, bad).status, 422);
 }
 
 }  // namespace

@@ -48,7 +48,7 @@ std::optional<HttpResponse> placeInNamespace(ServerState& state, const ResourceT
 }
 
 // Mutating admission (pods only); copies what the webhooks need, then calls them unlocked.
-std::optional<HttpResponse> admit(ServerState& state, const ResourceType& type, json& obj,
+std::optional<HttpResponse> admit(ServerState& state, const ResourceType& type, json& obj, bool dry_run,
                                   std::unique_lock<std::mutex>& lock) {
   if (type.kind != "Pod" || !state.options.webhook_caller) return std::nullopt;
   AdmissionRequest request;
@@ -57,6 +57,7 @@ std::optional<HttpResponse> admit(ServerState& state, const ResourceType& type, 
   const json* ns = state.store.find("/namespaces", objectKey("", obj["metadata"].value("namespace", "")));
   request.namespace_object = ns ? *ns : json::object();
   request.uid = state.store.newUid();
+  request.dry_run = dry_run;
   lock.unlock();
   auto rejected = admitPodCreate(request, obj, state.options.webhook_caller, state.options.service_hosts);
   lock.lock();
@@ -101,7 +102,7 @@ void splitStatus(const ResourceType& type, const Target& t, const json& old, jso
 }
 
 // Stores `obj` as the new state of an existing object (update, patch, status).
-HttpResponse commitUpdate(ServerState& state, const Target& t, json obj) {
+HttpResponse commitUpdate(ServerState& state, const Target& t, json obj, bool dry_run) {
   const ResourceType& type = *t.type;
   std::string ns = t.objectNamespace();
   std::string key = objectKey(ns, t.name);
@@ -134,7 +135,7 @@ HttpResponse commitUpdate(ServerState& state, const Target& t, json obj) {
   if (auto causes = normalizeAndValidate(type, obj, false); !causes.empty()) return invalidError(type, t.name, causes);
   if (specPart(obj) != specPart(old)) meta["generation"] = old["metadata"].value("generation", 0) + 1;
   meta["resourceVersion"] = old["metadata"]["resourceVersion"];
-  if (obj == old) return jsonResponse(200, obj);  // a no-op write changes nothing, not even the resourceVersion
+  if (obj == old || dry_run) return jsonResponse(200, obj);  // a no-op write changes nothing, not even the rv
   json stored = state.store.put(type.storeKey(), key, std::move(obj));
   if (type.kind == "CustomResourceDefinition") state.types.registerCrd(stored);
   const json& m = stored["metadata"];
@@ -174,6 +175,8 @@ std::optional<HttpResponse> applyPatch(const Target& t, const std::string& conte
 HttpResponse createObject(ServerState& state, const HttpRequest& req, const Target& t,
                           std::unique_lock<std::mutex>& lock) {
   json obj;
+  bool dry_run = false;
+  if (auto bad = readDryRun(req, nullptr, "CreateOptions", dry_run)) return *bad;
   if (auto bad = decodeBody(req, "the request body is not JSON", obj)) return *bad;
   if (!obj.is_object()) return statusError(400, "the request body must be a JSON object");
   const ResourceType& type = *t.type;
@@ -194,14 +197,14 @@ HttpResponse createObject(ServerState& state, const HttpRequest& req, const Targ
   if (auto causes = nameCauses(type, name); !causes.empty()) return invalidError(type, name, causes);
   if (type.has_status && type.kind != "Namespace") obj.erase("status");
   if (auto causes = normalizeAndValidate(type, obj, true); !causes.empty()) return invalidError(type, name, causes);
-  if (auto rejected = admit(state, type, obj, lock)) return *rejected;
+  if (auto rejected = admit(state, type, obj, dry_run, lock)) return *rejected;
   // Admission may have replaced `obj`: check and take the metadata afresh.
   if (!obj.is_object() || !obj.contains("metadata")) obj["metadata"] = json::object();
   if (auto causes = metadataCauses(obj); !causes.empty()) return invalidError(type, name, causes);
   std::string key = objectKey(type.namespaced ? t.ns : "", name);
   if (state.store.find(type.storeKey(), key)) return alreadyExistsError(type, name);
   stampCreated(state, type, obj);
-  if (!req.param("dryRun").empty()) return jsonResponse(201, obj);
+  if (dry_run) return jsonResponse(201, obj);  // as kube-apiserver: no resourceVersion, nothing stored
   const json& stored = state.store.put(type.storeKey(), key, std::move(obj));
   if (type.kind == "CustomResourceDefinition") state.types.registerCrd(stored);
   return jsonResponse(201, stored);
@@ -209,8 +212,10 @@ HttpResponse createObject(ServerState& state, const HttpRequest& req, const Targ
 
 HttpResponse updateObject(ServerState& state, const HttpRequest& req, const Target& t) {
   json obj;
+  bool dry_run = false;
+  if (auto bad = readDryRun(req, nullptr, "UpdateOptions", dry_run)) return *bad;
   if (auto bad = decodeBody(req, "the request body is not JSON", obj)) return *bad;
-  return commitUpdate(state, t, obj);
+  return commitUpdate(state, t, obj, dry_run);
 }
 
 HttpResponse patchObject(ServerState& state, const HttpRequest& req, const Target& t) {
@@ -222,6 +227,8 @@ HttpResponse patchObject(ServerState& state, const HttpRequest& req, const Targe
                        "application/json-patch+json, application/merge-patch+json, "
                        "application/strategic-merge-patch+json (server-side apply is not supported)");
   json p;
+  bool dry_run = false;
+  if (auto bad = readDryRun(req, nullptr, "PatchOptions", dry_run)) return *bad;
   if (auto bad = decodeBody(req, "the patch is not JSON", p)) return *bad;
   const json* found = state.store.find(t.type->storeKey(), objectKey(t.objectNamespace(), t.name));
   if (!found) return notFoundError(*t.type, t.name);
@@ -231,7 +238,7 @@ HttpResponse patchObject(ServerState& state, const HttpRequest& req, const Targe
   bool check =
       p.is_object() && p.contains("metadata") && p["metadata"].is_object() && p["metadata"].contains("resourceVersion");
   if (!check) obj["metadata"]["resourceVersion"] = (*found)["metadata"]["resourceVersion"];
-  return commitUpdate(state, t, obj);
+  return commitUpdate(state, t, obj, dry_run);
 }
 
 }  // namespace paymesh::emulator

@@ -3,7 +3,8 @@
 // kube-apiserver's object semantics: generateName, uid, creationTimestamp, generation
 // (+1 when anything but metadata and status changes), optimistic concurrency on
 // resourceVersion, the status subresource split, a no-op write that changes nothing, and
-// mutating admission of pods.
+// mutating admission of pods. dryRun=All runs all of it and stores nothing: the answer is
+// the object as it would be.
 
 #include <mutex>
 

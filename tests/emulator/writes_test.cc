@@ -109,5 +109,30 @@ TEST(Writes, PatchKinds) {
   EXPECT_EQ(t.send("PATCH", kConfigMaps + "/a", "a: b", "application/apply-patch+yaml").status, 415);
 }
 
+TEST(Writes, DryRunAnswersTheWouldBeObjectAndStoresNothing) {
+  TestApi t;
+  uint64_t rv = t.api.resourceVersion();
+  auto created = t.post(kConfigMaps, configMap("a", {{"k", "1"}}), {{"dryRun", "All"}});
+  ASSERT_EQ(created.status, 201);
+  EXPECT_TRUE(created.body["metadata"].contains("uid"));
+  EXPECT_FALSE(created.body["metadata"].contains("resourceVersion"));
+  EXPECT_EQ(t.get(kConfigMaps + "/a").status, 404);
+  EXPECT_EQ(t.api.resourceVersion(), rv);
+
+  json stored = t.post(kConfigMaps, configMap("a", {{"k", "1"}})).body;
+  json changed = stored;
+  changed["data"]["k"] = "2";
+  auto updated = t.send("PUT", kConfigMaps + "/a", changed.dump(), "application/json", {{"dryRun", "All"}});
+  EXPECT_EQ(updated.body["data"]["k"], "2");
+  auto patched = t.patch(kConfigMaps + "/a", {{"data", {{"k", "3"}}}}, "application/strategic-merge-patch+json",
+                         {{"dryRun", "All"}});
+  EXPECT_EQ(patched.body["data"]["k"], "3");
+  EXPECT_EQ(patched.body["metadata"]["resourceVersion"], stored["metadata"]["resourceVersion"]);
+  EXPECT_EQ(t.get(kConfigMaps + "/a").body, stored);  // untouched
+  EXPECT_EQ(t.post(kConfigMaps, configMap("b"), {{"dryRun", "Bogus"}}).status, 422);
+  // A dry run still validates.
+  EXPECT_EQ(t.post(kConfigMaps, configMap("B"), {{"dryRun", "All"}}).status, 422);
+}
+
 }  // namespace
 }  // namespace paymesh::emulator
