@@ -1,6 +1,8 @@
-// Drives the real kubectl against the emulator: apply CRDs and resources, re-apply after a
-// change (strategic merge patches for built-in kinds, merge patches for custom resources),
-// printer columns, defaults, status patches, describe, delete with dependents.
+// Drives the real kubectl and helm against the emulator: apply CRDs and resources, re-apply
+// after a change (strategic merge patches for built-in kinds, merge patches for custom
+// resources), printer columns, defaults, status patches, describe, delete with dependents;
+// the imperative verbs, which send built-in kinds as protobuf; server-side dry runs, which
+// must never write; and a chart installed, upgraded and uninstalled with helm.
 
 #include <gtest/gtest.h>
 #include <sys/wait.h>
@@ -13,7 +15,9 @@
 #include <sstream>
 #include <thread>
 
+#include "base/base64.h"
 #include "emulator/emulator.h"
+#include "support/test_tools.h"
 
 namespace paymesh::emulator {
 namespace {
@@ -22,7 +26,6 @@ namespace fs = std::filesystem;
 
 // The fixture CRD and resources; see tests/testdata/kube/kubectl/.
 const fs::path kTestData = fs::path(PAYMESH_SOURCE_DIR) / "tests/testdata/kube/kubectl";
-const char* kKubectl = "/usr/bin/kubectl";
 
 struct CmdResult {
   int code = -1;
@@ -32,7 +35,8 @@ struct CmdResult {
 class KubectlE2e : public ::testing::Test {
 protected:
   void SetUp() override {
-    if (!fs::exists(kKubectl)) GTEST_SKIP() << kKubectl << " is not installed; skipping the kubectl end-to-end test";
+    kubectl_ = paymesh::testing::kubectlPath();
+    if (kubectl_.empty()) GTEST_SKIP() << "no kubectl: set PAYMESH_KUBECTL (or configure -DPAYMESH_KUBECTL=...)";
     EmulatorOptions o;
     o.api.namespace_finalize_delay = std::chrono::milliseconds(300);
     emulator_ = std::make_unique<Emulator>(o);
@@ -47,8 +51,29 @@ protected:
   }
 
   CmdResult kubectl(const std::string& args) {
-    std::string cmd = std::string(kKubectl) + " --kubeconfig " + (dir_ / "kubeconfig").string() + " --cache-dir " +
-                      (dir_ / "cache").string() + " " + args + " 2>&1";
+    return run(kubectl_ + " --kubeconfig " + (dir_ / "kubeconfig").string() + " --cache-dir " +
+               (dir_ / "cache").string() + " " + args);
+  }
+
+  // Runs kubectl, expecting success and `want` in its output (when given).
+  CmdResult kubectlOk(const std::string& args, const std::string& want = "") {
+    CmdResult r = kubectl(args);
+    EXPECT_EQ(r.code, 0) << args << "\n" << r.out;
+    if (!want.empty()) {
+      EXPECT_NE(r.out.find(want), std::string::npos) << args << "\n" << r.out;
+    }
+    return r;
+  }
+
+  // helm with its state (cache, config, data) in the test's folder.
+  CmdResult helm(const std::string& args) {
+    std::string home = (dir_ / "helm").string();
+    return run("HELM_CACHE_HOME=" + home + "/cache HELM_CONFIG_HOME=" + home + "/config HELM_DATA_HOME=" + home +
+               "/data " + helm_ + " --kubeconfig " + (dir_ / "kubeconfig").string() + " " + args);
+  }
+
+  CmdResult run(const std::string& command) {
+    std::string cmd = command + " 2>&1";
     CmdResult r;
     FILE* p = ::popen(cmd.c_str(), "r");
     if (!p) return r;
@@ -84,6 +109,8 @@ protected:
 
   std::unique_ptr<Emulator> emulator_;
   fs::path dir_;
+  std::string kubectl_;
+  std::string helm_ = paymesh::testing::helmPath();
 };
 
 TEST_F(KubectlE2e, ApplyGetPatchDescribeDelete) {
@@ -242,6 +269,118 @@ TEST_F(KubectlE2e, ProjectCrdAndExamples) {
   EXPECT_TRUE(emulator_->api().objects("apps", "deployments").empty());
   r = kubectl("delete -f " + crds.string());
   ASSERT_EQ(r.code, 0) << r.out;
+}
+
+// kubectl's generators send built-in kinds as protobuf (Content-Type
+// application/vnd.kubernetes.protobuf); the emulator decodes them into what kube-apiserver
+// would have stored.
+TEST_F(KubectlE2e, ImperativeVerbsSendProtobuf) {
+  kubectlOk("create namespace demo", "namespace/demo created");
+  EXPECT_EQ(object("", "namespaces", "demo")["status"]["phase"], "Active");
+
+  kubectlOk("create configmap app-config -n demo --from-literal=mode=fast --from-literal=empty=");
+  EXPECT_EQ(object("", "configmaps", "app-config")["data"], nlohmann::json({{"mode", "fast"}, {"empty", ""}}));
+
+  kubectlOk("create secret generic creds -n demo --from-literal=password=s3cr3t");
+  auto secret = object("", "secrets", "creds");
+  EXPECT_EQ(secret["data"]["password"], base64Encode("s3cr3t"));
+  EXPECT_EQ(secret["type"], "Opaque");
+
+  kubectlOk("run web -n demo --image=registry.example/web:1.0 --port=8080 --env=MODE=fast --labels=app=web,tier=front",
+            "pod/web created");
+  auto pod = object("", "pods", "web");
+  ASSERT_FALSE(pod.is_null());
+  EXPECT_EQ(pod["metadata"]["labels"], nlohmann::json({{"app", "web"}, {"tier", "front"}}));
+  const auto& c = pod["spec"]["containers"][0];
+  EXPECT_EQ(c["image"], "registry.example/web:1.0");
+  EXPECT_EQ(c["ports"][0]["containerPort"], 8080);
+  EXPECT_EQ(c["env"][0], nlohmann::json({{"name", "MODE"}, {"value", "fast"}}));
+  EXPECT_EQ(pod["status"]["phase"], "Pending");
+
+  // A pointer set to zero survives the decoding (replicas: 0 is not "unset").
+  kubectlOk("create deployment api -n demo --image=registry.example/api:1 --replicas=0 --port=9090");
+  auto d = object("apps", "deployments", "api");
+  EXPECT_EQ(d["spec"]["replicas"], 0);
+  EXPECT_EQ(d["spec"]["template"]["spec"]["containers"][0]["ports"][0]["containerPort"], 9090);
+
+  kubectlOk("create service clusterip api -n demo --tcp=80:9090");
+  EXPECT_EQ(object("", "services", "api")["spec"]["ports"][0]["targetPort"], 9090);
+  kubectlOk("create serviceaccount builder -n demo");
+  kubectlOk("create role reader -n demo --verb=get,list --resource=pods");
+  EXPECT_EQ(object("rbac.authorization.k8s.io", "roles", "reader")["rules"][0]["verbs"],
+            nlohmann::json({"get", "list"}));
+  kubectlOk("create clusterrole system:demo-reader --verb=get --resource=configmaps");  // RBAC names are path segments:
+                                                                                        // ':' is fine
+  kubectlOk("create rolebinding builder-reads -n demo --role=reader --serviceaccount=demo:builder");
+  EXPECT_EQ(object("rbac.authorization.k8s.io", "rolebindings", "builder-reads")["subjects"][0]["name"], "builder");
+
+  kubectlOk("get pods,configmaps,secrets,deployments,services -n demo", "pod/web");
+
+  // Errors come back as kube-apiserver words them.
+  CmdResult r = kubectl("create namespace Bad_Name");
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(r.out.find("a lowercase RFC 1123 label must consist of lower case alphanumeric characters"),
+            std::string::npos)
+      << r.out;
+  r = kubectl("create configmap app-config -n demo --from-literal=a=b");
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(r.out.find("already exists"), std::string::npos) << r.out;
+  kubectlOk("delete namespace demo");
+}
+
+// kubectl diff and the server-side dry runs send dryRun=All: the emulator answers what
+// would happen and writes nothing.
+TEST_F(KubectlE2e, DryRunsNeverWrite) {
+  kubectlOk("apply -f " + (kTestData / "crds").string());
+  kubectlOk("apply -f " + (kTestData / "examples").string());
+  uint64_t rv = emulator_->api().resourceVersion();
+  fs::path changed = writeChanged(kTestData / "examples/settlement.yaml", {{"replicas: 2", "replicas: 5"}});
+
+  CmdResult r = kubectl("diff -f " + changed.string());
+  EXPECT_EQ(r.code, 1) << r.out;  // 1: there are differences
+  EXPECT_NE(r.out.find("+  replicas: 5"), std::string::npos) << r.out;
+  kubectlOk("apply --dry-run=server -f " + changed.string(), "deployment.apps/settlement configured (server dry run)");
+  kubectlOk("delete deployment settlement -n payments --dry-run=server", "deleted (server dry run)");
+  kubectlOk("create configmap dry -n payments --from-literal=a=b --dry-run=server");
+  kubectlOk("delete namespace payments --dry-run=server");
+
+  EXPECT_EQ(emulator_->api().resourceVersion(), rv);  // nothing was written
+  EXPECT_EQ(object("apps", "deployments", "settlement")["spec"]["replicas"], 2);
+  EXPECT_TRUE(object("", "configmaps", "dry").is_null());
+  EXPECT_EQ(object("", "namespaces", "payments")["status"]["phase"], "Active");
+}
+
+// helm stores its release record as a Secret, through the protobuf client; the chart's
+// objects go through the dynamic client as JSON.
+TEST_F(KubectlE2e, HelmInstallUpgradeUninstall) {
+  if (helm_.empty()) GTEST_SKIP() << "no helm: set PAYMESH_HELM (or configure -DPAYMESH_HELM=...)";
+  const std::string chart = (fs::path(PAYMESH_SOURCE_DIR) / "tests/testdata/kube/helm/ledger").string();
+  CmdResult r = helm("install ledger " + chart + " -n ledger --create-namespace");
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("STATUS: deployed"), std::string::npos) << r.out;
+  EXPECT_EQ(object("", "configmaps", "ledger-config")["data"]["mode"], "fast");
+  EXPECT_EQ(object("apps", "deployments", "ledger")["spec"]["replicas"], 1);
+  auto release = object("", "secrets", "sh.helm.release.v1.ledger.v1");
+  ASSERT_FALSE(release.is_null());
+  EXPECT_EQ(release["type"], "helm.sh/release.v1");
+  EXPECT_EQ(release["metadata"]["labels"]["status"], "deployed");
+
+  r = helm("upgrade ledger " + chart + " -n ledger --set mode=safe --set replicas=3");
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_EQ(object("", "configmaps", "ledger-config")["data"]["mode"], "safe");
+  EXPECT_EQ(object("apps", "deployments", "ledger")["spec"]["replicas"], 3);
+  EXPECT_EQ(object("", "secrets", "sh.helm.release.v1.ledger.v1")["metadata"]["labels"]["status"], "superseded");
+  EXPECT_EQ(object("", "secrets", "sh.helm.release.v1.ledger.v2")["metadata"]["labels"]["status"], "deployed");
+  r = helm("list -n ledger");
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_TRUE(std::regex_search(r.out, std::regex("ledger\\s+ledger\\s+2\\s+.*deployed"))) << r.out;
+
+  r = helm("uninstall ledger -n ledger");
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_TRUE(object("", "configmaps", "ledger-config").is_null());
+  EXPECT_TRUE(object("apps", "deployments", "ledger").is_null());
+  EXPECT_TRUE(object("", "services", "ledger").is_null());
+  EXPECT_TRUE(emulator_->api().objects("", "secrets", "ledger").empty());  // the release records too
 }
 
 }  // namespace
