@@ -34,14 +34,6 @@ const char* toString(TlsMode v) {
   }
   return "";
 }
-const char* toString(KeyAlgorithm v) {
-  switch (v) {
-    case KeyAlgorithm::kEcdsaP256: return "ECDSAP256";
-    case KeyAlgorithm::kRsa2048: return "RSA2048";
-    case KeyAlgorithm::kRsa3072: return "RSA3072";
-  }
-  return "";
-}
 
 namespace {
 
@@ -126,10 +118,7 @@ PaymentServiceSpec readSpec(const json& spec, const std::string& name) {
   const json& cert = tls.at("certificate");
   out.tls.certificate.duration = dur(cert.at("duration"));
   if (cert.contains("renewBefore")) out.tls.certificate.renew_before = dur(cert.at("renewBefore"));
-  std::string alg = cert.at("keyAlgorithm").get<std::string>();
-  out.tls.certificate.key_algorithm = alg == "RSA2048"   ? KeyAlgorithm::kRsa2048
-                                      : alg == "RSA3072" ? KeyAlgorithm::kRsa3072
-                                                         : KeyAlgorithm::kEcdsaP256;
+  out.tls.certificate.key_algorithm = parseKeyAlgorithm(cert.at("keyAlgorithm").get<std::string>()).value();
   if (spec.contains("authorization") && spec.at("authorization").contains("allowedCallers")) {
     out.allowed_callers = spec.at("authorization").at("allowedCallers").get<std::vector<std::string>>();
   }

@@ -204,8 +204,7 @@ SchemaPtr buildSpec() {
               {{"duration", s::withDefault(s::duration("Certificate lifetime.", "5m", "8760h"), "24h")},
                {"renewBefore",
                 s::duration("Renew this long before expiry (default: a third of the lifetime).", "1s", "8760h")},
-               {"keyAlgorithm",
-                s::withDefault(s::enumeration("Key algorithm.", {"ECDSAP256", "RSA2048", "RSA3072"}), "ECDSAP256")}}),
+               {"keyAlgorithm", s::withDefault(s::enumeration("Key algorithm.", keyAlgorithmNames()), "ECDSAP256")}}),
           json::object()),
       {{"cert-renew-before-duration", "!has(self.renewBefore) || duration(self.renewBefore) < duration(self.duration)",
         "renewBefore must be shorter than duration", ".renewBefore"}});

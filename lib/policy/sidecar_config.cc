@@ -4,6 +4,8 @@
 
 #include <set>
 
+#include "base/hex.h"
+
 #include "yaml/yaml.h"
 #include "policy/bootstrap.h"
 #include "policy/cluster.h"
@@ -31,13 +33,7 @@ std::string configHash(const std::map<std::string, std::string>& files) {
   unsigned int len = 0;
   EVP_DigestFinal_ex(ctx, digest, &len);
   EVP_MD_CTX_free(ctx);
-  static const char* kHex = "0123456789abcdef";
-  std::string out = "sha256:";
-  for (unsigned int i = 0; i < len; ++i) {
-    out += kHex[digest[i] >> 4];
-    out += kHex[digest[i] & 0xf];
-  }
-  return out;
+  return "sha256:" + hexEncode(digest, len);
 }
 
 namespace {

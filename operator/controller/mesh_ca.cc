@@ -40,8 +40,7 @@ MeshStatePtr meshStateFrom(const model::MeshConfig& mesh, const CaSecretView& vi
 
 Result<pki::CertificateAuthority> createMeshCa(const model::MeshConfig& mesh, pki::TimePoint now) {
   pki::CaOptions options;
-  auto alg = pki::parseKeyAlgorithm(model::toString(mesh.ca.key_algorithm));
-  if (alg.isOk()) options.key_algorithm = *alg;
+  options.key_algorithm = mesh.ca.key_algorithm;
   options.duration = std::chrono::duration_cast<std::chrono::seconds>(mesh.ca.duration);
   options.common_name = "paymesh mesh CA (" + mesh.trust_domain + ")";
   return pki::CertificateAuthority::create(options, now);

@@ -298,10 +298,9 @@ Result<Action> Reconciler::reconcile(const std::string& ns, const std::string& n
     kube::ObjectPtr secret = caches_.secrets.get(ns, secret_name);
     auto plan = planCertificate(self, mesh, secret.get(), *mesh_state->ca, mesh_state->bundle, now);
     if (plan.action == CertificatePlan::Action::kIssue) {
-      auto alg = pki::parseKeyAlgorithm(model::toString(self.spec.tls.certificate.key_algorithm));
       auto duration = std::chrono::duration_cast<std::chrono::seconds>(self.spec.tls.certificate.duration);
-      Result<pki::LeafSpec> spec = alg.isOk() ? pki::workloadLeafSpec(workloadIdentity(self, mesh), duration, *alg)
-                                              : Result<pki::LeafSpec>(alg.status());
+      Result<pki::LeafSpec> spec =
+          pki::workloadLeafSpec(workloadIdentity(self, mesh), duration, self.spec.tls.certificate.key_algorithm);
       Result<pki::IssuedCertificate> issued = spec.isOk() ? pki::issueCertificate(*mesh_state->ca, *spec, now)
                                                           : Result<pki::IssuedCertificate>(spec.status());
       Result<pki::TlsSecretContent> content = issued.isOk() ? pki::tlsSecretContent(*issued, mesh_state->bundle)

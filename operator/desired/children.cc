@@ -7,6 +7,7 @@
 
 #include "pki/issue.h"
 #include "pki/key.h"
+#include "pki/spiffe.h"
 #include "policy/names.h"
 #include "policy/sidecar_config.h"
 
@@ -120,12 +121,12 @@ CertificatePlan planCertificate(const model::PaymentService& service, const mode
   auto material = pki::readTlsSecret(*current_secret);
   if (!material.isOk()) return issue("unreadable: " + material.status().message());
   const pki::Certificate& leaf = material->leaf();
-  std::string want_uri = policy::spiffeId(mesh.trust_domain, service.metadata.namespace_, service.spec.service_account);
+  std::string want_uri =
+      pki::workloadSpiffeId(mesh.trust_domain, service.metadata.namespace_, service.spec.service_account);
   auto uris = leaf.uris();
   if (uris.size() != 1 || uris[0] != want_uri) return issue("identity changed");
-  auto want_alg = pki::parseKeyAlgorithm(model::toString(service.spec.tls.certificate.key_algorithm));
   auto have_alg = material->key.algorithm();
-  if (want_alg.isOk() && have_alg.isOk() && *want_alg != *have_alg) return issue("key algorithm changed");
+  if (have_alg.isOk() && *have_alg != service.spec.tls.certificate.key_algorithm) return issue("key algorithm changed");
   plan = keepCertificate(service, leaf, ca, now);
   if (plan.action == CertificatePlan::Action::kIssue) return plan;
   const Json& labels = metaField(*current_secret, "labels");
