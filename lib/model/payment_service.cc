@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "base/json_fields.h"
 #include "model/cross_field_checks.h"
 #include "model/payment_service_schema.h"
 
@@ -128,20 +129,20 @@ PaymentServiceSpec readSpec(const json& spec, const std::string& name) {
 PaymentServiceStatus readStatus(const json& status) {
   PaymentServiceStatus out;
   if (!status.is_object()) return out;
-  out.observed_generation = status.value("observedGeneration", int64_t{0});
-  out.endpoints = status.value("endpoints", int64_t{0});
-  out.ring_checksum = status.value("ringChecksum", "");
-  out.config_hash = status.value("configHash", "");
-  out.certificate_not_after = status.value("certificateNotAfter", "");
-  if (status.contains("conditions")) {
-    for (const auto& c : status.at("conditions")) {
+  out.observed_generation = status.value(fields::kObservedGeneration, int64_t{0});
+  out.endpoints = status.value(fields::kEndpoints, int64_t{0});
+  out.ring_checksum = status.value(fields::kRingChecksum, "");
+  out.config_hash = status.value(fields::kConfigHash, "");
+  out.certificate_not_after = status.value(fields::kCertificateNotAfter, "");
+  if (status.contains(fields::kConditions)) {
+    for (const auto& c : status.at(fields::kConditions)) {
       Condition cond;
-      cond.type = c.value("type", "");
-      cond.status = c.value("status", "");
-      cond.reason = c.value("reason", "");
-      cond.message = c.value("message", "");
-      cond.last_transition_time = c.value("lastTransitionTime", "");
-      cond.observed_generation = c.value("observedGeneration", int64_t{0});
+      cond.type = c.value(fields::kType, "");
+      cond.status = c.value(fields::kStatus, "");
+      cond.reason = c.value(fields::kReason, "");
+      cond.message = c.value(fields::kMessage, "");
+      cond.last_transition_time = c.value(fields::kLastTransitionTime, "");
+      cond.observed_generation = c.value(fields::kObservedGeneration, int64_t{0});
       out.conditions.push_back(cond);
     }
   }
@@ -195,6 +196,17 @@ ParseResult parsePaymentService(const json& input) {
   return result;
 }
 
+namespace {
+
+// The status fields written only when set, so a merge patch must clear them when unset.
+std::vector<std::pair<const char*, const std::string*>> optionalStatusFields(const PaymentServiceStatus& status) {
+  return {{fields::kRingChecksum, &status.ring_checksum},
+          {fields::kConfigHash, &status.config_hash},
+          {fields::kCertificateNotAfter, &status.certificate_not_after}};
+}
+
+}  // namespace
+
 int32_t dependencyLocalPort(const PaymentServiceSpec& spec, size_t index) {
   const auto& d = spec.dependencies.at(index);
   return d.local_port ? *d.local_port : 15100 + static_cast<int32_t>(index);
@@ -202,23 +214,29 @@ int32_t dependencyLocalPort(const PaymentServiceSpec& spec, size_t index) {
 
 json statusToJson(const PaymentServiceStatus& status) {
   json out = json::object();
-  out["observedGeneration"] = status.observed_generation;
+  out[fields::kObservedGeneration] = status.observed_generation;
   json conds = json::array();
   for (const auto& c : status.conditions) {
-    json jc = {{"type", c.type},
-               {"status", c.status},
-               {"reason", c.reason},
-               {"message", c.message},
-               {"lastTransitionTime", c.last_transition_time},
-               {"observedGeneration", c.observed_generation}};
+    json jc = {{fields::kType, c.type},
+               {fields::kStatus, c.status},
+               {fields::kReason, c.reason},
+               {fields::kMessage, c.message},
+               {fields::kLastTransitionTime, c.last_transition_time},
+               {fields::kObservedGeneration, c.observed_generation}};
     conds.push_back(jc);
   }
-  out["conditions"] = conds;
-  out["endpoints"] = status.endpoints;
-  if (!status.ring_checksum.empty()) out["ringChecksum"] = status.ring_checksum;
-  if (!status.config_hash.empty()) out["configHash"] = status.config_hash;
-  if (!status.certificate_not_after.empty()) out["certificateNotAfter"] = status.certificate_not_after;
+  out[fields::kConditions] = conds;
+  out[fields::kEndpoints] = status.endpoints;
+  for (const auto& [field, value] : optionalStatusFields(status))
+    if (!value->empty()) out[field] = *value;
   return out;
+}
+
+json statusMergePatch(const PaymentServiceStatus& status) {
+  json out = statusToJson(status);
+  for (const auto& [field, value] : optionalStatusFields(status))
+    if (value->empty()) out[field] = nullptr;  // a merge patch removes what is null
+  return {{fields::kStatus, out}};
 }
 
 }  // namespace paymesh::model

@@ -164,5 +164,8 @@ int32_t dependencyLocalPort(const PaymentServiceSpec& spec, size_t index);
 
 // Serializes a status for the status subresource.
 nlohmann::json statusToJson(const PaymentServiceStatus& status);
+// {"status": ...} as a JSON merge patch of the status subresource: what statusToJson
+// leaves out (no ring, no certificate yet) is null, so a stale value is removed.
+nlohmann::json statusMergePatch(const PaymentServiceStatus& status);
 
 }  // namespace paymesh::model

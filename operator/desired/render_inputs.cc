@@ -19,20 +19,4 @@ std::vector<std::string> endpointServices(const model::PaymentService& self,
   return out;
 }
 
-PodEndpoints endpointsFromPods(const model::PaymentService& service, const std::vector<const nlohmann::json*>& pods) {
-  PodEndpoints out;
-  for (const auto* pod : pods) {
-    const auto& meta = pod->value("metadata", nlohmann::json::object());
-    if (meta.value("namespace", "default") != service.metadata.namespace_) continue;
-    if (!model::selectorMatches(service.spec.selector, meta.value("labels", nlohmann::json::object()))) continue;
-    auto ep = model::endpointFromPod(*pod);
-    if (!ep.isOk()) {
-      out.errors.push_back(meta.value("namespace", "") + "/" + meta.value("name", "") + ": " + ep.status().message());
-      continue;
-    }
-    if (ep->has_value()) out.endpoints.push_back(**ep);
-  }
-  return out;
-}
-
 }  // namespace paymesh::ctrl

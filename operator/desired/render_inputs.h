@@ -23,12 +23,6 @@ using ServicePtr = std::shared_ptr<const model::PaymentService>;
 std::vector<std::string> endpointServices(const model::PaymentService& self,
                                           const std::map<std::string, const model::PaymentService*>& services);
 
-struct PodEndpoints {
-  std::vector<model::ServiceEndpoint> endpoints;  // pods with an IP (Ready or not)
-  std::vector<std::string> errors;                // "ns/pod: message" for malformed pods
-};
-
-// The endpoints of `service` among `pods`: same namespace, labels matching its selector.
-PodEndpoints endpointsFromPods(const model::PaymentService& service, const std::vector<const nlohmann::json*>& pods);
+// The endpoints of a service among pods: model::endpointsFromPods (model/endpoints.h).
 
 }  // namespace paymesh::ctrl
