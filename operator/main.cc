@@ -18,6 +18,7 @@
 
 #include "base/duration.h"
 #include "kube/kubeconfig.h"
+#include "kube/leader_gated_client.h"
 #include "kube/lease_lock.h"
 #include "kube/rest_client.h"
 #include "model/mesh_config.h"
@@ -230,6 +231,7 @@ int main(int argc, char** argv) {
   }
 
   std::atomic<bool> may_write{!args.has("leader-elect")};
+  kube::LeaderGatedClient writer(*client, may_write);  // every write of the controller goes through it
   std::atomic<bool> ready{false};
   std::unique_ptr<ctrl::HealthServer> health;
   if (args.get("health-addr") != "0") {
@@ -246,7 +248,6 @@ int main(int argc, char** argv) {
   options.workers = workers;
   options.resync = *resync;
   options.page_size = page_size;
-  options.reconciler.may_write = &may_write;
 
   // Leader election: the controller runs only while this replica holds the Lease.
   std::unique_ptr<kube::LeaderElector> elector;
@@ -296,13 +297,13 @@ int main(int argc, char** argv) {
       controller.reset();
     }
     if (leading && !controller) {
-      auto state = ctrl::ensureMeshCa(*client, mesh, std::chrono::system_clock::now(), may_write.load());
+      auto state = ctrl::ensureMeshCa(writer, mesh, std::chrono::system_clock::now());
       if (!state.isOk()) {
         obs::logError("mesh CA unavailable", {{"error", state.status().toString()}});
         std::this_thread::sleep_for(2s);
         continue;
       }
-      controller = std::make_unique<ctrl::Controller>(*client, options, &metrics);
+      controller = std::make_unique<ctrl::Controller>(*client, writer, options, &metrics);
       auto s = controller->start(*state, std::chrono::minutes(10));
       if (!s.isOk()) {
         obs::logError("controller did not start", {{"error", s.toString()}});
@@ -314,7 +315,7 @@ int main(int argc, char** argv) {
       obs::logInfo("controller started",
                    {{"namespace", options.ns.empty() ? "*" : options.ns}, {"workers", std::to_string(workers)}});
     }
-    if (controller) metrics.setQueueDepth(static_cast<double>(controller->queue().depth()));
+    if (controller) metrics.setQueueDepth(static_cast<double>(controller->queueDepth()));
     if (!mesh_path.empty() && std::chrono::steady_clock::now() >= next_mesh_check) {
       next_mesh_check = std::chrono::steady_clock::now() + 2s;
       std::error_code ec;
@@ -328,7 +329,7 @@ int main(int argc, char** argv) {
           mesh = std::move(*loaded);
           obs::logInfo("mesh config reloaded", {{"file", mesh_path}});
           if (controller) {
-            auto state = ctrl::ensureMeshCa(*client, mesh, std::chrono::system_clock::now(), may_write.load());
+            auto state = ctrl::ensureMeshCa(writer, mesh, std::chrono::system_clock::now());
             if (state.isOk())
               controller->setMesh(*state);
             else

@@ -6,7 +6,6 @@
 
 #include "base/hex.h"
 
-#include "yaml/yaml.h"
 #include "policy/bootstrap.h"
 #include "policy/cluster.h"
 #include "policy/eds.h"
@@ -14,6 +13,7 @@
 #include "policy/names.h"
 #include "policy/service_ring.h"
 #include "ring/ring_json.h"
+#include "yaml/yaml.h"
 
 namespace paymesh::policy {
 
@@ -144,22 +144,6 @@ Result<SidecarConfig> renderSidecarConfig(const RenderInputs& in) {
   out.files[kListenersFile] = yamlFile(Json{{"resources", listeners}});
   out.files[kClustersFile] = yamlFile(Json{{"resources", clusters}});
   out.config_hash = configHash(out.files);
-
-  Json meta = {{"name", configMapName(self.metadata.name)},
-               {"namespace", self.metadata.namespace_},
-               {"labels", {{"app.kubernetes.io/managed-by", "paymesh"}, {"paymesh.io/service", self.metadata.name}}},
-               {"annotations", {{kConfigHashAnnotation, out.config_hash}}}};
-  if (!self.metadata.uid.empty()) {
-    meta["ownerReferences"] = Json::array({{{"apiVersion", model::kApiVersion},
-                                            {"kind", model::kKind},
-                                            {"name", self.metadata.name},
-                                            {"uid", self.metadata.uid},
-                                            {"controller", true},
-                                            {"blockOwnerDeletion", true}}});
-  }
-  Json data = Json::object();
-  for (const auto& [k, v] : out.files) data[k] = v;
-  out.config_map = {{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"metadata", meta}, {"data", data}};
   return out;
 }
 

@@ -32,7 +32,7 @@ std::chrono::seconds idleWindow() {
 }
 
 // Waits until the cluster's ConfigMaps equal `want`; reports the last difference.
-void expectConfigMaps(OperatorTest* t, const std::map<std::string, policy::SidecarConfig>& want,
+void expectConfigMaps(OperatorTest* t, const std::map<std::string, Expected>& want,
                       std::chrono::milliseconds timeout = 60s) {
   std::string diff;
   bool ok = waitFor([&] { return (diff = t->configMapsDiffer(want)).empty(); }, timeout);
@@ -65,8 +65,8 @@ TEST_F(OperatorE2eTest, ExamplesConvergeToRenderOutputSecretsAndReadyStatus) {
     for (const char* c : {kReady, kConfigReady, kCertificateReady, kDependenciesResolved, kRingReady})
       EXPECT_EQ(conditionStatus(svc, c), "True") << name << " " << c << ": " << st.dump();
     const auto& cfg = want.at("payments/" + name);
-    EXPECT_EQ(st.value("ringChecksum", ""), cfg.ring_checksum) << name;
-    EXPECT_EQ(st.value("configHash", ""), cfg.config_hash) << name;
+    EXPECT_EQ(st.value("ringChecksum", ""), cfg.observed.ring_checksum) << name;
+    EXPECT_EQ(st.value("configHash", ""), cfg.config_hash()) << name;
     EXPECT_GT(st.value("endpoints", 0), 0) << name;
     EXPECT_FALSE(st.value("certificateNotAfter", "").empty());
     // Children owned by the service (controller reference).
@@ -122,9 +122,9 @@ TEST_F(OperatorE2eTest, ScalingADependencyUpdatesItsRingAndItsDependents) {
        {{"phase", "Running"}, {"podIP", "10.8.0.99"}, {"conditions", {{{"type", "Ready"}, {"status", "True"}}}}}}};
   auto before = expectedConfigs();
   auto after = expectedConfigs({extra});
-  ASSERT_NE(before.at("payments/settlement").files.at("ring.json"),
-            after.at("payments/settlement").files.at("ring.json"));
-  ASSERT_NE(before.at("payments/payment").config_hash, after.at("payments/payment").config_hash)
+  ASSERT_NE(before.at("payments/settlement").config_map["data"]["ring.json"],
+            after.at("payments/settlement").config_map["data"]["ring.json"]);
+  ASSERT_NE(before.at("payments/payment").config_hash(), after.at("payments/payment").config_hash())
       << "payment calls settlement: its endpoint file changes";
   createPod(extra);
   expectConfigMaps(this, after);
@@ -139,7 +139,8 @@ TEST_F(OperatorE2eTest, ScalingADependencyUpdatesItsRingAndItsDependents) {
   expectConfigMaps(this, before);
   EXPECT_TRUE(waitFor([&] {
     auto s = client_->get(res::kPaymentServices, "payments", "settlement");
-    return s.isOk() && s->at("status").value("ringChecksum", "") == before.at("payments/settlement").ring_checksum;
+    return s.isOk() &&
+           s->at("status").value("ringChecksum", "") == before.at("payments/settlement").observed.ring_checksum;
   }));
 }
 
@@ -151,7 +152,7 @@ TEST_F(OperatorE2eTest, DeletingAPaymentServiceRemovesItsChildrenAndDependentsRe
            kube::isNotFound(client_->get(res::kSecrets, "payments", "ledger-paymesh-tls").status());
   }));
   auto want = expectedConfigs({}, {"ledger"});
-  EXPECT_EQ(want.at("payments/clearing").missing, std::vector<std::string>{"ledger"});
+  EXPECT_EQ(want.at("payments/clearing").observed.missing, std::vector<std::string>{"ledger"});
   expectConfigMaps(this, want);
   EXPECT_TRUE(waitFor([&] {
     auto s = client_->get(res::kPaymentServices, "payments", "clearing");
