@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <set>
 
 #include "base/base64.h"
@@ -13,6 +14,7 @@
 #include "operator/desired/children.h"
 #include "operator/status/conditions.h"
 #include "pki/tls_secret.h"
+#include "support/run_command.h"
 #include "tests/e2e/operator_fixture.h"
 
 namespace paymesh::ctrl::testing {
@@ -565,6 +567,63 @@ TEST_F(OperatorBinaryTest, MetricsAndHealthEndpoints) {
         "paymesh_mesh_ca_rotation_phase{phase=\"Active\"} 1", "paymesh_mesh_ca_rotation_phase{phase=\"NewCaStaged\"} 0",
         "paymesh_mesh_ca_seconds_to_expiry"})
     EXPECT_NE(text.find(series), std::string::npos) << series;
+  EXPECT_EQ(op.terminate(), 0);
+}
+
+// The mesh config mounted from a ConfigMap, as the kubelet lays it out and updates it: the
+// contents in a timestamped directory, `..data` a symlink to it, `mesh.yaml` a symlink
+// into `..data`; an update writes a new directory and renames a new `..data` over.
+class MountedMeshConfig {
+public:
+  explicit MountedMeshConfig(const std::string& dir) : dir_(dir) {
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    write("adminPort: 15000\n");
+    std::filesystem::create_symlink("..data/mesh.yaml", dir_ + "/mesh.yaml");
+  }
+  ~MountedMeshConfig() { std::filesystem::remove_all(dir_); }
+  std::string path() const { return dir_ + "/mesh.yaml"; }
+  void write(const std::string& text) {
+    std::string version = "..2026_01_01_" + std::to_string(++n_);
+    std::filesystem::create_directories(dir_ + "/" + version);
+    std::ofstream(dir_ + "/" + version + "/mesh.yaml") << text;
+    std::filesystem::create_directory_symlink(version, dir_ + "/..data_tmp");
+    std::filesystem::rename(dir_ + "/..data_tmp", dir_ + "/..data");
+  }
+
+private:
+  std::string dir_;
+  int n_ = 0;
+};
+
+TEST_F(OperatorBinaryTest, MeshConfigSwappedByTheKubeletIsReloadedWithoutRestart) {
+  applyServices();
+  applyPods();
+  MountedMeshConfig mounted(::testing::TempDir() + "/mesh-mount-" + std::to_string(getpid()));
+  std::string log = ::testing::TempDir() + "/operator-mesh-reload.log";
+  OperatorProcess op({"--kubeconfig", kubeconfigFile(), "--metrics-addr", "0", "--health-addr", "0",
+                      "--mesh-config=" + mounted.path()},
+                     log);
+  auto want = expectedConfigs();
+  std::string diff;
+  ASSERT_TRUE(waitFor([&] { return (diff = configMapsDiffer(want)).empty() && allReady(); }, 60s)) << diff;
+  // The kubelet swaps in a new version: every sidecar configuration follows.
+  mounted.write("adminPort: 15001\n");
+  model::MeshConfig changed = mesh();
+  changed.admin_port = 15001;
+  auto want_changed = expectedConfigs({}, {}, &changed);
+  ASSERT_NE(want_changed.at("payments/ledger").config_hash(), want.at("payments/ledger").config_hash());
+  EXPECT_TRUE(waitFor([&] { return (diff = configMapsDiffer(want_changed)).empty(); }, 60s)) << diff;
+  // A version that does not parse is logged and the previous config kept.
+  mounted.write("adminPort: not-a-port\n");
+  EXPECT_TRUE(waitFor(
+      [&] {
+        return paymesh::testing::slurp(log).find("mesh config not reloaded; keeping the previous one") !=
+               std::string::npos;
+      },
+      30s))
+      << paymesh::testing::slurp(log);
+  EXPECT_EQ(configMapsDiffer(want_changed), "");
   EXPECT_EQ(op.terminate(), 0);
 }
 
