@@ -43,6 +43,7 @@ using nlohmann::json;
 // Reads an already schema-validated object; every access below is type-safe.
 Nanos dur(const json& v) { return parseDuration(v.get<std::string>()).value(); }
 
+// Field by field, in the schema's order (the schema has defaulted and checked each).
 PaymentServiceSpec readSpec(const json& spec, const std::string& name) {
   PaymentServiceSpec out;
   for (const auto& [k, v] : spec.at("selector").at("matchLabels").items()) out.selector[k] = v.get<std::string>();

@@ -45,6 +45,8 @@ std::string primeRule() {
          "].all(p, p * p > self.tableSize || p == self.tableSize || self.tableSize % p != 0))";
 }
 
+// One declaration of the whole spec, field by field in the order of the CRD it generates:
+// read top-down it is the API; split into pieces it would only be scattered.
 SchemaPtr buildSpec() {
   auto selector =
       s::object("Which pods are this service's endpoints.",

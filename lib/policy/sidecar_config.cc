@@ -48,6 +48,8 @@ const std::vector<model::ServiceEndpoint>& endpointsOf(const RenderInputs& in, c
 
 }  // namespace
 
+// The whole configuration in the order Envoy reads it (inbound, one outbound listener and
+// cluster per dependency, the ring, the files): one function so that order is seen whole.
 Result<SidecarConfig> renderSidecarConfig(const RenderInputs& in) {
   if (in.self == nullptr || in.mesh == nullptr)
     return invalidArgument("render: no PaymentService or mesh config given");
