@@ -3,7 +3,8 @@
 //   - Leader election (optional): the controller runs only while this replica holds the
 //     Lease. Losing it closes the write gate at once (every write goes through one
 //     leader-gated client), then stops the controller; winning again starts a fresh one.
-//   - The mesh config file, watched with inotify: a changed, valid file replaces the mesh
+//   - The mesh config file, watched with inotify (files::PathWatcher, which sees the
+//     kubelet's `..data` swap of a mounted ConfigMap): a changed, valid file replaces the mesh
 //     state and every service is reconciled again; one that does not parse is logged and
 //     the previous one kept.
 //   - stop(): intake stops, the passes in flight finish, the Lease is released (holder
@@ -19,7 +20,7 @@
 #include <string>
 #include <thread>
 
-#include "fswatch/file_watcher.h"
+#include "files/path_watcher.h"
 #include "kube/leader_gated_client.h"
 #include "kube/lease_lock.h"
 #include "model/mesh_config.h"
@@ -71,7 +72,7 @@ private:
   std::unique_ptr<Controller> controller_;
   std::unique_ptr<kube::LeaderElector> elector_;
   std::jthread elector_thread_;
-  std::unique_ptr<fswatch::FileWatcher> watcher_;
+  std::unique_ptr<files::PathWatcher> watcher_;
 
   std::mutex mu_;
   std::condition_variable cv_;
