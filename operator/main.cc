@@ -1,354 +1,248 @@
 // paymesh-operator: reconciles PaymentServices into sidecar ConfigMaps, TLS Secrets and
-// status. See docs/operator.md.
+// status. main() reads the flags (lib/cli), connects, wires the manager to the metrics
+// and health endpoints, and turns SIGTERM/SIGINT into a clean stop. See docs/operator.md.
 
+#include <pthread.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <csignal>
+#include <cstdint>
 #include <cstdio>
-#include <cstdlib>
-#include <filesystem>
-#include <map>
+#include <exception>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
+#include <variant>
 #include <vector>
 
 #include <prometheus/exposer.h>
 
-#include "base/duration.h"
+#include "cli/flags.h"
 #include "kube/kubeconfig.h"
-#include "kube/lease_lock.h"
 #include "kube/rest_client.h"
-#include "model/mesh_config.h"
 #include "obs/log.h"
 #include "obs/metrics.h"
-#include "operator/controller/controller.h"
 #include "operator/controller/health_server.h"
-#include "operator/controller/mesh_ca.h"
+#include "operator/controller/manager.h"
 
 namespace {
 
 using namespace paymesh;
-using namespace std::chrono_literals;
 
 constexpr const char* kVersion = "0.1.0";
 
-struct Flag {
-  const char* name;
-  bool takes_value;
-  const char* value_name;
-  const char* def;
-  const char* help;
-};
-
-const std::vector<Flag>& flagSpecs() {
-  static const std::vector<Flag> kFlags = {
-      {"kubeconfig", true, "FILE", "", "kubeconfig to use (default: in-cluster, then $KUBECONFIG, ~/.kube/config)"},
-      {"context", true, "NAME", "", "kubeconfig context (default: the current one)"},
-      {"namespace", true, "NS", "", "watch only this namespace (default: all namespaces)"},
-      {"mesh-config", true, "FILE", "",
-       "mesh configuration YAML, reloaded when it changes (default: built-in defaults)"},
-      {"metrics-addr", true, "ADDR", ":8080", "Prometheus metrics on http://ADDR/metrics (\"0\" disables)"},
-      {"health-addr", true, "ADDR", ":8081", "/healthz and /readyz on ADDR (\"0\" disables)"},
-      {"leader-elect", false, "", "", "elect a leader on a Lease; only the leader writes"},
-      {"lease-namespace", true, "NS", "", "namespace of the Lease (default: the mesh CA namespace)"},
-      {"lease-name", true, "NAME", "paymesh-operator", "name of the Lease"},
-      {"lease-duration", true, "DURATION", "15s", "how long a silent leader keeps the Lease"},
-      {"renew-deadline", true, "DURATION", "10s", "a leader that cannot renew within this steps down"},
-      {"retry-period", true, "DURATION", "2s", "interval between Lease attempts"},
-      {"identity", true, "ID", "", "this replica's Lease identity (default: hostname_pid)"},
-      {"workers", true, "N", "4", "concurrent reconcile workers"},
-      {"list-page-size", true, "N", "500", "items per page when the informers list"},
-      {"resync", true, "DURATION", "0s", "replay every cached object this often (0: never)"},
-      {"log-format", true, "text|json", "text", "log line format"},
-      {"log-level", true, "LEVEL", "info", "debug, info, warn or error"},
-      {"version", false, "", "", "print the version and exit"},
-      {"help", false, "", "", "show this help"},
-  };
-  return kFlags;
-}
-
-void printHelp() {
-  std::printf(
+const cli::CommandSpec& commandSpec() {
+  static const cli::CommandSpec kSpec = {
+      "",
+      "[flags]",
       "paymesh-operator: reconciles PaymentServices into discovery rings, sidecar\n"
       "configuration (ConfigMap <name>-paymesh), workload certificates (Secret\n"
-      "<name>-paymesh-tls) and status.\n\nUsage: paymesh-operator [flags]\n\nFlags:\n");
-  for (const auto& f : flagSpecs()) {
-    std::string left = std::string("--") + f.name + (f.takes_value ? std::string(" ") + f.value_name : "");
-    std::string def = f.def[0] ? std::string(" (default ") + f.def + ")" : "";
-    std::printf("  %-28s %s%s\n", left.c_str(), f.help, def.c_str());
-  }
-  std::printf("\nExit codes: 0 stopped cleanly, 1 runtime failure, 2 usage error.\n");
+      "<name>-paymesh-tls) and status.",
+      {
+          {"kubeconfig", "", true, false, "FILE",
+           "kubeconfig to use (default: in-cluster, then $KUBECONFIG, ~/.kube/config)"},
+          {"context", "", true, false, "NAME", "kubeconfig context (default: the current one)"},
+          {"namespace", "", true, false, "NS", "watch only this namespace (default: all namespaces)"},
+          {"mesh-config", "", true, false, "FILE",
+           "mesh configuration YAML, reloaded when it changes (default: built-in defaults)"},
+          {"metrics-addr", "", true, false, "ADDR", "Prometheus metrics on http://ADDR/metrics (\"0\" disables)",
+           ":8080"},
+          {"health-addr", "", true, false, "ADDR", "/healthz and /readyz on ADDR (\"0\" disables)", ":8081"},
+          {"leader-elect", "", false, false, "", "elect a leader on a Lease; only the leader writes"},
+          {"lease-namespace", "", true, false, "NS", "namespace of the Lease (default: the mesh CA namespace)"},
+          {"lease-name", "", true, false, "NAME", "name of the Lease", "paymesh-operator"},
+          {"lease-duration", "", true, false, "DURATION", "how long a silent leader keeps the Lease", "15s"},
+          {"renew-deadline", "", true, false, "DURATION", "a leader that cannot renew within this steps down", "10s"},
+          {"retry-period", "", true, false, "DURATION", "interval between Lease attempts", "2s"},
+          {"identity", "", true, false, "ID", "this replica's Lease identity (default: hostname_pid)"},
+          {"workers", "", true, false, "N", "concurrent reconcile workers (1 to 256)", "4"},
+          {"list-page-size", "", true, false, "N", "items per page when the informers list", "500"},
+          {"resync", "", true, false, "DURATION", "replay every cached object this often (0: never)", "0s"},
+          {"log-format", "", true, false, "text|json", "log line format", "text"},
+          {"log-level", "", true, false, "LEVEL", "debug, info, warn or error", "info"},
+          {"version", "", false, false, "", "print the version and exit"},
+      },
+      "Exit codes: 0 stopped cleanly, 1 runtime failure, 2 usage error or unreadable mesh config\n"
+      "or kubeconfig.\n",
+      false,
+      "paymesh-operator",
+  };
+  return kSpec;
 }
 
-struct Args {
-  std::map<std::string, std::string> values;
-  bool has(const std::string& k) const { return values.count(k) > 0; }
-  std::string get(const std::string& k) const {
-    auto it = values.find(k);
-    if (it != values.end()) return it->second;
-    for (const auto& f : flagSpecs())
-      if (k == f.name) return f.def;
-    return "";
+// A failure before the manager runs: what main prints and the exit code it returns.
+struct Failure {
+  int exit_code;
+  std::string message;
+};
+template <typename T>
+using OrFailure = std::variant<T, Failure>;
+
+Failure usage(const std::string& message) { return {2, message}; }
+
+Status configureLogging(const cli::Flags& flags) {
+  obs::LogLevel level;
+  obs::LogFormat format;
+  if (!obs::parseLogLevel(flags.value("log-level"), level))
+    return invalidArgument("--log-level: \"" + flags.value("log-level") + "\" is not debug, info, warn or error");
+  if (!obs::parseLogFormat(flags.value("log-format"), format))
+    return invalidArgument("--log-format: \"" + flags.value("log-format") + "\" is not text or json");
+  obs::setLogLevel(level);
+  obs::setLogFormat(format);
+  return Status::ok();
+}
+
+Result<ctrl::ControllerOptions> controllerOptions(const cli::Flags& flags) {
+  ctrl::ControllerOptions o;
+  o.ns = flags.value("namespace");
+  ASSIGN_OR_RETURN(uint64_t workers, cli::parseUintFlag("workers", flags.value("workers"), 1, 256));
+  ASSIGN_OR_RETURN(uint64_t page, cli::parseUintFlag("list-page-size", flags.value("list-page-size"), 1, INT64_MAX));
+  ASSIGN_OR_RETURN(o.resync, cli::parseDurationFlag("resync", flags.value("resync")));
+  o.workers = static_cast<int>(workers);
+  o.page_size = static_cast<int64_t>(page);
+  return o;
+}
+
+Result<kube::LeaderElectionOptions> electionOptions(const cli::Flags& flags, const model::MeshConfig& mesh) {
+  kube::LeaderElectionOptions le;
+  le.ns = flags.getOr("lease-namespace", mesh.ca.namespace_);
+  le.name = flags.value("lease-name");
+  ASSIGN_OR_RETURN(le.lease_duration, cli::parseDurationFlag("lease-duration", flags.value("lease-duration")));
+  ASSIGN_OR_RETURN(le.renew_deadline, cli::parseDurationFlag("renew-deadline", flags.value("renew-deadline")));
+  ASSIGN_OR_RETURN(le.retry_period, cli::parseDurationFlag("retry-period", flags.value("retry-period")));
+  if (le.renew_deadline >= le.lease_duration)
+    return invalidArgument("--renew-deadline must be shorter than --lease-duration");
+  if (le.retry_period >= le.renew_deadline)
+    return invalidArgument("--retry-period must be shorter than --renew-deadline");
+  char host[256] = {0};
+  gethostname(host, sizeof host - 1);
+  le.identity = flags.getOr("identity", std::string(host) + "_" + std::to_string(getpid()));
+  return le;
+}
+
+// Everything the manager runs on, from the flags and the mesh config file.
+OrFailure<ctrl::ManagerOptions> managerOptions(const cli::Flags& flags) {
+  ctrl::ManagerOptions o;
+  o.mesh_config_path = flags.value("mesh-config");
+  o.mesh = *model::parseMeshConfig(nlohmann::json::object()).config;
+  if (!o.mesh_config_path.empty()) {
+    auto loaded = model::loadMeshConfig(o.mesh_config_path);
+    if (!loaded.isOk()) return Failure{loaded.status().code() == Code::kNotFound ? 2 : 1, loaded.status().message()};
+    o.mesh = std::move(*loaded);
   }
+  auto controller = controllerOptions(flags);
+  if (!controller.isOk()) return usage(controller.status().message());
+  o.controller = std::move(*controller);
+  if (flags.has("leader-elect")) {
+    auto le = electionOptions(flags, o.mesh);
+    if (!le.isOk()) return usage(le.status().message());
+    o.election = std::move(*le);
+  }
+  return o;
+}
+
+OrFailure<std::unique_ptr<kube::RestClient>> connect(const cli::Flags& flags) {
+  auto cluster = kube::loadConfig(flags.value("kubeconfig"), flags.value("context"));
+  if (!cluster.isOk()) return Failure{2, cluster.status().message()};
+  kube::RestClientOptions options;
+  options.user_agent = std::string("paymesh-operator/") + kVersion;  // names us in audit logs
+  auto client = kube::RestClient::create(*cluster, options);
+  if (!client.isOk()) return Failure{1, client.status().message()};
+  return std::move(client).value();
+}
+
+// The metrics and health endpoints, alive while held.
+struct Endpoints {
+  std::unique_ptr<prometheus::Exposer> metrics;
+  std::unique_ptr<ctrl::HealthServer> health;
 };
 
-Result<Args> parseArgs(int argc, char** argv) {
-  Args args;
-  for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    if (a.rfind("--", 0) != 0) return invalidArgument("unexpected argument \"" + a + "\"");
-    std::string name = a.substr(2), value;
-    bool has_value = false;
-    if (auto eq = name.find('='); eq != std::string::npos) {
-      value = name.substr(eq + 1);
-      name = name.substr(0, eq);
-      has_value = true;
+OrFailure<Endpoints> serve(const cli::Flags& flags, obs::OperatorMetrics& metrics, const ctrl::Manager& manager) {
+  Endpoints out;
+  if (std::string addr = flags.value("metrics-addr"); addr != "0") {
+    try {
+      out.metrics = std::make_unique<prometheus::Exposer>(addr.rfind(':', 0) == 0 ? "0.0.0.0" + addr : addr);
+      out.metrics->RegisterCollectable(metrics.registry());
+    } catch (const std::exception& e) {
+      return Failure{1, "--metrics-addr " + addr + ": " + e.what()};
     }
-    const Flag* spec = nullptr;
-    for (const auto& f : flagSpecs())
-      if (name == f.name) spec = &f;
-    if (!spec) return invalidArgument("unknown flag --" + name + " (see --help)");
-    if (spec->takes_value && !has_value) {
-      if (i + 1 >= argc) return invalidArgument("--" + name + " needs a value (" + spec->value_name + ")");
-      value = argv[++i];
-    } else if (!spec->takes_value && has_value) {
-      if (value != "true" && value != "false") return invalidArgument("--" + name + " takes no value");
-      if (value == "false") continue;
-    }
-    args.values[name] = value;
   }
-  return args;
+  if (std::string addr = flags.value("health-addr"); addr != "0") {
+    auto h = ctrl::HealthServer::start(addr, [&manager] { return manager.ready(); });
+    if (!h.isOk()) return Failure{1, h.status().message()};
+    out.health = std::move(*h);
+  }
+  return out;
 }
 
-Result<std::chrono::milliseconds> durationFlag(const Args& args, const std::string& name) {
-  auto d = parseDuration(args.get(name));
-  if (!d.isOk()) return invalidArgument("--" + name + ": " + d.status().message());
-  return std::chrono::duration_cast<std::chrono::milliseconds>(*d);
-}
+// SIGTERM and SIGINT, blocked in every thread (call before starting any), are taken by
+// one thread with sigwait and turned into `on_stop`; no handler runs in signal context.
+class StopSignals {
+public:
+  StopSignals() {
+    sigemptyset(&set_);
+    sigaddset(&set_, SIGTERM);
+    sigaddset(&set_, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &set_, nullptr);
+  }
+  void onStop(std::function<void()> on_stop) {
+    thread_ = std::thread([this, on_stop = std::move(on_stop)] {
+      int sig = 0;
+      sigwait(&set_, &sig);
+      if (!done_) on_stop();
+    });
+  }
+  // Ends the thread (waking sigwait if no signal came): on_stop never runs after this.
+  void finish() {
+    done_ = true;
+    if (thread_.joinable()) {
+      pthread_kill(thread_.native_handle(), SIGTERM);
+      thread_.join();
+    }
+  }
+  ~StopSignals() { finish(); }
 
-std::atomic<bool> g_stop{false};
-void onSignal(int) { g_stop = true; }
+private:
+  sigset_t set_;
+  std::atomic<bool> done_{false};
+  std::thread thread_;
+};
 
-std::string metricsAddr(const std::string& a) { return a.rfind(':', 0) == 0 ? "0.0.0.0" + a : a; }
-
-int usage(const std::string& message) {
-  std::fprintf(stderr, "paymesh-operator: %s\n", message.c_str());
-  return 2;
+template <typename T>
+bool failed(const OrFailure<T>& r, int& exit_code) {
+  const auto* f = std::get_if<Failure>(&r);
+  if (!f) return false;
+  std::fprintf(stderr, "paymesh-operator: %s\n", f->message.c_str());
+  exit_code = f->exit_code;
+  return true;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  auto parsed = parseArgs(argc, argv);
-  if (!parsed.isOk()) return usage(parsed.status().message());
-  const Args& args = *parsed;
-  if (args.has("help")) {
-    printHelp();
-    return 0;
-  }
-  if (args.has("version")) {
+  auto command = cli::parseCommand(commandSpec(), std::vector<std::string>(argv + 1, argv + argc));
+  if (const int* code = std::get_if<int>(&command)) return *code;
+  const cli::Flags& flags = std::get<cli::Flags>(command);
+  if (flags.has("version")) {
     std::printf("paymesh-operator %s\n", kVersion);
     return 0;
   }
-  obs::LogLevel level;
-  obs::LogFormat format;
-  if (!obs::parseLogLevel(args.get("log-level"), level))
-    return usage("--log-level: \"" + args.get("log-level") + "\" is not debug, info, warn or error");
-  if (!obs::parseLogFormat(args.get("log-format"), format))
-    return usage("--log-format: \"" + args.get("log-format") + "\" is not text or json");
-  obs::setLogLevel(level);
-  obs::setLogFormat(format);
-  int workers = 0;
-  try {
-    size_t used = 0;
-    workers = std::stoi(args.get("workers"), &used);
-    if (used != args.get("workers").size() || workers < 1 || workers > 256) throw std::invalid_argument("range");
-  } catch (...) {
-    return usage("--workers: \"" + args.get("workers") + "\" is not a number from 1 to 256");
-  }
-  int64_t page_size = 0;
-  try {
-    size_t used = 0;
-    page_size = std::stoll(args.get("list-page-size"), &used);
-    if (used != args.get("list-page-size").size() || page_size < 1) throw std::invalid_argument("range");
-  } catch (...) {
-    return usage("--list-page-size: \"" + args.get("list-page-size") + "\" is not a positive number");
-  }
-  auto lease_duration = durationFlag(args, "lease-duration");
-  auto renew_deadline = durationFlag(args, "renew-deadline");
-  auto retry_period = durationFlag(args, "retry-period");
-  auto resync = durationFlag(args, "resync");
-  for (const auto* d : {&lease_duration, &renew_deadline, &retry_period, &resync})
-    if (!d->isOk()) return usage(d->status().message());
-  if (*renew_deadline >= *lease_duration) return usage("--renew-deadline must be shorter than --lease-duration");
-  if (*retry_period >= *renew_deadline) return usage("--retry-period must be shorter than --renew-deadline");
-
-  // Mesh config.
-  std::string mesh_path = args.get("mesh-config");
-  model::MeshConfig mesh = *model::parseMeshConfig(nlohmann::json::object()).config;
-  std::filesystem::file_time_type mesh_mtime{};
-  if (!mesh_path.empty()) {
-    auto loaded = model::loadMeshConfig(mesh_path);
-    if (!loaded.isOk()) {
-      std::fprintf(stderr, "paymesh-operator: %s\n", loaded.status().message().c_str());
-      return loaded.status().code() == Code::kNotFound ? 2 : 1;
-    }
-    mesh = std::move(*loaded);
-    std::error_code ec;
-    mesh_mtime = std::filesystem::last_write_time(mesh_path, ec);
-  }
-
-  auto cluster = kube::loadConfig(args.get("kubeconfig"), args.get("context"));
-  if (!cluster.isOk()) {
-    std::fprintf(stderr, "paymesh-operator: %s\n", cluster.status().message().c_str());
-    return 2;
-  }
-  kube::RestClientOptions client_options;
-  client_options.user_agent = std::string("paymesh-operator/") + kVersion;  // names us in audit logs
-  auto client_or = kube::RestClient::create(*cluster, client_options);
-  if (!client_or.isOk()) {
-    std::fprintf(stderr, "paymesh-operator: %s\n", client_or.status().message().c_str());
-    return 1;
-  }
-  std::unique_ptr<kube::RestClient> client = std::move(client_or).value();
-
-  std::signal(SIGTERM, onSignal);
-  std::signal(SIGINT, onSignal);
+  if (Status s = configureLogging(flags); !s.isOk()) return cli::commandError(commandSpec(), 2, s.message());
+  int exit_code = 0;
+  auto options = managerOptions(flags);
+  if (failed(options, exit_code)) return exit_code;
+  StopSignals signals;  // before any thread starts (the client's too): every thread inherits the mask
+  auto client = connect(flags);
+  if (failed(client, exit_code)) return exit_code;
 
   obs::OperatorMetrics metrics;
-  std::unique_ptr<prometheus::Exposer> exposer;
-  if (args.get("metrics-addr") != "0") {
-    try {
-      exposer = std::make_unique<prometheus::Exposer>(metricsAddr(args.get("metrics-addr")));
-      exposer->RegisterCollectable(metrics.registry());
-    } catch (const std::exception& e) {
-      std::fprintf(stderr, "paymesh-operator: --metrics-addr %s: %s\n", args.get("metrics-addr").c_str(), e.what());
-      return 1;
-    }
-  }
-
-  std::atomic<bool> may_write{!args.has("leader-elect")};
-  std::atomic<bool> ready{false};
-  std::unique_ptr<ctrl::HealthServer> health;
-  if (args.get("health-addr") != "0") {
-    auto h = ctrl::HealthServer::start(args.get("health-addr"), [&] { return ready.load(); });
-    if (!h.isOk()) {
-      std::fprintf(stderr, "paymesh-operator: %s\n", h.status().message().c_str());
-      return 1;
-    }
-    health = std::move(*h);
-  }
-
-  ctrl::ControllerOptions options;
-  options.ns = args.get("namespace");
-  options.workers = workers;
-  options.resync = *resync;
-  options.page_size = page_size;
-  options.reconciler.may_write = &may_write;
-
-  // Leader election: the controller runs only while this replica holds the Lease.
-  std::unique_ptr<kube::LeaderElector> elector;
-  std::jthread elector_thread;
-  std::atomic<bool> leading{!args.has("leader-elect")};
-  std::atomic<bool> lost{false};
-  if (args.has("leader-elect")) {
-    kube::LeaderElectionOptions le;
-    le.ns = args.get("lease-namespace").empty() ? mesh.ca.namespace_ : args.get("lease-namespace");
-    le.name = args.get("lease-name");
-    char host[256] = {0};
-    gethostname(host, sizeof host - 1);
-    le.identity =
-        args.get("identity").empty() ? std::string(host) + "_" + std::to_string(getpid()) : args.get("identity");
-    le.lease_duration = *lease_duration;
-    le.renew_deadline = *renew_deadline;
-    le.retry_period = *retry_period;
-    elector = std::make_unique<kube::LeaderElector>(*client, le);
-    obs::logInfo("waiting for the leader Lease", {{"lease", le.ns + "/" + le.name}, {"identity", le.identity}});
-    ready = true;  // a standby is ready: it serves health and waits
-    elector_thread = std::jthread([&](std::stop_token stop) {
-      elector->run(
-          stop,
-          [&] {
-            may_write = true;
-            leading = true;
-            metrics.setLeader(true);
-          },
-          [&] {
-            may_write = false;  // before anything else: stop writing at once
-            leading = false;
-            lost = true;
-            metrics.setLeader(false);
-          });
-    });
-  } else {
-    metrics.setLeader(true);
-  }
-
-  std::unique_ptr<ctrl::Controller> controller;
-  int exit_code = 0;
-  auto next_mesh_check = std::chrono::steady_clock::now() + 2s;
-  while (!g_stop) {
-    if (lost.exchange(false) && controller) {
-      obs::logWarn("lost the leader Lease; stopped writing");
-      controller->stop();
-      controller.reset();
-    }
-    if (leading && !controller) {
-      auto state = ctrl::ensureMeshCa(*client, mesh, std::chrono::system_clock::now(), may_write.load());
-      if (!state.isOk()) {
-        obs::logError("mesh CA unavailable", {{"error", state.status().toString()}});
-        std::this_thread::sleep_for(2s);
-        continue;
-      }
-      controller = std::make_unique<ctrl::Controller>(*client, options, &metrics);
-      auto s = controller->start(*state, std::chrono::minutes(10));
-      if (!s.isOk()) {
-        obs::logError("controller did not start", {{"error", s.toString()}});
-        controller.reset();
-        exit_code = 1;
-        break;
-      }
-      ready = true;
-      obs::logInfo("controller started",
-                   {{"namespace", options.ns.empty() ? "*" : options.ns}, {"workers", std::to_string(workers)}});
-    }
-    if (controller) metrics.setQueueDepth(static_cast<double>(controller->queue().depth()));
-    if (!mesh_path.empty() && std::chrono::steady_clock::now() >= next_mesh_check) {
-      next_mesh_check = std::chrono::steady_clock::now() + 2s;
-      std::error_code ec;
-      auto mtime = std::filesystem::last_write_time(mesh_path, ec);
-      if (!ec && mtime != mesh_mtime) {
-        mesh_mtime = mtime;
-        auto loaded = model::loadMeshConfig(mesh_path);
-        if (!loaded.isOk()) {
-          obs::logError("mesh config not reloaded; keeping the previous one", {{"error", loaded.status().message()}});
-        } else {
-          mesh = std::move(*loaded);
-          obs::logInfo("mesh config reloaded", {{"file", mesh_path}});
-          if (controller) {
-            auto state = ctrl::ensureMeshCa(*client, mesh, std::chrono::system_clock::now(), may_write.load());
-            if (state.isOk())
-              controller->setMesh(*state);
-            else
-              obs::logError("mesh CA unavailable after reload", {{"error", state.status().toString()}});
-          }
-        }
-      }
-    }
-    std::this_thread::sleep_for(100ms);
-  }
-  obs::logInfo("stopping: finishing the passes in flight");
-  if (controller) controller->stop();
-  if (elector) {
-    elector_thread.request_stop();
-    if (elector_thread.joinable()) elector_thread.join();
-    if (leading) {
-      auto s = elector->release();
-      if (!s.isOk()) obs::logWarn("lease not released", {{"error", s.toString()}});
-    }
-  }
-  obs::logInfo("stopped");
+  ctrl::Manager manager(*std::get<0>(client), std::move(std::get<0>(options)), metrics);
+  auto endpoints = serve(flags, metrics, manager);
+  if (failed(endpoints, exit_code)) return exit_code;
+  signals.onStop([&manager] { manager.stop(); });
+  exit_code = manager.run();
+  signals.finish();  // before the manager goes
   return exit_code;
 }

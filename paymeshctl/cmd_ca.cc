@@ -5,8 +5,8 @@
 #include <cstdio>
 
 #include "base/duration.h"
-#include "paymeshctl/commands.h"
 #include "cli/flags.h"
+#include "paymeshctl/commands.h"
 #include "paymeshctl/pki_files.h"
 #include "pki/authority.h"
 
@@ -42,7 +42,7 @@ int runInit(const Args& args) {
 
   pki::CaOptions options;
   if (auto alg = flags->get("key-algorithm")) {
-    auto parsed = pki::parseKeyAlgorithm(*alg);
+    auto parsed = parseKeyAlgorithm(*alg);
     if (!parsed.isOk()) return usage("--key-algorithm: " + parsed.status().message());
     options.key_algorithm = *parsed;
   }
@@ -76,7 +76,7 @@ int runInit(const Args& args) {
   }
   const pki::Certificate& c = ca->certificate();
   std::printf("created CA \"%s\" (%s)\n  valid %s to %s\n  sha256 fingerprint %s\n  wrote %s (0644) and %s (0600)\n",
-              c.subject().c_str(), pki::keyAlgorithmName(options.key_algorithm), pki::formatTime(c.notBefore()).c_str(),
+              c.subject().c_str(), keyAlgorithmName(options.key_algorithm), pki::formatTime(c.notBefore()).c_str(),
               pki::formatTime(c.notAfter()).c_str(), ca->id().c_str(), crt_path.c_str(), key_path.c_str());
   return 0;
 }

@@ -6,8 +6,8 @@
 #include <cstdio>
 
 #include "base/duration.h"
-#include "paymeshctl/commands.h"
 #include "cli/flags.h"
+#include "paymeshctl/commands.h"
 #include "paymeshctl/pki_files.h"
 #include "pki/authority.h"
 #include "pki/issue.h"
@@ -69,7 +69,7 @@ int runIssue(const Args& args) {
     spec.duration = std::chrono::duration_cast<std::chrono::seconds>(*parsed);
   }
   if (auto alg = flags->get("key-algorithm")) {
-    auto parsed = pki::parseKeyAlgorithm(*alg);
+    auto parsed = parseKeyAlgorithm(*alg);
     if (!parsed.isOk()) return fail(2, "--key-algorithm: " + parsed.status().message());
     spec.key_algorithm = *parsed;
   }
@@ -125,10 +125,9 @@ int runIssue(const Args& args) {
   std::printf(
       "issued %s certificate serial %s\n  SANs %s\n  valid %s to %s\n  signed by \"%s\"\n"
       "  wrote %s (0644), %s (0600), %s (0644, %zu CA%s)\n",
-      pki::keyAlgorithmName(spec.key_algorithm), c.serialHex().c_str(), sans.c_str(),
-      pki::formatTime(c.notBefore()).c_str(), pki::formatTime(c.notAfter()).c_str(),
-      ca->certificate().subject().c_str(), crt_path.c_str(), key_path.c_str(), bundle_path.c_str(), bundle.cas().size(),
-      bundle.cas().size() == 1 ? "" : "s");
+      keyAlgorithmName(spec.key_algorithm), c.serialHex().c_str(), sans.c_str(), pki::formatTime(c.notBefore()).c_str(),
+      pki::formatTime(c.notAfter()).c_str(), ca->certificate().subject().c_str(), crt_path.c_str(), key_path.c_str(),
+      bundle_path.c_str(), bundle.cas().size(), bundle.cas().size() == 1 ? "" : "s");
   return 0;
 }
 

@@ -1,17 +1,19 @@
-// paymeshctl render: the ConfigMaps <name>-paymesh exactly as the operator writes them,
-// from PaymentServices and their endpoints (Pods or EndpointSlices) on files.
+// paymeshctl render: the ConfigMaps <name>-paymesh exactly as the operator writes them
+// (the operator's own buildDesired, over a view of the files), from PaymentServices and
+// their endpoints (Pods or EndpointSlices) on files.
 
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 
-#include "model/mesh_config.h"
-#include "yaml/yaml.h"
-#include "paymeshctl/commands.h"
 #include "cli/flags.h"
+#include "model/mesh_config.h"
+#include "operator/desired/build_desired.h"
+#include "paymeshctl/commands.h"
 #include "policy/manifest_inputs.h"
-#include "policy/sidecar_config.h"
+#include "yaml/yaml.h"
 
 namespace paymesh::ctl {
 namespace {
@@ -54,6 +56,65 @@ Status writeAtomically(const fs::path& path, const std::string& content) {
   return Status::ok();
 }
 
+using Rendered = std::vector<std::pair<std::string, nlohmann::ordered_json>>;  // (namespace, ConfigMap)
+
+// Every selected service of every namespace through buildDesired; problems on stderr.
+// Returns 1 if any service did not render or misses a dependency, else 0.
+int renderAll(const policy::ManifestInputs& inputs, const model::MeshConfig& mesh, const std::vector<std::string>& only,
+              Rendered& rendered) {
+  int exit_code = 0;
+  for (const auto& [ns, space] : inputs.namespaces) {
+    ctrl::NamespaceView view(space);
+    for (const auto& [name, svc] : space.services) {
+      if (!only.empty() && std::find(only.begin(), only.end(), name) == only.end()) continue;
+      ctrl::Desired desired = ctrl::buildDesired({svc, view, mesh});
+      const ctrl::Observed& cfg = desired.observed;
+      const std::string& where = space.service_files.at(name);
+      if (!desired.config_map) {
+        std::fprintf(stderr, "%s: %s/%s: %s\n", where.c_str(), ns.c_str(), name.c_str(), cfg.config_error.c_str());
+        exit_code = 1;
+        continue;
+      }
+      for (const auto& missing : cfg.missing) {
+        std::fprintf(stderr, "%s: %s/%s: PaymentService \"%s\" not found in namespace %s\n", where.c_str(), ns.c_str(),
+                     name.c_str(), missing.c_str(), ns.c_str());
+        exit_code = 1;
+      }
+      for (const auto& note : cfg.notes)
+        std::fprintf(stderr, "note: %s/%s: %s\n", ns.c_str(), name.c_str(), note.c_str());
+      for (const auto& empty : cfg.without_endpoints) {
+        std::fprintf(stderr, "note: %s/%s: %s has no ready endpoints; its cluster renders empty\n", ns.c_str(),
+                     name.c_str(), empty.c_str());
+      }
+      rendered.emplace_back(ns, std::move(*desired.config_map));
+    }
+  }
+  return exit_code;
+}
+
+// DIR/<namespace>/<name>-paymesh.yaml for each, or all on stdout separated by "---".
+int output(const Rendered& rendered, const std::optional<std::string>& dir) {
+  if (!dir) {
+    bool first = true;
+    for (const auto& [ns, config_map] : rendered) {
+      if (!first) std::fputs("---\n", stdout);
+      first = false;
+      std::fputs(yaml::toYaml(config_map).c_str(), stdout);
+    }
+    return 0;
+  }
+  for (const auto& [ns, config_map] : rendered) {
+    fs::path path = fs::path(*dir) / ns / (config_map["metadata"]["name"].get<std::string>() + ".yaml");
+    if (auto s = writeAtomically(path, yaml::toYaml(config_map)); !s.isOk()) {
+      std::fprintf(stderr, "paymeshctl render: %s\n", s.message().c_str());
+      return 2;
+    }
+  }
+  std::fprintf(stderr, "wrote %zu ConfigMap%s under %s\n", rendered.size(), rendered.size() == 1 ? "" : "s",
+               dir->c_str());
+  return 0;
+}
+
 int run(const Args& args) {
   auto command = parseCommand(spec(), args);
   if (auto* code = std::get_if<int>(&command)) return *code;
@@ -89,60 +150,10 @@ int run(const Args& args) {
     std::fprintf(stderr, "%s:%d: %s: %s\n", e.file.c_str(), e.line, e.object.c_str(), e.message.c_str());
     exit_code = 1;
   }
-  const auto& only = flags->all("service");
-  std::vector<std::pair<std::string, policy::SidecarConfig>> rendered;  // "ns/name" -> config
-  for (const auto& [ns, space] : inputs.namespaces) {
-    policy::RenderInputs in;
-    for (const auto& [name, svc] : space.services) in.services[name] = &svc;
-    in.endpoints = space.endpoints;
-    in.mesh = &mesh;
-    for (const auto& [name, svc] : space.services) {
-      if (!only.empty() && std::find(only.begin(), only.end(), name) == only.end()) continue;
-      in.self = &svc;
-      auto cfg = policy::renderSidecarConfig(in);
-      const std::string& where = space.service_files.at(name);
-      if (!cfg.isOk()) {
-        std::fprintf(stderr, "%s: %s/%s: %s\n", where.c_str(), ns.c_str(), name.c_str(),
-                     cfg.status().message().c_str());
-        exit_code = 1;
-        continue;
-      }
-      for (const auto& missing : cfg->missing) {
-        std::fprintf(stderr, "%s: %s/%s: PaymentService \"%s\" not found in namespace %s\n", where.c_str(), ns.c_str(),
-                     name.c_str(), missing.c_str(), ns.c_str());
-        exit_code = 1;
-      }
-      for (const auto& note : cfg->notes) {
-        std::fprintf(stderr, "note: %s/%s: %s\n", ns.c_str(), name.c_str(), note.c_str());
-      }
-      for (const auto& empty : cfg->without_endpoints) {
-        std::fprintf(stderr, "note: %s/%s: %s has no ready endpoints; its cluster renders empty\n", ns.c_str(),
-                     name.c_str(), empty.c_str());
-      }
-      rendered.emplace_back(ns + "/" + name, std::move(*cfg));
-    }
-  }
+  Rendered rendered;
+  exit_code = std::max(exit_code, renderAll(inputs, mesh, flags->all("service"), rendered));
   if (exit_code != 0) return exit_code;  // nothing is printed or written half-way
-  if (auto dir = flags->get("output-dir")) {
-    for (const auto& [key, cfg] : rendered) {
-      std::string ns = key.substr(0, key.find('/'));
-      fs::path path = fs::path(*dir) / ns / (cfg.config_map["metadata"]["name"].get<std::string>() + ".yaml");
-      if (auto s = writeAtomically(path, yaml::toYaml(cfg.config_map)); !s.isOk()) {
-        std::fprintf(stderr, "paymeshctl render: %s\n", s.message().c_str());
-        return 2;
-      }
-    }
-    std::fprintf(stderr, "wrote %zu ConfigMap%s under %s\n", rendered.size(), rendered.size() == 1 ? "" : "s",
-                 dir->c_str());
-    return 0;
-  }
-  bool first = true;
-  for (const auto& [key, cfg] : rendered) {
-    if (!first) std::fputs("---\n", stdout);
-    first = false;
-    std::fputs(yaml::toYaml(cfg.config_map).c_str(), stdout);
-  }
-  return 0;
+  return output(rendered, flags->get("output-dir"));
 }
 
 }  // namespace

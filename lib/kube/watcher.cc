@@ -31,6 +31,7 @@ void Watcher::fail(Status status, State resume) {
   state_ = State::kBackoff;
 }
 
+// The state machine in one switch, a case per state (docs/kube-client.md, "Watcher").
 Watcher::State Watcher::step(const Sink& sink, std::stop_token stop) {
   switch (state_) {
     case State::kRelist: {

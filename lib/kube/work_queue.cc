@@ -26,7 +26,7 @@ void WorkQueue::addAfter(const std::string& key, std::chrono::milliseconds delay
     addLocked(key);
     return;
   }
-  auto at = Clock::now() + delay;
+  auto at = options_.now() + delay;
   auto it = waiting_at_.find(key);
   if (it != waiting_at_.end()) {
     if (it->second <= at) return;
@@ -43,7 +43,7 @@ void WorkQueue::addAfter(const std::string& key, std::chrono::milliseconds delay
   cv_.notify_all();  // a sleeping get() may need to wake earlier
 }
 
-std::chrono::milliseconds WorkQueue::addRateLimited(const std::string& key) {
+std::chrono::milliseconds WorkQueue::addRateLimited(const std::string& key, std::chrono::milliseconds at_least) {
   int n;
   {
     std::lock_guard lock(mu_);
@@ -51,7 +51,7 @@ std::chrono::milliseconds WorkQueue::addRateLimited(const std::string& key) {
   }
   auto delay = options_.base_backoff;
   for (int i = 0; i < n && delay < options_.max_backoff; ++i) delay *= 2;
-  delay = std::min(delay, options_.max_backoff);
+  delay = std::max(std::min(delay, options_.max_backoff), at_least);
   addAfter(key, delay);
   return delay;
 }
@@ -76,25 +76,38 @@ void WorkQueue::promoteDueLocked(Clock::time_point now) {
   }
 }
 
-std::optional<std::string> WorkQueue::get() {
-  std::unique_lock lock(mu_);
-  for (;;) {
-    if (shutting_down_) return std::nullopt;
-    promoteDueLocked(Clock::now());
-    if (!queue_.empty()) break;
-    if (waiting_.empty()) {
-      cv_.wait(lock);
-    } else {
-      // A copy: the node may be erased by another thread while this one waits.
-      const Clock::time_point until = waiting_.begin()->first;
-      cv_.wait_until(lock, until);
-    }
-  }
+std::string WorkQueue::takeLocked() {
   std::string key = std::move(queue_.front());
   queue_.pop_front();
   dirty_.erase(key);
   processing_.insert(key);
   return key;
+}
+
+std::optional<std::string> WorkQueue::get() {
+  std::unique_lock lock(mu_);
+  for (;;) {
+    if (shutting_down_) return std::nullopt;
+    auto now = options_.now();
+    promoteDueLocked(now);
+    if (!queue_.empty()) return takeLocked();
+    if (waiting_.empty()) {
+      cv_.wait(lock);
+    } else {
+      // The clock's distance to the next timed key, waited in real time (a copy: the
+      // node may be erased by another thread while this one waits).
+      const Clock::duration until = waiting_.begin()->first - now;
+      cv_.wait_for(lock, until);
+    }
+  }
+}
+
+std::optional<std::string> WorkQueue::tryGet() {
+  std::lock_guard lock(mu_);
+  if (shutting_down_) return std::nullopt;
+  promoteDueLocked(options_.now());
+  if (queue_.empty()) return std::nullopt;
+  return takeLocked();
 }
 
 void WorkQueue::done(const std::string& key) {

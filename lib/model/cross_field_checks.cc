@@ -17,6 +17,7 @@ bool hasRingField(const PaymentService& ps, const char* field) {
   return ps.raw.at("spec").at("discovery").at("ring").contains(field);
 }
 
+// A table: one entry per rule, named as in the CRD's x-kubernetes-validations.
 const std::map<std::string, Check>& checks() {
   static const std::map<std::string, Check> table = {
       {"ports-unique-numbers",

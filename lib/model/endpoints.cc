@@ -89,6 +89,27 @@ bool selectorMatches(const std::map<std::string, std::string>& selector, const j
   return true;
 }
 
+bool selectsPod(const PaymentService& service, const json& pod) {
+  auto meta = pod.find("metadata");
+  if (meta == pod.end() || !meta->is_object()) return false;
+  std::string ns = str(*meta, "namespace");
+  if ((ns.empty() ? "default" : ns) != service.metadata.namespace_) return false;
+  return selectorMatches(service.spec.selector, meta->value("labels", json::object()));
+}
+
+PodEndpoints endpointsFromPods(const PaymentService& service, const std::vector<const json*>& pods) {
+  PodEndpoints out;
+  for (const json* pod : pods) {
+    if (!selectsPod(service, *pod)) continue;
+    auto ep = endpointFromPod(*pod);
+    if (!ep.isOk())
+      out.errors.push_back(ep.status().message());
+    else if (ep->has_value())
+      out.endpoints.push_back(**ep);
+  }
+  return out;
+}
+
 std::vector<ServiceEndpoint> readyEndpoints(std::vector<ServiceEndpoint> endpoints) {
   std::vector<ServiceEndpoint> out;
   for (auto& e : endpoints) {

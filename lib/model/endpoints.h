@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/status.h"
+#include "model/payment_service.h"
 
 namespace paymesh::model {
 
@@ -35,6 +36,17 @@ Result<std::vector<ServiceEndpoint>> endpointsFromSlice(const nlohmann::json& sl
 
 // Whether every selector label is on the object.
 bool selectorMatches(const std::map<std::string, std::string>& selector, const nlohmann::json& labels);
+
+// Whether a pod is one of a service's: in its namespace, labels matching its selector.
+bool selectsPod(const PaymentService& service, const nlohmann::json& pod);
+
+// The endpoints of `service` among `pods` (those it selects that have an IP, Ready or
+// not); a malformed pod is left out and named in `errors` ("pod ns/name: ...").
+struct PodEndpoints {
+  std::vector<ServiceEndpoint> endpoints;
+  std::vector<std::string> errors;
+};
+PodEndpoints endpointsFromPods(const PaymentService& service, const std::vector<const nlohmann::json*>& pods);
 
 // Ready endpoints only, sorted by pod name then IP, duplicates (same pod) removed: the
 // canonical list every rendering uses, so input order never matters.

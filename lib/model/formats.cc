@@ -1,5 +1,6 @@
 #include "model/formats.h"
 
+#include "base/dns_name.h"
 #include "base/duration.h"
 
 namespace paymesh::model {
@@ -7,31 +8,6 @@ namespace {
 
 bool lowerAlnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
 bool alnum(char c) { return lowerAlnum(c) || (c >= 'A' && c <= 'Z'); }
-
-// [a-z0-9]([-a-z0-9]*[a-z0-9])?, of any length.
-bool hasLabelShape(std::string_view s) {
-  if (s.empty() || !lowerAlnum(s.front()) || !lowerAlnum(s.back())) return false;
-  for (char c : s) {
-    if (!lowerAlnum(c) && c != '-') return false;
-  }
-  return true;
-}
-
-bool isDns1123Label(std::string_view s) { return s.size() <= 63 && hasLabelShape(s); }
-
-// As Kubernetes checks it (and as the pattern below says): labels of the label shape joined
-// by dots, at most 253 in all; a label itself is not limited to 63 here.
-bool isDns1123Subdomain(std::string_view s) {
-  if (s.empty() || s.size() > 253) return false;
-  size_t start = 0;
-  while (true) {
-    size_t dot = s.find('.', start);
-    std::string_view label = s.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
-    if (!hasLabelShape(label)) return false;
-    if (dot == std::string_view::npos) return true;
-    start = dot + 1;
-  }
-}
 
 // Kubernetes "qualified name": [A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?, at most 63.
 bool isQualifiedName(std::string_view s) {

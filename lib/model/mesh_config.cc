@@ -24,8 +24,7 @@ SchemaPtr buildMeshSchema() {
            {"existing",
             s::withDefault(s::boolean("The CA is managed elsewhere: never create it, fail if absent."), false)},
            {"keyAlgorithm",
-            s::withDefault(s::enumeration("Key algorithm of a created CA.", {"ECDSAP256", "RSA2048", "RSA3072"}),
-                           "ECDSAP256")},
+            s::withDefault(s::enumeration("Key algorithm of a created CA.", keyAlgorithmNames()), "ECDSAP256")},
            {"duration", s::withDefault(s::duration("Lifetime of a created CA.", "24h", "876000h"), "87600h")},
            {"rotationOverlap",
             s::withDefault(s::duration("How long old and new CA are both trusted during rotation.", "1m", "8760h"),
@@ -85,10 +84,6 @@ SchemaPtr buildMeshSchema() {
        {"webhook", webhook}});
 }
 
-KeyAlgorithm keyAlgorithm(const std::string& s) {
-  return s == "RSA2048" ? KeyAlgorithm::kRsa2048 : s == "RSA3072" ? KeyAlgorithm::kRsa3072 : KeyAlgorithm::kEcdsaP256;
-}
-
 }  // namespace
 
 const Schema& meshConfigSchema() {
@@ -127,7 +122,7 @@ MeshConfigResult parseMeshConfig(const json& input) {
   c.ca.secret_name = ca["secretName"];
   c.ca.namespace_ = ca["namespace"];
   c.ca.existing = ca["existing"];
-  c.ca.key_algorithm = keyAlgorithm(ca["keyAlgorithm"]);
+  c.ca.key_algorithm = parseKeyAlgorithm(ca["keyAlgorithm"].get<std::string>()).value();  // schema-checked
   c.ca.duration = parseDuration(ca["duration"].get<std::string>()).value();
   c.ca.rotation_overlap = parseDuration(ca["rotationOverlap"].get<std::string>()).value();
   const json& sc = v["sidecar"];

@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "base/json_fields.h"
 #include "model/cross_field_checks.h"
 #include "model/payment_service_schema.h"
 
@@ -34,14 +35,6 @@ const char* toString(TlsMode v) {
   }
   return "";
 }
-const char* toString(KeyAlgorithm v) {
-  switch (v) {
-    case KeyAlgorithm::kEcdsaP256: return "ECDSAP256";
-    case KeyAlgorithm::kRsa2048: return "RSA2048";
-    case KeyAlgorithm::kRsa3072: return "RSA3072";
-  }
-  return "";
-}
 
 namespace {
 
@@ -50,6 +43,7 @@ using nlohmann::json;
 // Reads an already schema-validated object; every access below is type-safe.
 Nanos dur(const json& v) { return parseDuration(v.get<std::string>()).value(); }
 
+// Field by field, in the schema's order (the schema has defaulted and checked each).
 PaymentServiceSpec readSpec(const json& spec, const std::string& name) {
   PaymentServiceSpec out;
   for (const auto& [k, v] : spec.at("selector").at("matchLabels").items()) out.selector[k] = v.get<std::string>();
@@ -126,10 +120,7 @@ PaymentServiceSpec readSpec(const json& spec, const std::string& name) {
   const json& cert = tls.at("certificate");
   out.tls.certificate.duration = dur(cert.at("duration"));
   if (cert.contains("renewBefore")) out.tls.certificate.renew_before = dur(cert.at("renewBefore"));
-  std::string alg = cert.at("keyAlgorithm").get<std::string>();
-  out.tls.certificate.key_algorithm = alg == "RSA2048"   ? KeyAlgorithm::kRsa2048
-                                      : alg == "RSA3072" ? KeyAlgorithm::kRsa3072
-                                                         : KeyAlgorithm::kEcdsaP256;
+  out.tls.certificate.key_algorithm = parseKeyAlgorithm(cert.at("keyAlgorithm").get<std::string>()).value();
   if (spec.contains("authorization") && spec.at("authorization").contains("allowedCallers")) {
     out.allowed_callers = spec.at("authorization").at("allowedCallers").get<std::vector<std::string>>();
   }
@@ -139,20 +130,20 @@ PaymentServiceSpec readSpec(const json& spec, const std::string& name) {
 PaymentServiceStatus readStatus(const json& status) {
   PaymentServiceStatus out;
   if (!status.is_object()) return out;
-  out.observed_generation = status.value("observedGeneration", int64_t{0});
-  out.endpoints = status.value("endpoints", int64_t{0});
-  out.ring_checksum = status.value("ringChecksum", "");
-  out.config_hash = status.value("configHash", "");
-  out.certificate_not_after = status.value("certificateNotAfter", "");
-  if (status.contains("conditions")) {
-    for (const auto& c : status.at("conditions")) {
+  out.observed_generation = status.value(fields::kObservedGeneration, int64_t{0});
+  out.endpoints = status.value(fields::kEndpoints, int64_t{0});
+  out.ring_checksum = status.value(fields::kRingChecksum, "");
+  out.config_hash = status.value(fields::kConfigHash, "");
+  out.certificate_not_after = status.value(fields::kCertificateNotAfter, "");
+  if (status.contains(fields::kConditions)) {
+    for (const auto& c : status.at(fields::kConditions)) {
       Condition cond;
-      cond.type = c.value("type", "");
-      cond.status = c.value("status", "");
-      cond.reason = c.value("reason", "");
-      cond.message = c.value("message", "");
-      cond.last_transition_time = c.value("lastTransitionTime", "");
-      cond.observed_generation = c.value("observedGeneration", int64_t{0});
+      cond.type = c.value(fields::kType, "");
+      cond.status = c.value(fields::kStatus, "");
+      cond.reason = c.value(fields::kReason, "");
+      cond.message = c.value(fields::kMessage, "");
+      cond.last_transition_time = c.value(fields::kLastTransitionTime, "");
+      cond.observed_generation = c.value(fields::kObservedGeneration, int64_t{0});
       out.conditions.push_back(cond);
     }
   }
@@ -206,6 +197,17 @@ ParseResult parsePaymentService(const json& input) {
   return result;
 }
 
+namespace {
+
+// The status fields written only when set, so a merge patch must clear them when unset.
+std::vector<std::pair<const char*, const std::string*>> optionalStatusFields(const PaymentServiceStatus& status) {
+  return {{fields::kRingChecksum, &status.ring_checksum},
+          {fields::kConfigHash, &status.config_hash},
+          {fields::kCertificateNotAfter, &status.certificate_not_after}};
+}
+
+}  // namespace
+
 int32_t dependencyLocalPort(const PaymentServiceSpec& spec, size_t index) {
   const auto& d = spec.dependencies.at(index);
   return d.local_port ? *d.local_port : 15100 + static_cast<int32_t>(index);
@@ -213,23 +215,29 @@ int32_t dependencyLocalPort(const PaymentServiceSpec& spec, size_t index) {
 
 json statusToJson(const PaymentServiceStatus& status) {
   json out = json::object();
-  out["observedGeneration"] = status.observed_generation;
+  out[fields::kObservedGeneration] = status.observed_generation;
   json conds = json::array();
   for (const auto& c : status.conditions) {
-    json jc = {{"type", c.type},
-               {"status", c.status},
-               {"reason", c.reason},
-               {"message", c.message},
-               {"lastTransitionTime", c.last_transition_time},
-               {"observedGeneration", c.observed_generation}};
+    json jc = {{fields::kType, c.type},
+               {fields::kStatus, c.status},
+               {fields::kReason, c.reason},
+               {fields::kMessage, c.message},
+               {fields::kLastTransitionTime, c.last_transition_time},
+               {fields::kObservedGeneration, c.observed_generation}};
     conds.push_back(jc);
   }
-  out["conditions"] = conds;
-  out["endpoints"] = status.endpoints;
-  if (!status.ring_checksum.empty()) out["ringChecksum"] = status.ring_checksum;
-  if (!status.config_hash.empty()) out["configHash"] = status.config_hash;
-  if (!status.certificate_not_after.empty()) out["certificateNotAfter"] = status.certificate_not_after;
+  out[fields::kConditions] = conds;
+  out[fields::kEndpoints] = status.endpoints;
+  for (const auto& [field, value] : optionalStatusFields(status))
+    if (!value->empty()) out[field] = *value;
   return out;
+}
+
+json statusMergePatch(const PaymentServiceStatus& status) {
+  json out = statusToJson(status);
+  for (const auto& [field, value] : optionalStatusFields(status))
+    if (value->empty()) out[field] = nullptr;  // a merge patch removes what is null
+  return {{fields::kStatus, out}};
 }
 
 }  // namespace paymesh::model

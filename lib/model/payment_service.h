@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/duration.h"
+#include "base/key_algorithm.h"
 #include "model/field_path.h"
 #include "model/object_meta.h"
 
@@ -29,14 +30,13 @@ enum class HashFunction { kXxHash, kMurmurHash2 };
 enum class HashKeyKind { kHeader, kSourceIp, kCookie };
 enum class LbPolicy { kRoundRobin, kWeightedRoundRobin, kLeastConnections, kConsistentHash };
 enum class TlsMode { kStrict, kPermissive, kDisable };
-enum class KeyAlgorithm { kEcdsaP256, kRsa2048, kRsa3072 };
+using ::paymesh::KeyAlgorithm;  // defined once in lib/base, shared with the PKI
 
 const char* toString(Protocol v);
 const char* toString(RingAlgorithm v);
 const char* toString(HashFunction v);
 const char* toString(LbPolicy v);
 const char* toString(TlsMode v);
-const char* toString(KeyAlgorithm v);
 
 struct Port {
   std::string name;
@@ -164,5 +164,8 @@ int32_t dependencyLocalPort(const PaymentServiceSpec& spec, size_t index);
 
 // Serializes a status for the status subresource.
 nlohmann::json statusToJson(const PaymentServiceStatus& status);
+// {"status": ...} as a JSON merge patch of the status subresource: what statusToJson
+// leaves out (no ring, no certificate yet) is null, so a stale value is removed.
+nlohmann::json statusMergePatch(const PaymentServiceStatus& status);
 
 }  // namespace paymesh::model

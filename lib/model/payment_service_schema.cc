@@ -1,5 +1,6 @@
 #include "model/payment_service_schema.h"
 
+#include "base/json_fields.h"
 #include "model/payment_service.h"
 
 namespace paymesh::model {
@@ -44,6 +45,8 @@ std::string primeRule() {
          "].all(p, p * p > self.tableSize || p == self.tableSize || self.tableSize % p != 0))";
 }
 
+// One declaration of the whole spec, field by field in the order of the CRD it generates:
+// read top-down it is the API; split into pieces it would only be scattered.
 SchemaPtr buildSpec() {
   auto selector =
       s::object("Which pods are this service's endpoints.",
@@ -204,8 +207,7 @@ SchemaPtr buildSpec() {
               {{"duration", s::withDefault(s::duration("Certificate lifetime.", "5m", "8760h"), "24h")},
                {"renewBefore",
                 s::duration("Renew this long before expiry (default: a third of the lifetime).", "1s", "8760h")},
-               {"keyAlgorithm",
-                s::withDefault(s::enumeration("Key algorithm.", {"ECDSAP256", "RSA2048", "RSA3072"}), "ECDSAP256")}}),
+               {"keyAlgorithm", s::withDefault(s::enumeration("Key algorithm.", keyAlgorithmNames()), "ECDSAP256")}}),
           json::object()),
       {{"cert-renew-before-duration", "!has(self.renewBefore) || duration(self.renewBefore) < duration(self.duration)",
         "renewBefore must be shorter than duration", ".renewBefore"}});
@@ -251,27 +253,28 @@ SchemaPtr buildSpec() {
 SchemaPtr buildStatus() {
   auto condition = s::object(
       "A condition, as metav1.Condition.",
-      {{"type", s::with(s::string("Condition type."), [](Schema& m) { m.max_length = 316; })},
-       {"status", s::enumeration("Condition status.", {"True", "False", "Unknown"})},
-       {"reason", s::with(s::string("Machine-readable reason, CamelCase."), [](Schema& m) { m.max_length = 1024; })},
-       {"message", s::with(s::string("Human-readable message."), [](Schema& m) { m.max_length = 32768; })},
-       {"lastTransitionTime",
+      {{fields::kType, s::with(s::string("Condition type."), [](Schema& m) { m.max_length = 316; })},
+       {fields::kStatus, s::enumeration("Condition status.", {"True", "False", "Unknown"})},
+       {fields::kReason,
+        s::with(s::string("Machine-readable reason, CamelCase."), [](Schema& m) { m.max_length = 1024; })},
+       {fields::kMessage, s::with(s::string("Human-readable message."), [](Schema& m) { m.max_length = 32768; })},
+       {fields::kLastTransitionTime,
         s::with(s::string("When the status last changed."), [](Schema& m) { m.openapi_format = "date-time"; })},
-       {"observedGeneration", s::integer("Generation the condition was set for.", 0, std::nullopt)}},
-      {"type", "status", "lastTransitionTime"});
+       {fields::kObservedGeneration, s::integer("Generation the condition was set for.", 0, std::nullopt)}},
+      {fields::kType, fields::kStatus, fields::kLastTransitionTime});
   auto conditions = s::with(s::array("Latest observations.", condition), [](Schema& m) {
     m.list_type = "map";
     m.list_map_keys = {"type"};
     m.max_items = 16;
   });
   return s::object("Observed state of a PaymentService.",
-                   {{"observedGeneration", s::integer("Generation last reconciled.", 0, std::nullopt)},
-                    {"conditions", conditions},
-                    {"endpoints", s::integer("Ready endpoints in the ring.", 0, std::nullopt)},
-                    {"ringChecksum", s::string("Checksum of the published ring.json.")},
-                    {"configHash", s::string("Hash of the rendered sidecar configuration.")},
-                    {"certificateNotAfter", s::with(s::string("Expiry of the current workload certificate."),
-                                                    [](Schema& m) { m.openapi_format = "date-time"; })}});
+                   {{fields::kObservedGeneration, s::integer("Generation last reconciled.", 0, std::nullopt)},
+                    {fields::kConditions, conditions},
+                    {fields::kEndpoints, s::integer("Ready endpoints in the ring.", 0, std::nullopt)},
+                    {fields::kRingChecksum, s::string("Checksum of the published ring.json.")},
+                    {fields::kConfigHash, s::string("Hash of the rendered sidecar configuration.")},
+                    {fields::kCertificateNotAfter, s::with(s::string("Expiry of the current workload certificate."),
+                                                           [](Schema& m) { m.openapi_format = "date-time"; })}});
 }
 
 SchemaPtr buildRoot() {

@@ -165,6 +165,8 @@ void checkString(const std::string& text, const Schema& schema, const std::strin
 
 }  // namespace
 
+// The validator's one walk: a short case per schema type, kept in one switch so the
+// recursion over objects and arrays reads in one place.
 void defaultAndValidate(nlohmann::json& value, const Schema& schema, const std::string& path,
                         std::vector<FieldError>& errors) {
   using Type = Schema::Type;

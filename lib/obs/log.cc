@@ -37,7 +37,17 @@ std::string quoteIfNeeded(const std::string& v) {
 
 std::string nowRfc3339() { return formatRfc3339(std::chrono::system_clock::now(), 3); }
 
+thread_local LogFields t_scope_fields;
+
 }  // namespace
+
+LogScope::LogScope(LogFields fields) : previous_size_(t_scope_fields.size()) {
+  for (auto& f : fields) t_scope_fields.push_back(std::move(f));
+}
+
+LogScope::~LogScope() { t_scope_fields.resize(previous_size_); }
+
+const LogFields& scopeFields() { return t_scope_fields; }
 
 bool parseLogLevel(const std::string& s, LogLevel& out) {
   if (s == "debug")
@@ -81,8 +91,15 @@ std::string formatLogRecord(LogFormat format, const std::string& time, LogLevel 
 
 void log(LogLevel level, const std::string& message, const LogFields& fields) {
   if (!logEnabled(level)) return;
+  const LogFields* all = &fields;
+  LogFields merged;
+  if (!t_scope_fields.empty()) {
+    merged = t_scope_fields;
+    merged.insert(merged.end(), fields.begin(), fields.end());
+    all = &merged;
+  }
   std::string line =
-      formatLogRecord(static_cast<LogFormat>(g_format.load()), nowRfc3339(), level, message, fields) + "\n";
+      formatLogRecord(static_cast<LogFormat>(g_format.load()), nowRfc3339(), level, message, *all) + "\n";
   std::lock_guard lock(g_write_mu);
   std::fputs(line.c_str(), stderr);
 }

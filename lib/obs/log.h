@@ -26,6 +26,23 @@ bool logEnabled(LogLevel level);
 std::string formatLogRecord(LogFormat format, const std::string& time, LogLevel level, const std::string& message,
                             const LogFields& fields);
 
+// Fields added to every record this thread logs while the scope lives (scopes nest):
+// a controller's worker opens one per pass with controller, namespace, name and
+// reconcile_id, so whatever the reconciler logs carries them without passing them on.
+class LogScope {
+public:
+  explicit LogScope(LogFields fields);
+  ~LogScope();
+  LogScope(const LogScope&) = delete;
+  LogScope& operator=(const LogScope&) = delete;
+
+private:
+  size_t previous_size_;
+};
+// The fields of the scopes open on this thread, outermost first.
+const LogFields& scopeFields();
+
+// Writes one record: the scope's fields, then `fields`.
 void log(LogLevel level, const std::string& message, const LogFields& fields = {});
 inline void logInfo(const std::string& m, const LogFields& f = {}) { log(LogLevel::kInfo, m, f); }
 inline void logWarn(const std::string& m, const LogFields& f = {}) { log(LogLevel::kWarn, m, f); }

@@ -5,7 +5,18 @@ namespace paymesh::obs {
 namespace {
 const char* kResults[] = {"success", "error", "requeue"};
 const char* kWrites[] = {"configmap", "secret", "status", "event", "lease"};
+constexpr ControllerName kControllers[] = {ControllerName::kPaymentService, ControllerName::kMeshCa,
+                                           ControllerName::kWebhookCertificate};
 }  // namespace
+
+const char* controllerLabel(ControllerName controller) {
+  switch (controller) {
+    case ControllerName::kPaymentService: return "paymentservice";
+    case ControllerName::kMeshCa: return "mesh-ca";
+    case ControllerName::kWebhookCertificate: return "webhook-certificate";
+  }
+  return "paymentservice";
+}
 
 OperatorMetrics::OperatorMetrics() : registry_(std::make_shared<prometheus::Registry>()) {
   auto& total = prometheus::BuildCounter()
@@ -18,9 +29,12 @@ OperatorMetrics::OperatorMetrics() : registry_(std::make_shared<prometheus::Regi
                        .Register(*registry_);
   const prometheus::Histogram::BucketBoundaries buckets = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
                                                            0.1,   0.25,   0.5,   1,    2.5,   5};
-  for (int i = 0; i < 3; ++i) {
-    reconcile_[i] = &total.Add({{"controller", "paymentservice"}, {"result", kResults[i]}});
-    duration_[i] = &duration.Add({{"controller", "paymentservice"}, {"result", kResults[i]}}, buckets);
+  for (ControllerName c : kControllers) {
+    int ci = static_cast<int>(c);
+    for (int i = 0; i < 3; ++i) {
+      reconcile_[ci][i] = &total.Add({{"controller", controllerLabel(c)}, {"result", kResults[i]}});
+      duration_[ci][i] = &duration.Add({{"controller", controllerLabel(c)}, {"result", kResults[i]}}, buckets);
+    }
   }
   auto& writes = prometheus::BuildCounter()
                      .Name("paymesh_operator_writes_total")
@@ -70,15 +84,15 @@ OperatorMetrics::OperatorMetrics() : registry_(std::make_shared<prometheus::Regi
                    .Add({});
 }
 
-void OperatorMetrics::reconciled(ReconcileResult result, double seconds) {
-  reconcile_[static_cast<int>(result)]->Increment();
-  duration_[static_cast<int>(result)]->Observe(seconds);
+void OperatorMetrics::reconciled(ControllerName controller, ReconcileResult result, double seconds) {
+  reconcile_[static_cast<int>(controller)][static_cast<int>(result)]->Increment();
+  duration_[static_cast<int>(controller)][static_cast<int>(result)]->Observe(seconds);
 }
 
 void OperatorMetrics::wrote(WriteKind kind) { writes_[static_cast<int>(kind)]->Increment(); }
 
-double OperatorMetrics::reconcileCount(ReconcileResult result) const {
-  return reconcile_[static_cast<int>(result)]->Value();
+double OperatorMetrics::reconcileCount(ControllerName controller, ReconcileResult result) const {
+  return reconcile_[static_cast<int>(controller)][static_cast<int>(result)]->Value();
 }
 
 double OperatorMetrics::writeCount(WriteKind kind) const { return writes_[static_cast<int>(kind)]->Value(); }

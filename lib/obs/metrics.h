@@ -16,13 +16,16 @@ namespace paymesh::obs {
 
 enum class ReconcileResult { kSuccess, kError, kRequeue };
 enum class WriteKind { kConfigMap, kSecret, kStatus, kEvent, kLease };
+// The operator's controllers: the `controller` label of the reconcile series.
+enum class ControllerName { kPaymentService, kMeshCa, kWebhookCertificate };
+const char* controllerLabel(ControllerName controller);  // "paymentservice", "mesh-ca", "webhook-certificate"
 
 class OperatorMetrics {
 public:
   OperatorMetrics();
   std::shared_ptr<prometheus::Registry> registry() const { return registry_; }
 
-  void reconciled(ReconcileResult result, double seconds);
+  void reconciled(ControllerName controller, ReconcileResult result, double seconds);
   void retried() { retries_->Increment(); }
   void wrote(WriteKind kind);
   void setQueueDepth(double depth) { queue_depth_->Set(depth); }
@@ -36,13 +39,13 @@ public:
   std::string meshCaPhase() const;  // for tests: the phase whose series is 1
 
   // For tests: the current value of a series.
-  double reconcileCount(ReconcileResult result) const;
+  double reconcileCount(ControllerName controller, ReconcileResult result) const;
   double writeCount(WriteKind kind) const;
 
 private:
   std::shared_ptr<prometheus::Registry> registry_;
-  prometheus::Counter* reconcile_[3];
-  prometheus::Histogram* duration_[3];
+  prometheus::Counter* reconcile_[3][3];  // [controller][result]
+  prometheus::Histogram* duration_[3][3];
   prometheus::Counter* writes_[5];
   prometheus::Counter* retries_;
   prometheus::Gauge* queue_depth_;

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <ctime>
 
+#include "base/hex.h"
 #include "base/time_format.h"
 
 namespace paymesh::pki {
@@ -141,13 +142,7 @@ std::string Certificate::fingerprintSha256() const {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   if (X509_digest(x509_.get(), EVP_sha256(), md, &len) != 1) return {};
-  static const char* kHex = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < len; ++i) {
-    out += kHex[md[i] >> 4];
-    out += kHex[md[i] & 0xf];
-  }
-  return out;
+  return hexEncode(md, len);
 }
 
 bool Certificate::matchesKey(const PrivateKey& key) const {

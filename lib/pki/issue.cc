@@ -1,5 +1,6 @@
 #include "pki/issue.h"
 
+#include "base/dns_name.h"
 #include "pki/spiffe.h"
 #include "pki/x509_builder.h"
 

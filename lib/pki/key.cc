@@ -8,23 +8,6 @@
 
 namespace paymesh::pki {
 
-Result<KeyAlgorithm> parseKeyAlgorithm(std::string_view name) {
-  if (name == "ECDSAP256") return KeyAlgorithm::kEcdsaP256;
-  if (name == "RSA2048") return KeyAlgorithm::kRsa2048;
-  if (name == "RSA3072") return KeyAlgorithm::kRsa3072;
-  return invalidArgument("unknown key algorithm \"" + std::string(name.substr(0, 64)) +
-                         "\"; expected one of ECDSAP256, RSA2048, RSA3072");
-}
-
-const char* keyAlgorithmName(KeyAlgorithm algorithm) {
-  switch (algorithm) {
-    case KeyAlgorithm::kEcdsaP256: return "ECDSAP256";
-    case KeyAlgorithm::kRsa2048: return "RSA2048";
-    case KeyAlgorithm::kRsa3072: return "RSA3072";
-  }
-  return "unknown";
-}
-
 PrivateKey::PrivateKey(const PrivateKey& other) : pkey_(nullptr) { *this = other; }
 
 PrivateKey& PrivateKey::operator=(const PrivateKey& other) {

@@ -8,16 +8,13 @@
 #include <string>
 #include <string_view>
 
+#include "base/key_algorithm.h"
 #include "base/status.h"
 #include "pki/ossl.h"
 
 namespace paymesh::pki {
 
-enum class KeyAlgorithm { kEcdsaP256, kRsa2048, kRsa3072 };
-
-// "ECDSAP256" | "RSA2048" | "RSA3072", as in spec.tls.certificate.keyAlgorithm.
-Result<KeyAlgorithm> parseKeyAlgorithm(std::string_view name);
-const char* keyAlgorithmName(KeyAlgorithm algorithm);
+using ::paymesh::KeyAlgorithm;  // defined once in lib/base, shared with the model
 
 // Upper bound on any PEM input we accept; real keys and chains are a few KiB.
 inline constexpr size_t kMaxPemBytes = 1 << 20;

@@ -1,5 +1,8 @@
 #include "pki/spiffe.h"
 
+#include "base/dns_name.h"
+#include "base/quote.h"
+
 namespace paymesh::pki {
 namespace {
 
@@ -8,14 +11,6 @@ constexpr size_t kMaxSpiffeIdBytes = 2048;
 bool isLowerAlnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
 bool isPathChar(char c) { return isLowerAlnum(c) || (c >= 'A' && c <= 'Z') || c == '.' || c == '-' || c == '_'; }
 
-// Quotes untrusted text for an error message: bounded and printable.
-std::string quote(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s.substr(0, 80)) out += (c >= 0x20 && c < 0x7f) ? c : '?';
-  if (s.size() > 80) out += "...";
-  return out + "\"";
-}
-
 }  // namespace
 
 Status validateTrustDomain(std::string_view td) {
@@ -23,69 +18,42 @@ Status validateTrustDomain(std::string_view td) {
   if (td.size() > 255) return invalidArgument("trust domain is longer than 255 characters");
   for (char c : td) {
     if (!isLowerAlnum(c) && c != '.' && c != '-' && c != '_') {
-      return invalidArgument("trust domain " + quote(td) +
+      return invalidArgument("trust domain " + quoteUntrusted(td) +
                              " may hold only lowercase letters, digits, '.', '-' and '_' (no port, no user info)");
     }
   }
   return Status::ok();
 }
 
-Status validateDnsLabel(std::string_view what, std::string_view v) {
-  if (v.empty() || v.size() > 63) {
-    return invalidArgument(std::string(what) + " " + quote(v) + " must be 1 to 63 characters");
-  }
-  for (char c : v) {
-    if (!isLowerAlnum(c) && c != '-') {
-      return invalidArgument(std::string(what) + " " + quote(v) +
-                             " may hold only lowercase letters, digits and '-' (a DNS-1123 label)");
-    }
-  }
-  if (v.front() == '-' || v.back() == '-') {
-    return invalidArgument(std::string(what) + " " + quote(v) + " must start and end with a letter or digit");
-  }
-  return Status::ok();
+std::string workloadSpiffeId(std::string_view trust_domain, std::string_view ns, std::string_view service_account) {
+  return std::string(kSpiffeScheme) + std::string(trust_domain) + "/ns/" + std::string(ns) + "/sa/" +
+         std::string(service_account);
 }
 
-Status validateDnsSubdomain(std::string_view what, std::string_view v) {
-  if (v.empty() || v.size() > 253) {
-    return invalidArgument(std::string(what) + " " + quote(v) + " must be 1 to 253 characters");
-  }
-  size_t start = 0;
-  while (true) {
-    size_t dot = v.find('.', start);
-    std::string_view label = v.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
-    if (auto s = validateDnsLabel(what, label); !s.isOk()) {
-      return invalidArgument(std::string(what) + " " + quote(v) + " is not a DNS-1123 subdomain (label " +
-                             quote(label) + ")");
-    }
-    if (dot == std::string_view::npos) break;
-    start = dot + 1;
-  }
-  return Status::ok();
+std::string trustDomainPrefix(std::string_view trust_domain) {
+  return std::string(kSpiffeScheme) + std::string(trust_domain) + "/";
 }
 
 Result<std::string> spiffeId(std::string_view trust_domain, std::string_view ns, std::string_view service_account) {
   RETURN_IF_ERROR(validateTrustDomain(trust_domain));
   RETURN_IF_ERROR(validateDnsLabel("namespace", ns));
   RETURN_IF_ERROR(validateDnsSubdomain("service account", service_account));
-  std::string id =
-      "spiffe://" + std::string(trust_domain) + "/ns/" + std::string(ns) + "/sa/" + std::string(service_account);
+  std::string id = workloadSpiffeId(trust_domain, ns, service_account);
   if (id.size() > kMaxSpiffeIdBytes) return invalidArgument("SPIFFE ID is longer than 2048 bytes");
   return id;
 }
 
 Result<SpiffeId> parseSpiffeId(std::string_view id) {
-  constexpr std::string_view kScheme = "spiffe://";
   if (id.size() > kMaxSpiffeIdBytes) return invalidArgument("SPIFFE ID is longer than 2048 bytes");
-  if (id.substr(0, kScheme.size()) != kScheme) {
-    return invalidArgument("SPIFFE ID " + quote(id) + " must start with \"spiffe://\" (lowercase)");
+  if (id.substr(0, kSpiffeScheme.size()) != kSpiffeScheme) {
+    return invalidArgument("SPIFFE ID " + quoteUntrusted(id) + " must start with \"spiffe://\" (lowercase)");
   }
-  std::string_view rest = id.substr(kScheme.size());
+  std::string_view rest = id.substr(kSpiffeScheme.size());
   size_t slash = rest.find('/');
   SpiffeId out;
   out.trust_domain = std::string(rest.substr(0, slash));
   if (auto s = validateTrustDomain(out.trust_domain); !s.isOk()) {
-    return s.withContext("SPIFFE ID " + quote(id));
+    return s.withContext("SPIFFE ID " + quoteUntrusted(id));
   }
   if (slash == std::string_view::npos) return out;
   std::string_view path = rest.substr(slash);
@@ -95,11 +63,13 @@ Result<SpiffeId> parseSpiffeId(std::string_view id) {
   while (true) {
     size_t next = path.find('/', start);
     std::string_view seg = path.substr(start, next == std::string_view::npos ? std::string_view::npos : next - start);
-    if (seg.empty()) return invalidArgument("SPIFFE ID " + quote(id) + " has an empty path segment or a trailing '/'");
-    if (seg == "." || seg == "..") return invalidArgument("SPIFFE ID " + quote(id) + " has a '.' or '..' path segment");
+    if (seg.empty())
+      return invalidArgument("SPIFFE ID " + quoteUntrusted(id) + " has an empty path segment or a trailing '/'");
+    if (seg == "." || seg == "..")
+      return invalidArgument("SPIFFE ID " + quoteUntrusted(id) + " has a '.' or '..' path segment");
     for (char c : seg) {
       if (!isPathChar(c)) {
-        return invalidArgument("SPIFFE ID " + quote(id) +
+        return invalidArgument("SPIFFE ID " + quoteUntrusted(id) +
                                " path may hold only letters, digits, '.', '-', '_' and '/' separators");
       }
     }
@@ -131,7 +101,8 @@ Result<std::string> peerSpiffeId(const Certificate& peer) {
 Status verifyPeerSpiffeId(const Certificate& peer, std::string_view expected) {
   ASSIGN_OR_RETURN(std::string id, peerSpiffeId(peer));
   if (id != expected) {
-    return {Code::kPermissionDenied, "peer SPIFFE ID " + quote(id) + " is not the expected " + quote(expected)};
+    return {Code::kPermissionDenied,
+            "peer SPIFFE ID " + quoteUntrusted(id) + " is not the expected " + quoteUntrusted(expected)};
   }
   return Status::ok();
 }
@@ -142,7 +113,7 @@ Status verifyPeerSpiffeId(const Certificate& peer, const std::vector<std::string
   for (const auto& a : allowed) {
     if (id == a) return Status::ok();
   }
-  return {Code::kPermissionDenied, "peer SPIFFE ID " + quote(id) + " is not one of the " +
+  return {Code::kPermissionDenied, "peer SPIFFE ID " + quoteUntrusted(id) + " is not one of the " +
                                        std::to_string(allowed.size()) + " allowed identities"};
 }
 

@@ -1,6 +1,7 @@
 #include "policy/cluster.h"
 
 #include "base/duration.h"
+#include "pki/spiffe.h"
 #include "policy/config_source.h"
 #include "policy/names.h"
 #include "policy/tls_context.h"
@@ -84,9 +85,9 @@ Json serviceCluster(const PaymentService& target, const model::MeshConfig& mesh)
   bool http2 = port.protocol == model::Protocol::kGrpc;
   if (http2) c["typed_extension_protocol_options"] = http2Options();
   if (spec.tls.mode != model::TlsMode::kDisable) {
-    c["transport_socket"] =
-        upstreamTlsSocket(portSni(port.name, target.metadata.name, target.metadata.namespace_),
-                          spiffeId(mesh.trust_domain, target.metadata.namespace_, spec.service_account), http2);
+    c["transport_socket"] = upstreamTlsSocket(
+        portSni(port.name, target.metadata.name, target.metadata.namespace_),
+        pki::workloadSpiffeId(mesh.trust_domain, target.metadata.namespace_, spec.service_account), http2);
   }
   return c;
 }

@@ -1,5 +1,6 @@
 #include "policy/eds.h"
 
+#include "base/hex.h"
 #include "policy/cluster.h"
 
 namespace paymesh::policy {
@@ -7,16 +8,13 @@ namespace {
 
 // A JSON string literal.
 void appendQuoted(std::string& out, const std::string& s) {
-  static const char* kHex = "0123456789abcdef";
   out += '"';
   for (unsigned char c : s) {
     if (c == '"' || c == '\\') {
       out += '\\';
       out += static_cast<char>(c);
     } else if (c < 0x20) {
-      out += "\\u00";
-      out += kHex[c >> 4];
-      out += kHex[c & 0xf];
+      out += "\\u00" + hexEncode(&c, 1);
     } else {
       out += static_cast<char>(c);
     }

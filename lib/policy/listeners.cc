@@ -1,6 +1,7 @@
 #include "policy/listeners.h"
 
 #include "base/duration.h"
+#include "pki/spiffe.h"
 #include "policy/names.h"
 #include "policy/tls_context.h"
 
@@ -50,7 +51,7 @@ Json rbacRules(const PaymentService& self, const std::map<std::string, std::stri
     std::string sa = it == caller_accounts.end() ? caller : it->second;
     principals.push_back(
         {{"authenticated",
-          {{"principal_name", {{"exact", spiffeId(mesh.trust_domain, self.metadata.namespace_, sa)}}}}}});
+          {{"principal_name", {{"exact", pki::workloadSpiffeId(mesh.trust_domain, self.metadata.namespace_, sa)}}}}}});
   }
   return {{"action", "ALLOW"},
           {"policies",

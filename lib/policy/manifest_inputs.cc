@@ -43,9 +43,8 @@ ManifestInputs collectInputs(const std::vector<model::Manifest>& manifests) {
     if (!ep->has_value()) continue;
     auto it = out.namespaces.find(ns);
     if (it == out.namespaces.end()) continue;
-    json labels = m->doc.value.value("metadata", json::object()).value("labels", json::object());
     for (auto& [name, svc] : it->second.services) {
-      if (model::selectorMatches(svc.spec.selector, labels)) it->second.endpoints[name].push_back(**ep);
+      if (model::selectsPod(svc, m->doc.value)) it->second.endpoints[name].push_back(**ep);
     }
   }
   for (const auto* m : slices) {

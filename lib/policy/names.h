@@ -28,12 +28,6 @@ inline std::string primaryCluster(const std::string& service) { return "outbound
 inline std::string inboundCluster(const std::string& port_name) { return "inbound|" + port_name; }
 inline std::string edsFile(const std::string& cluster_service) { return "eds-" + cluster_service + ".json"; }
 
-// The SPIFFE identity of a service's workloads.
-inline std::string spiffeId(const std::string& trust_domain, const std::string& ns,
-                            const std::string& service_account) {
-  return "spiffe://" + trust_domain + "/ns/" + ns + "/sa/" + service_account;
-}
-
 // SNI a caller sends for a port of a service; the inbound listener picks the app port by it.
 inline std::string portSni(const std::string& port_name, const std::string& service, const std::string& ns) {
   return port_name + "." + service + "." + ns + ".svc";

@@ -4,7 +4,8 @@
 
 #include <set>
 
-#include "yaml/yaml.h"
+#include "base/hex.h"
+
 #include "policy/bootstrap.h"
 #include "policy/cluster.h"
 #include "policy/eds.h"
@@ -12,6 +13,7 @@
 #include "policy/names.h"
 #include "policy/service_ring.h"
 #include "ring/ring_json.h"
+#include "yaml/yaml.h"
 
 namespace paymesh::policy {
 
@@ -31,13 +33,7 @@ std::string configHash(const std::map<std::string, std::string>& files) {
   unsigned int len = 0;
   EVP_DigestFinal_ex(ctx, digest, &len);
   EVP_MD_CTX_free(ctx);
-  static const char* kHex = "0123456789abcdef";
-  std::string out = "sha256:";
-  for (unsigned int i = 0; i < len; ++i) {
-    out += kHex[digest[i] >> 4];
-    out += kHex[digest[i] & 0xf];
-  }
-  return out;
+  return "sha256:" + hexEncode(digest, len);
 }
 
 namespace {
@@ -52,6 +48,8 @@ const std::vector<model::ServiceEndpoint>& endpointsOf(const RenderInputs& in, c
 
 }  // namespace
 
+// The whole configuration in the order Envoy reads it (inbound, one outbound listener and
+// cluster per dependency, the ring, the files): one function so that order is seen whole.
 Result<SidecarConfig> renderSidecarConfig(const RenderInputs& in) {
   if (in.self == nullptr || in.mesh == nullptr)
     return invalidArgument("render: no PaymentService or mesh config given");
@@ -148,22 +146,6 @@ Result<SidecarConfig> renderSidecarConfig(const RenderInputs& in) {
   out.files[kListenersFile] = yamlFile(Json{{"resources", listeners}});
   out.files[kClustersFile] = yamlFile(Json{{"resources", clusters}});
   out.config_hash = configHash(out.files);
-
-  Json meta = {{"name", configMapName(self.metadata.name)},
-               {"namespace", self.metadata.namespace_},
-               {"labels", {{"app.kubernetes.io/managed-by", "paymesh"}, {"paymesh.io/service", self.metadata.name}}},
-               {"annotations", {{kConfigHashAnnotation, out.config_hash}}}};
-  if (!self.metadata.uid.empty()) {
-    meta["ownerReferences"] = Json::array({{{"apiVersion", model::kApiVersion},
-                                            {"kind", model::kKind},
-                                            {"name", self.metadata.name},
-                                            {"uid", self.metadata.uid},
-                                            {"controller", true},
-                                            {"blockOwnerDeletion", true}}});
-  }
-  Json data = Json::object();
-  for (const auto& [k, v] : out.files) data[k] = v;
-  out.config_map = {{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"metadata", meta}, {"data", data}};
   return out;
 }
 

@@ -1,8 +1,9 @@
 #pragma once
-// The whole sidecar configuration of one PaymentService, as the ConfigMap
+// The whole sidecar configuration of one PaymentService, the files of its ConfigMap
 // <name>-paymesh: a pure function of the service, the services it calls (and their
-// fallbacks), their endpoints and the mesh config. The operator writes what this
-// returns; `paymeshctl render` prints it.
+// fallbacks), their endpoints and the mesh config. The ConfigMap object around the
+// files (its metadata) is built by the desired-state core (operator/desired), which the
+// operator and `paymeshctl render` share.
 
 #include <map>
 #include <string>
@@ -19,7 +20,8 @@ namespace paymesh::policy {
 
 struct RenderInputs {
   const model::PaymentService* self = nullptr;
-  // Every PaymentService of the namespace by name (self included or not).
+  // PaymentServices of the namespace by name: those the config reads are its
+  // dependencies, their fallbacks and its allowed callers; others are ignored.
   std::map<std::string, const model::PaymentService*> services;
   // Endpoints by service name; absent means none.
   std::map<std::string, std::vector<model::ServiceEndpoint>> endpoints;
@@ -33,7 +35,6 @@ struct SidecarConfig {
   std::vector<std::string> without_endpoints;  // services rendered with no endpoint
   std::string ring_checksum;                   // of ring.json, when the service has a ring
   std::vector<std::string> notes;              // worth telling a person (e.g. ring not published)
-  nlohmann::ordered_json config_map;           // the ConfigMap object as written
 };
 
 // Missing dependencies are left out and listed in `missing` (the operator reports

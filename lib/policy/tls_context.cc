@@ -1,5 +1,6 @@
 #include "policy/tls_context.h"
 
+#include "pki/spiffe.h"
 #include "policy/names.h"
 
 namespace paymesh::policy {
@@ -39,7 +40,7 @@ Json downstreamTlsSocket(const std::string& trust_domain, bool require_client_ce
       {"validation_context",
        {{"trusted_ca", trustedCa()},
         {"match_typed_subject_alt_names",
-         Json::array({{{"san_type", "URI"}, {"matcher", {{"prefix", "spiffe://" + trust_domain + "/"}}}}})}}},
+         Json::array({{{"san_type", "URI"}, {"matcher", {{"prefix", pki::trustDomainPrefix(trust_domain)}}}}})}}},
   };
   return {{"name", "envoy.transport_sockets.tls"},
           {"typed_config",

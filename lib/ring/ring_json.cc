@@ -118,6 +118,8 @@ std::vector<uint32_t> narrow(const std::vector<uint64_t>& v) {
   return std::vector<uint32_t>(v.begin(), v.end());  // values < 2^32 by construction (width <= 4)
 }
 
+// Reads the document field by field in the order docs/ring-json.md gives them, each with
+// its own error: one function, so the order of the checks is the format's.
 Result<Ring> parseDocument(const Json& doc) {
   if (!doc.is_object()) return invalidArgument("ring.json must be a JSON object");
   ASSIGN_OR_RETURN(auto kind, stringField(doc, "", field::kKind));

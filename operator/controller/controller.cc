@@ -1,26 +1,22 @@
 #include "operator/controller/controller.h"
 
+#include "base/json_fields.h"
 #include "kube/errors.h"
 #include "kube/resource.h"
 #include "model/endpoints.h"
 #include "obs/log.h"
-#include "operator/desired/children.h"
 
 namespace paymesh::ctrl {
 
-using Json = nlohmann::json;
+namespace f = fields;
 namespace res = kube::resources;
 
 namespace {
 
-const Json& meta(const Json& obj) {
-  static const Json kEmpty = Json::object();
-  auto it = obj.find("metadata");
-  return it == obj.end() || !it->is_object() ? kEmpty : *it;
-}
+const Json& meta(const Json& obj) { return kube::metadataOf(obj); }
 
 std::string serviceLabelOf(const Json& obj) {
-  const Json& labels = meta(obj).value("labels", Json::object());
+  const Json& labels = meta(obj).value(f::kLabels, Json::object());
   return labels.is_object() ? labels.value(model::kServiceLabel, "") : "";
 }
 
@@ -30,81 +26,118 @@ std::optional<model::ServiceEndpoint> endpointOrNull(const Json& pod) {
   return **ep;
 }
 
+// Whether an update of a PaymentService matters: our own status writes come back as
+// updates, and only spec or lifecycle changes do.
+bool specOrLifecycleChanged(const Json& before, const Json& after) {
+  return before.value(f::kSpec, Json()) != after.value(f::kSpec, Json()) ||
+         meta(before).value(f::kGeneration, 0) != meta(after).value(f::kGeneration, 0) ||
+         meta(before).value(f::kUid, "") != meta(after).value(f::kUid, "") ||
+         meta(before).contains(f::kDeletionTimestamp) != meta(after).contains(f::kDeletionTimestamp);
+}
+
 }  // namespace
 
-Controller::Controller(kube::Client& client, ControllerOptions options, obs::OperatorMetrics* metrics)
-    : client_(client), options_(std::move(options)), metrics_(metrics), queue_(options_.queue) {
-  auto informerOptions = [&](std::string selector, kube::Trimmer trim) {
-    kube::InformerOptions o;
-    o.label_selector = std::move(selector);
-    o.trim = std::move(trim);
-    o.resync = options_.resync;
-    o.watch_timeout = options_.watch_timeout;
-    o.page_size = options_.page_size;
-    return o;
-  };
+Controller::Controller(kube::Client& reads, kube::Client& writes, ControllerOptions options,
+                       obs::OperatorMetrics* metrics)
+    : reads_(reads),
+      options_(std::move(options)),
+      metrics_(metrics),
+      children_(writes, metrics),
+      events_(writes, options_.reconciler.component, options_.reconciler.now, metrics),
+      gauges_(metrics, options_.reconciler.now) {
   std::string managed = std::string(kManagedByLabel) + "=" + kManagedByValue;
-  services_ = std::make_unique<kube::Informer>(client_, res::kPaymentServices, options_.ns,
-                                               informerOptions("", kube::dropManagedFields));
-  pods_ = std::make_unique<kube::Informer>(client_, res::kPods, options_.ns,
-                                           informerOptions(model::kServiceLabel, kube::trimPod));
-  config_maps_ =
-      std::make_unique<kube::Informer>(client_, res::kConfigMaps, options_.ns, informerOptions(managed, trimConfigMap));
-  secrets_ = std::make_unique<kube::Informer>(client_, res::kSecrets, options_.ns,
-                                              informerOptions(managed, kube::dropManagedFields));
+  services_ = informer(res::kPaymentServices, "", kube::dropManagedFields);
+  pods_ = informer(res::kPods, model::kServiceLabel, kube::trimPod);
+  config_maps_ = informer(res::kConfigMaps, managed, trimConfigMap);
+  secrets_ = informer(res::kSecrets, managed, kube::dropManagedFields);
   parsed_ = std::make_unique<ServiceCache>(services_->store());
-  reconciler_ = std::make_unique<Reconciler>(
-      client_, Reconciler::Caches{services_->store(), pods_->store(), config_maps_->store(), secrets_->store()},
-      *parsed_, options_.reconciler, metrics_);
+  PassClock clock{options_.reconciler.now, options_.reconciler.clock_rate};
+  service_reconciler_ = std::make_unique<PaymentServiceReconciler>(
+      PaymentServiceReconciler::Caches{*parsed_, pods_->store(), config_maps_->store(), secrets_->store()},
+      PaymentServiceReconciler::Parts{writes, children_, events_, gauges_, mesh_, clock, metrics_});
+  ca_reconciler_ = std::make_unique<MeshCaReconciler>(
+      MeshCaReconciler::Parts{writes, secrets_->store(), events_, mesh_, clock, metrics_, [this] { enqueueAll(); }});
+  webhook_reconciler_ =
+      std::make_unique<WebhookCertReconciler>(WebhookCertReconciler::Parts{writes, children_, mesh_, clock});
+  services_runner_ = std::make_unique<kube::Runner>(
+      *service_reconciler_, runnerOptions(obs::ControllerName::kPaymentService, options_.workers));
+  ca_runner_ = std::make_unique<kube::Runner>(*ca_reconciler_, runnerOptions(obs::ControllerName::kMeshCa, 1));
+  webhook_runner_ =
+      std::make_unique<kube::Runner>(*webhook_reconciler_, runnerOptions(obs::ControllerName::kWebhookCertificate, 1));
+  wireHandlers();
+}
 
+Controller::~Controller() { stop(); }
+
+std::unique_ptr<kube::Informer> Controller::informer(const kube::ResourceRef& resource, std::string selector,
+                                                     kube::Trimmer trim) {
+  kube::InformerOptions o;
+  o.label_selector = std::move(selector);
+  o.trim = std::move(trim);
+  o.resync = options_.resync;
+  o.watch_timeout = options_.watch_timeout;
+  o.page_size = options_.page_size;
+  return std::make_unique<kube::Informer>(reads_, resource, options_.ns, std::move(o));
+}
+
+kube::RunnerOptions Controller::runnerOptions(obs::ControllerName name, int workers) {
+  kube::RunnerOptions o;
+  o.controller = obs::controllerLabel(name);
+  o.workers = workers;
+  o.queue = options_.queue;
+  if (!metrics_) return o;
+  o.on_pass = [this, name](bool ok, double seconds) {
+    metrics_->reconciled(name, ok ? obs::ReconcileResult::kSuccess : obs::ReconcileResult::kError, seconds);
+    if (name != obs::ControllerName::kPaymentService) return;
+    metrics_->setQueueDepth(static_cast<double>(services_runner_->queue().depth()));
+    metrics_->setServices(static_cast<double>(services_->store().size()));
+  };
+  o.on_retry = [this] { metrics_->retried(); };
+  return o;
+}
+
+void Controller::wireHandlers() {
   services_->addHandlers({[this](const kube::ObjectPtr& o) { onService(nullptr, o); },
                           [this](const kube::ObjectPtr& a, const kube::ObjectPtr& b) { onService(a, b); },
                           [this](const kube::ObjectPtr& o) { onService(o, nullptr); }});
   pods_->addHandlers({[this](const kube::ObjectPtr& o) { onPod(nullptr, o); },
                       [this](const kube::ObjectPtr& a, const kube::ObjectPtr& b) { onPod(a, b); },
                       [this](const kube::ObjectPtr& o) { onPod(o, nullptr); }});
-  config_maps_->addHandlers(
-      {[this](const kube::ObjectPtr& o) { onChild("configmap", o, false); },
-       [this](const kube::ObjectPtr&, const kube::ObjectPtr& b) { onChild("configmap", b, false); },
-       [this](const kube::ObjectPtr& o) { onChild("configmap", o, true); }});
-  secrets_->addHandlers({[this](const kube::ObjectPtr& o) { onChild("secret", o, false); },
-                         [this](const kube::ObjectPtr&, const kube::ObjectPtr& b) { onChild("secret", b, false); },
-                         [this](const kube::ObjectPtr& o) { onChild("secret", o, true); }});
+  for (auto [inf, kind] :
+       {std::pair{config_maps_.get(), ChildKind::kConfigMap}, std::pair{secrets_.get(), ChildKind::kSecret}}) {
+    inf->addHandlers({[this, kind](const kube::ObjectPtr& o) { onChild(kind, o, false); },
+                      [this, kind](const kube::ObjectPtr&, const kube::ObjectPtr& b) { onChild(kind, b, false); },
+                      [this, kind](const kube::ObjectPtr& o) { onChild(kind, o, true); }});
+  }
 }
 
-Controller::~Controller() { stop(); }
+void Controller::enqueueService(const kube::ObjectKey& key) { services_runner_->enqueue(key); }
 
 void Controller::enqueueWithDependents(const std::string& ns, const std::string& name) {
-  queue_.add(ns + "/" + name);
+  enqueueService({ns, name});
   std::set<std::string> deps;
   {
     std::lock_guard lock(index_mu_);
     deps = index_.dependentsOf(ns, name);
   }
-  for (const auto& d : deps) queue_.add(ns + "/" + d);
+  for (const auto& d : deps) enqueueService({ns, d});
 }
 
 void Controller::onService(const kube::ObjectPtr& old_obj, const kube::ObjectPtr& new_obj) {
   const Json& any = new_obj ? *new_obj : *old_obj;
-  std::string ns = meta(any).value("namespace", "");
-  std::string name = meta(any).value("name", "");
+  std::string ns = meta(any).value(f::kNamespace, "");
+  std::string name = meta(any).value(f::kName, "");
   if (!new_obj) {
     {
       std::lock_guard lock(index_mu_);
       index_.remove(ns, name);
     }
-    parsed_->erase(ns, name);
+    parsed_->erase({ns, name});
     enqueueWithDependents(ns, name);  // its dependents now miss it
     return;
   }
-  if (old_obj) {
-    // Our own status writes come back as updates: only spec or lifecycle changes matter.
-    bool changed = (*old_obj).value("spec", Json()) != (*new_obj).value("spec", Json()) ||
-                   meta(*old_obj).value("generation", 0) != meta(*new_obj).value("generation", 0) ||
-                   meta(*old_obj).value("uid", "") != meta(*new_obj).value("uid", "") ||
-                   meta(*old_obj).contains("deletionTimestamp") != meta(*new_obj).contains("deletionTimestamp");
-    if (!changed && old_obj != new_obj) return;  // resync replays (old == new) are level checks: queue them
-  }
+  // Resync replays (old == new) are level checks: they are queued.
+  if (old_obj && old_obj != new_obj && !specOrLifecycleChanged(*old_obj, *new_obj)) return;
   auto parsed = model::parsePaymentService(*new_obj);
   std::set<std::string> before;
   {
@@ -115,7 +148,7 @@ void Controller::onService(const kube::ObjectPtr& old_obj, const kube::ObjectPtr
     else
       index_.remove(ns, name);
   }
-  for (const auto& d : before) queue_.add(ns + "/" + d);
+  for (const auto& d : before) enqueueService({ns, d});
   enqueueWithDependents(ns, name);
 }
 
@@ -123,121 +156,79 @@ void Controller::onPod(const kube::ObjectPtr& old_obj, const kube::ObjectPtr& ne
   std::string old_svc = old_obj ? serviceLabelOf(*old_obj) : "";
   std::string new_svc = new_obj ? serviceLabelOf(*new_obj) : "";
   if (old_obj && new_obj && old_obj != new_obj && old_svc == new_svc &&
-      meta(*old_obj).value("labels", Json()) == meta(*new_obj).value("labels", Json()) &&
+      meta(*old_obj).value(f::kLabels, Json()) == meta(*new_obj).value(f::kLabels, Json()) &&
       endpointOrNull(*old_obj) == endpointOrNull(*new_obj))
     return;  // nothing an endpoint is made of changed
   const Json& any = new_obj ? *new_obj : *old_obj;
-  std::string ns = meta(any).value("namespace", "");
+  std::string ns = meta(any).value(f::kNamespace, "");
   if (!old_svc.empty()) enqueueWithDependents(ns, old_svc);
   if (!new_svc.empty() && new_svc != old_svc) enqueueWithDependents(ns, new_svc);
 }
 
-void Controller::onChild(const std::string& kind, const kube::ObjectPtr& obj, bool deleted) {
-  if (kind == "secret") {
+void Controller::onChild(ChildKind kind, const kube::ObjectPtr& obj, bool deleted) {
+  if (kind == ChildKind::kSecret) {
     // The mesh CA Secret (when in scope): a change to it is followed at once.
-    MeshStatePtr mesh = reconciler_->mesh();
-    if (mesh && meta(*obj).value("namespace", "") == mesh->mesh.ca.namespace_ &&
-        meta(*obj).value("name", "") == mesh->mesh.ca.secret_name) {
-      queue_.add(kMeshCaKey);
+    MeshStatePtr mesh = mesh_.get();
+    if (mesh && kube::ObjectKey::of(*obj) == MeshCaReconciler::keyFor(mesh->mesh)) {
+      ca_runner_->enqueue(MeshCaReconciler::keyFor(mesh->mesh));
       return;
     }
   }
   std::string owner = serviceLabelOf(*obj);
   if (owner.empty()) return;
-  std::string ns = meta(*obj).value("namespace", "");
-  if (!deleted && reconciler_->isOwnWrite(kind, ns + "/" + meta(*obj).value("name", ""), *obj)) return;
-  queue_.add(ns + "/" + owner);
-}
-
-void Controller::worker() {
-  while (auto key = queue_.get()) {
-    if (metrics_) {
-      metrics_->setQueueDepth(static_cast<double>(queue_.depth()));
-      metrics_->setServices(static_cast<double>(services_->store().size()));
-    }
-    auto slash = key->find('/');
-    std::string ns = key->substr(0, slash), name = key->substr(slash + 1);
-    std::string id = std::to_string(++pass_ids_);
-    auto start = std::chrono::steady_clock::now();
-    Result<Action> result = Action{};
-    if (*key == kMeshCaKey) {
-      MeshStatePtr before = reconciler_->mesh();
-      result = reconciler_->reconcileMeshCa();
-      if (reconciler_->mesh() != before) enqueueAll();  // a new CA or trust bundle: every leaf looked at again
-    } else {
-      result = *key == kWebhookKey ? reconciler_->reconcileWebhook() : reconciler_->reconcile(ns, name);
-    }
-    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    obs::LogFields fields = {{"controller", "paymentservice"}, {"namespace", ns}, {"name", name}, {"reconcile_id", id}};
-    if (result.isOk()) {
-      queue_.forget(*key);
-      if (result->requeue_after) queue_.addAfter(*key, *result->requeue_after);
-      if (metrics_) metrics_->reconciled(obs::ReconcileResult::kSuccess, seconds);
-      if (obs::logEnabled(obs::LogLevel::kDebug)) {
-        fields.emplace_back("duration_ms", std::to_string(static_cast<int64_t>(seconds * 1000)));
-        obs::logDebug("reconciled", fields);
-      }
-    } else {
-      ++failed_passes_;
-      auto delay = queue_.addRateLimited(*key);
-      if (auto after = kube::retryAfterOf(result.status()); after && *after > delay) queue_.addAfter(*key, *after);
-      if (metrics_) {
-        metrics_->reconciled(obs::ReconcileResult::kError, seconds);
-        metrics_->retried();
-      }
-      fields.emplace_back("error", result.status().toString());
-      fields.emplace_back("retry_in_ms", std::to_string(delay.count()));
-      // Conflicts and throttling are routine under contention; the rest is worth a warning.
-      auto code = result.status().code();
-      bool routine = code == Code::kConflict || code == Code::kAlreadyExists || code == Code::kResourceExhausted;
-      obs::log(routine ? obs::LogLevel::kDebug : obs::LogLevel::kWarn, "reconcile failed", fields);
-    }
-    ++passes_;
-    queue_.done(*key);
-  }
+  if (!deleted && children_.isOwnWrite(kind, *obj)) return;
+  enqueueService({meta(*obj).value(f::kNamespace, ""), owner});
 }
 
 Status Controller::start(MeshStatePtr mesh, std::chrono::milliseconds sync_timeout) {
-  reconciler_->setMesh(std::move(mesh));
+  mesh_.set(std::move(mesh));
   auto began = std::chrono::steady_clock::now();
-  services_->start();
-  pods_->start();
-  config_maps_->start();
-  secrets_->start();
+  for (auto* inf : {services_.get(), pods_.get(), config_maps_.get(), secrets_.get()}) inf->start();
   for (auto* inf : {services_.get(), pods_.get(), config_maps_.get(), secrets_.get()}) {
     if (!inf->waitForSync(sync_timeout)) return unavailable("informer caches did not sync in time");
   }
   synced_ = true;
-  obs::logInfo(
-      "informer caches synced",
-      {{"duration_ms",
-        std::to_string(
-            std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - began).count())},
-       {"paymentservices", std::to_string(services_->store().size())},
-       {"pods", std::to_string(pods_->store().size())},
-       {"queued", std::to_string(queue_.depth())}});
-  queue_.add(kMeshCaKey);
-  if (options_.manage_webhook) queue_.add(kWebhookKey);
-  for (int i = 0; i < std::max(1, options_.workers); ++i) workers_.emplace_back([this] { worker(); });
+  auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - began);
+  obs::logInfo("informer caches synced", {{"duration_ms", std::to_string(took.count())},
+                                          {"paymentservices", std::to_string(services_->store().size())},
+                                          {"pods", std::to_string(pods_->store().size())},
+                                          {"queued", std::to_string(queueDepth())}});
+  enqueueCa();
+  services_runner_->start();
+  ca_runner_->start();
+  if (options_.manage_webhook) webhook_runner_->start();
   return Status::ok();
 }
 
 void Controller::stop() {
   if (stopped_.exchange(true)) return;
-  queue_.shutDown();
-  workers_.clear();  // joins: each finishes its pass in flight
+  for (auto* runner : {services_runner_.get(), ca_runner_.get(), webhook_runner_.get()}) runner->stop();
   for (auto* inf : {services_.get(), pods_.get(), config_maps_.get(), secrets_.get()}) inf->stop();
 }
 
 void Controller::setMesh(MeshStatePtr mesh) {
-  reconciler_->setMesh(std::move(mesh));
+  mesh_.set(std::move(mesh));
   enqueueAll();
 }
 
+void Controller::enqueueCa() {
+  MeshStatePtr state = mesh_.get();
+  if (!state) return;
+  ca_runner_->enqueue(MeshCaReconciler::keyFor(state->mesh));
+  if (options_.manage_webhook) webhook_runner_->enqueue(WebhookCertReconciler::keyFor(state->mesh));
+}
+
 void Controller::enqueueAll() {
-  queue_.add(kMeshCaKey);
-  if (options_.manage_webhook) queue_.add(kWebhookKey);
-  for (const auto& key : services_->store().keys()) queue_.add(key);
+  enqueueCa();
+  for (const auto& key : services_->store().keys()) enqueueService(kube::ObjectKey::parse(key));
+}
+
+uint64_t Controller::passes() const {
+  return services_runner_->passes() + ca_runner_->passes() + webhook_runner_->passes();
+}
+
+uint64_t Controller::failures() const {
+  return services_runner_->failures() + ca_runner_->failures() + webhook_runner_->failures();
 }
 
 }  // namespace paymesh::ctrl

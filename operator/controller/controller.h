@@ -1,24 +1,43 @@
 #pragma once
-// The PaymentService controller: informers on PaymentServices, their pods and the
-// ConfigMaps/Secrets paymesh owns feed a work queue of service keys; N workers run the
-// reconciler. A change to a service's spec or endpoints also queues every service whose
-// config reads it.
+// The operator's controllers over one set of informers: PaymentServices, their pods and
+// the ConfigMaps/Secrets paymesh owns feed three runners (lib/kube/runner.h), each with
+// its own queue and typed keys:
+//   paymentservice       the PaymentService's namespace/name (workers: --workers);
+//   mesh-ca              the mesh CA Secret's namespace/name (one worker);
+//   webhook-certificate  the webhook serving Secret's namespace/name (one worker).
+// Event handlers only route keys: a change to a service's spec or to the endpoints of its
+// pods queues it and every service whose config reads it; a change to a child queues its
+// owner unless it is the echo of our own write; a change to the CA Secret queues the CA.
+// Writes go through the client given for writing (leader-gated in the binary).
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
-#include <vector>
 
 #include "kube/informer.h"
-#include "kube/work_queue.h"
+#include "kube/runner.h"
 #include "obs/metrics.h"
-#include "operator/controller/reconciler.h"
+#include "operator/controller/child_writer.h"
+#include "operator/controller/event_recorder.h"
+#include "operator/controller/fleet_gauges.h"
+#include "operator/controller/mesh_ca_reconciler.h"
+#include "operator/controller/service_cache.h"
+#include "operator/controller/service_reconciler.h"
+#include "operator/controller/webhook_cert_reconciler.h"
 #include "operator/desired/dependents.h"
 
 namespace paymesh::ctrl {
+
+struct ReconcilerOptions {
+  std::function<pki::TimePoint()> now = [] { return std::chrono::system_clock::now(); };
+  // Simulated seconds per real second (tests that run certificate lifetimes fast): a
+  // renewal due in `d` of `now()` time is requeued after d / clock_rate of real time.
+  double clock_rate = 1.0;
+  std::string component = "paymesh-operator";  // the source of Events
+};
 
 struct ControllerOptions {
   std::string ns;  // "" watches every namespace
@@ -34,7 +53,11 @@ struct ControllerOptions {
 
 class Controller {
 public:
-  Controller(kube::Client& client, ControllerOptions options, obs::OperatorMetrics* metrics = nullptr);
+  // `reads` lists and watches; `writes` creates, updates, patches and deletes.
+  Controller(kube::Client& reads, kube::Client& writes, ControllerOptions options,
+             obs::OperatorMetrics* metrics = nullptr);
+  Controller(kube::Client& client, ControllerOptions options, obs::OperatorMetrics* metrics = nullptr)
+      : Controller(client, client, std::move(options), metrics) {}
   ~Controller();
   Controller(const Controller&) = delete;
   Controller& operator=(const Controller&) = delete;
@@ -49,31 +72,40 @@ public:
   void enqueueAll();
 
   bool synced() const { return synced_; }
-  const kube::WorkQueue& queue() const { return queue_; }
-  // Passes finished (any result), for tests.
-  uint64_t passes() const { return passes_; }
-  uint64_t failures() const { return failed_passes_; }
+  // Keys waiting in the PaymentService queue.
+  size_t queueDepth() const { return services_runner_->queue().depth(); }
+  // Passes finished (any result) over the three controllers, for tests.
+  uint64_t passes() const;
+  uint64_t failures() const;
 
 private:
+  std::unique_ptr<kube::Informer> informer(const kube::ResourceRef& res, std::string selector, kube::Trimmer trim);
+  void wireHandlers();
+  kube::RunnerOptions runnerOptions(obs::ControllerName name, int workers);
+  void enqueueService(const kube::ObjectKey& key);
   void enqueueWithDependents(const std::string& ns, const std::string& name);
   void onService(const kube::ObjectPtr& old_obj, const kube::ObjectPtr& new_obj);
   void onPod(const kube::ObjectPtr& old_obj, const kube::ObjectPtr& new_obj);
-  void onChild(const std::string& kind, const kube::ObjectPtr& obj, bool deleted);
-  void worker();
+  void onChild(ChildKind kind, const kube::ObjectPtr& obj, bool deleted);
+  void enqueueCa();
 
-  kube::Client& client_;
+  kube::Client& reads_;
   ControllerOptions options_;
   obs::OperatorMetrics* metrics_;
-  kube::WorkQueue queue_;
   std::unique_ptr<kube::Informer> services_, pods_, config_maps_, secrets_;
   std::unique_ptr<ServiceCache> parsed_;
-  std::unique_ptr<Reconciler> reconciler_;
+  MeshStateHolder mesh_;
+  ChildWriter children_;
+  EventRecorder events_;
+  FleetGauges gauges_;
+  std::unique_ptr<PaymentServiceReconciler> service_reconciler_;
+  std::unique_ptr<MeshCaReconciler> ca_reconciler_;
+  std::unique_ptr<WebhookCertReconciler> webhook_reconciler_;
+  std::unique_ptr<kube::Runner> services_runner_, ca_runner_, webhook_runner_;
   std::mutex index_mu_;
   DependentsIndex index_;
-  std::vector<std::jthread> workers_;
   std::atomic<bool> synced_{false};
   std::atomic<bool> stopped_{false};
-  std::atomic<uint64_t> passes_{0}, failed_passes_{0}, pass_ids_{0};
 };
 
 }  // namespace paymesh::ctrl

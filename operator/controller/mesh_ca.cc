@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "kube/errors.h"
+#include "kube/leader_gated_client.h"
 #include "operator/desired/children.h"
 
 namespace paymesh::ctrl {
@@ -14,10 +15,7 @@ Json caSecretObject(const model::MeshConfig& mesh, const pki::CertificateAuthori
                     const pki::TrustBundle& bundle) {
   Json base = {{"apiVersion", "v1"},
                {"kind", "Secret"},
-               {"metadata",
-                {{"name", mesh.ca.secret_name},
-                 {"namespace", mesh.ca.namespace_},
-                 {"labels", {{kManagedByLabel, kManagedByValue}, {"paymesh.io/role", "mesh-ca"}}}}}};
+               {"metadata", operatorSecretMetadata(mesh.ca.namespace_, mesh.ca.secret_name, kRoleMeshCa)}};
   CaSecretView view{ca, std::nullopt, bundle, pki::initialCaState(ca.id(), ca.certificate().notBefore())};
   if (view.bundle.empty()) view.bundle.add(ca.certificate());
   return caSecretFor(base, view);
@@ -40,8 +38,7 @@ MeshStatePtr meshStateFrom(const model::MeshConfig& mesh, const CaSecretView& vi
 
 Result<pki::CertificateAuthority> createMeshCa(const model::MeshConfig& mesh, pki::TimePoint now) {
   pki::CaOptions options;
-  auto alg = pki::parseKeyAlgorithm(model::toString(mesh.ca.key_algorithm));
-  if (alg.isOk()) options.key_algorithm = *alg;
+  options.key_algorithm = mesh.ca.key_algorithm;
   options.duration = std::chrono::duration_cast<std::chrono::seconds>(mesh.ca.duration);
   options.common_name = "paymesh mesh CA (" + mesh.trust_domain + ")";
   return pki::CertificateAuthority::create(options, now);
@@ -56,8 +53,7 @@ Result<MeshStatePtr> fromSecret(const model::MeshConfig& mesh, const Json& secre
 
 }  // namespace
 
-Result<MeshStatePtr> ensureMeshCa(kube::Client& client, const model::MeshConfig& mesh, pki::TimePoint now,
-                                  bool may_create) {
+Result<MeshStatePtr> ensureMeshCa(kube::Client& client, const model::MeshConfig& mesh, pki::TimePoint now) {
   const auto& secrets = kube::resources::kSecrets;
   Status last = unavailable("mesh CA Secret: could not read or create it");
   for (int attempt = 0; attempt < 8; ++attempt) {
@@ -70,10 +66,10 @@ Result<MeshStatePtr> ensureMeshCa(kube::Client& client, const model::MeshConfig&
     }
     if (mesh.ca.existing)
       return notFound(caSecretWhere(mesh) + " not found (ca.existing is true: it is managed outside paymesh)");
-    if (!may_create) return unavailable("mesh CA Secret absent and this replica may not write");
     ASSIGN_OR_RETURN(auto ca, createMeshCa(mesh, now));
     auto created = client.create(secrets, mesh.ca.namespace_, caSecretObject(mesh, ca));
     if (created.isOk()) return fromSecret(mesh, *created, now);
+    if (kube::isNotLeader(created.status())) return created.status();
     // AlreadyExists: another replica created it first, read theirs; else transient.
     last = created.status();
   }

@@ -2,11 +2,11 @@
 // The mesh CA at start: read from the Secret the mesh config names; created there
 // (a self-signed root) when absent, unless the mesh config says the CA is managed
 // elsewhere, in which case its absence is an error. Rotation of a created CA is the
-// reconciler's timed "@mesh-ca" pass (operator/desired/ca_rotation.h).
+// MeshCaReconciler's (operator/controller/mesh_ca_reconciler.h).
 
 #include "base/status.h"
 #include "kube/client.h"
-#include "operator/controller/reconciler.h"
+#include "operator/controller/mesh_state.h"
 #include "operator/desired/ca_rotation.h"
 
 namespace paymesh::ctrl {
@@ -27,8 +27,8 @@ std::string caSecretWhere(const model::MeshConfig& mesh);
 MeshStatePtr meshStateFrom(const model::MeshConfig& mesh, const CaSecretView& view);
 std::string caIdentity(const CaSecretView& view);
 
-// Loads (or creates) the CA and returns the mesh state built on it.
-Result<MeshStatePtr> ensureMeshCa(kube::Client& client, const model::MeshConfig& mesh, pki::TimePoint now,
-                                  bool may_create = true);
+// Loads (or creates) the CA and returns the mesh state built on it. Through a
+// leader-gated client, a replica that may not write does not create one.
+Result<MeshStatePtr> ensureMeshCa(kube::Client& client, const model::MeshConfig& mesh, pki::TimePoint now);
 
 }  // namespace paymesh::ctrl

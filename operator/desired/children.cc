@@ -1,20 +1,67 @@
 #include "operator/desired/children.h"
 
-#include "base/base64.h"
-
 #include <algorithm>
 #include <map>
 
+#include "base/base64.h"
+#include "base/json_fields.h"
+
 #include "pki/issue.h"
 #include "pki/key.h"
+#include "pki/spiffe.h"
 #include "policy/names.h"
 #include "policy/sidecar_config.h"
 
 namespace paymesh::ctrl {
 
-Json ownerReference(const model::PaymentService& service) {
-  return {{"apiVersion", model::kApiVersion}, {"kind", model::kKind}, {"name", service.metadata.name},
-          {"uid", service.metadata.uid},      {"controller", true},   {"blockOwnerDeletion", true}};
+namespace f = fields;
+using OrderedJson = nlohmann::ordered_json;
+
+OrderedJson ownerReference(const model::PaymentService& service) {
+  return {{f::kApiVersion, model::kApiVersion}, {f::kKind, model::kKind}, {f::kName, service.metadata.name},
+          {f::kUid, service.metadata.uid},      {"controller", true},     {"blockOwnerDeletion", true}};
+}
+
+OrderedJson childMetadata(const model::PaymentService& service, const std::string& name,
+                          const OrderedJson& annotations) {
+  OrderedJson meta = {
+      {f::kName, name},
+      {f::kNamespace, service.metadata.namespace_},
+      {f::kLabels, {{kManagedByLabel, kManagedByValue}, {model::kServiceLabel, service.metadata.name}}}};
+  if (!annotations.is_null()) meta[f::kAnnotations] = annotations;
+  if (!service.metadata.uid.empty()) meta[f::kOwnerReferences] = OrderedJson::array({ownerReference(service)});
+  return meta;
+}
+
+Json operatorSecretMetadata(const std::string& ns, const std::string& name, const std::string& role) {
+  return {
+      {f::kName, name}, {f::kNamespace, ns}, {f::kLabels, {{kManagedByLabel, kManagedByValue}, {kRoleLabel, role}}}};
+}
+
+bool isLeafSecret(const Json& secret) {
+  const Json& labels = secret.value(f::kMetadata, Json::object()).value(f::kLabels, Json::object());
+  return labels.is_object() &&
+         (labels.contains(model::kServiceLabel) || labels.value(kRoleLabel, "") == kRoleWebhookServing);
+}
+
+OrderedJson configMapObject(const model::PaymentService& service, const std::map<std::string, std::string>& files,
+                            const std::string& config_hash) {
+  OrderedJson data = OrderedJson::object();
+  for (const auto& [name, content] : files) data[name] = content;
+  return {{f::kApiVersion, "v1"},
+          {f::kKind, "ConfigMap"},
+          {f::kMetadata, childMetadata(service, policy::configMapName(service.metadata.name),
+                                       {{policy::kConfigHashAnnotation, config_hash}})},
+          {f::kData, std::move(data)}};
+}
+
+std::string configMapDataHash(const Json& data) {
+  std::map<std::string, std::string> files;
+  if (data.is_object()) {
+    for (auto it = data.begin(); it != data.end(); ++it)
+      files[it.key()] = it.value().is_string() ? it.value().get<std::string>() : it.value().dump();
+  }
+  return policy::configHash(files);
 }
 
 void trimConfigMap(Json& object) {
@@ -23,13 +70,8 @@ void trimConfigMap(Json& object) {
     if (object["metadata"].contains("annotations") && object["metadata"]["annotations"].is_object())
       object["metadata"]["annotations"].erase("kubectl.kubernetes.io/last-applied-configuration");
   }
-  std::map<std::string, std::string> files;
-  if (object.contains("data") && object["data"].is_object()) {
-    for (auto it = object["data"].begin(); it != object["data"].end(); ++it)
-      files[it.key()] = it.value().is_string() ? it.value().get<std::string>() : it.value().dump();
-  }
-  object.erase("data");
-  object[kDataHashField] = policy::configHash(files);
+  object[kDataHashField] = configMapDataHash(object.value(f::kData, Json::object()));
+  object.erase(f::kData);
   if (object.contains("binaryData")) {
     object[kDataHashField] = "binary";  // never equal to a desired digest
     object.erase("binaryData");
@@ -58,17 +100,27 @@ const Json& metaField(const Json& object, const char* field) {
 
 }  // namespace
 
-bool configMapUpToDate(const Json& desired, const Json& cached_trimmed) {
-  std::map<std::string, std::string> files;
-  for (auto it = desired.at("data").begin(); it != desired.at("data").end(); ++it)
-    files[it.key()] = it.value().get<std::string>();
-  if (cached_trimmed.value(kDataHashField, "") != policy::configHash(files)) return false;
+bool configMapUpToDate(const Json& desired, const std::string& data_hash, const Json& cached_trimmed) {
+  if (cached_trimmed.value(kDataHashField, "") != data_hash) return false;
   if (!subsetOf(metaField(desired, "labels"), metaField(cached_trimmed, "labels"))) return false;
   if (!subsetOf(metaField(desired, "annotations"), metaField(cached_trimmed, "annotations"))) return false;
   const Json& want_owners = metaField(desired, "ownerReferences");
   const Json& have_owners = metaField(cached_trimmed, "ownerReferences");
   if (want_owners.is_null()) return true;
   return want_owners == have_owners;
+}
+
+std::string configMapFingerprint(const std::string& data_hash, const Json& owner_references) {
+  return data_hash + "|" + owner_references.dump();
+}
+
+std::string echoFingerprint(ChildKind kind, const Json& cached) {
+  const Json& owners = metaField(cached, f::kOwnerReferences);
+  const Json& owner_list = owners.is_null() ? Json::array() : owners;
+  if (kind == ChildKind::kConfigMap) return configMapFingerprint(cached.value(kDataHashField, ""), owner_list);
+  const Json& data = cached.value(f::kData, Json::object());
+  return std::to_string(std::hash<std::string>{}(data.value(pki::kTlsCertKey, "") + data.value(pki::kCaCertKey, ""))) +
+         "|" + owner_list.dump();
 }
 
 Json mergeForUpdate(const Json& desired, const Json& current) {
@@ -88,13 +140,30 @@ Json mergeForUpdate(const Json& desired, const Json& current) {
 
 Json tlsSecretObject(const model::PaymentService& service, const pki::TlsSecretContent& content) {
   Json out = pki::tlsSecretData(content);
-  out["apiVersion"] = "v1";
-  out["kind"] = "Secret";
-  Json meta = {{"name", policy::tlsSecretName(service.metadata.name)},
-               {"namespace", service.metadata.namespace_},
-               {"labels", {{kManagedByLabel, kManagedByValue}, {model::kServiceLabel, service.metadata.name}}}};
-  if (!service.metadata.uid.empty()) meta["ownerReferences"] = Json::array({ownerReference(service)});
-  out["metadata"] = meta;
+  out[f::kApiVersion] = "v1";
+  out[f::kKind] = "Secret";
+  out[f::kMetadata] = Json(childMetadata(service, policy::tlsSecretName(service.metadata.name)));
+  return out;
+}
+
+Result<IssuedSecret> issueTlsSecret(const model::PaymentService& service, const model::MeshConfig& mesh,
+                                    const pki::CertificateAuthority& ca, const pki::TrustBundle& bundle,
+                                    pki::TimePoint now) {
+  const auto& cert = service.spec.tls.certificate;
+  ASSIGN_OR_RETURN(auto spec, pki::workloadLeafSpec(workloadIdentity(service, mesh),
+                                                    std::chrono::duration_cast<std::chrono::seconds>(cert.duration),
+                                                    cert.key_algorithm));
+  ASSIGN_OR_RETURN(auto issued, pki::issueCertificate(ca, spec, now));
+  ASSIGN_OR_RETURN(auto content, pki::tlsSecretContent(issued, bundle));
+  return IssuedSecret{tlsSecretObject(service, content), issued.certificate};
+}
+
+Json updatedTlsSecret(const model::PaymentService& service, const Json& current, const pki::TrustBundle& bundle) {
+  Json out = withTrustBundle(current, bundle);
+  Json meta(childMetadata(service, policy::tlsSecretName(service.metadata.name)));
+  const Json& labels = meta[f::kLabels];
+  for (auto it = labels.begin(); it != labels.end(); ++it) out[f::kMetadata][f::kLabels][it.key()] = it.value();
+  if (meta.contains(f::kOwnerReferences)) out[f::kMetadata][f::kOwnerReferences] = meta[f::kOwnerReferences];
   return out;
 }
 
@@ -120,22 +189,21 @@ CertificatePlan planCertificate(const model::PaymentService& service, const mode
   auto material = pki::readTlsSecret(*current_secret);
   if (!material.isOk()) return issue("unreadable: " + material.status().message());
   const pki::Certificate& leaf = material->leaf();
-  std::string want_uri = policy::spiffeId(mesh.trust_domain, service.metadata.namespace_, service.spec.service_account);
+  std::string want_uri =
+      pki::workloadSpiffeId(mesh.trust_domain, service.metadata.namespace_, service.spec.service_account);
   auto uris = leaf.uris();
   if (uris.size() != 1 || uris[0] != want_uri) return issue("identity changed");
-  auto want_alg = pki::parseKeyAlgorithm(model::toString(service.spec.tls.certificate.key_algorithm));
   auto have_alg = material->key.algorithm();
-  if (want_alg.isOk() && have_alg.isOk() && *want_alg != *have_alg) return issue("key algorithm changed");
+  if (have_alg.isOk() && *have_alg != service.spec.tls.certificate.key_algorithm) return issue("key algorithm changed");
   plan = keepCertificate(service, leaf, ca, now);
   if (plan.action == CertificatePlan::Action::kIssue) return plan;
-  const Json& labels = metaField(*current_secret, "labels");
-  Json want_labels = {{kManagedByLabel, kManagedByValue}, {model::kServiceLabel, service.metadata.name}};
-  bool owners_ok = service.metadata.uid.empty() ||
-                   metaField(*current_secret, "ownerReferences") == Json::array({ownerReference(service)});
+  Json want(childMetadata(service, policy::tlsSecretName(service.metadata.name)));
+  bool owners_ok = !want.contains(f::kOwnerReferences) ||
+                   metaField(*current_secret, f::kOwnerReferences) == want[f::kOwnerReferences];
   if (material->bundle.toPem() != bundle.toPem()) {
     plan.action = CertificatePlan::Action::kUpdate;
     plan.reason = "trust bundle changed";
-  } else if (!subsetOf(want_labels, labels) || !owners_ok) {
+  } else if (!subsetOf(want[f::kLabels], metaField(*current_secret, f::kLabels)) || !owners_ok) {
     plan.action = CertificatePlan::Action::kUpdate;
     plan.reason = "metadata";
   }

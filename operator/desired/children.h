@@ -1,7 +1,8 @@
 #pragma once
-// The objects a PaymentService owns (ConfigMap <name>-paymesh, Secret <name>-paymesh-tls)
-// and whether what the cluster holds already equals what is desired, so a pass writes
-// only when content differs. Pure.
+// The objects a PaymentService owns (ConfigMap <name>-paymesh, Secret <name>-paymesh-tls),
+// their Kubernetes metadata (built by childMetadata and nowhere else), and whether what
+// the cluster holds already equals what is desired, so a pass writes only when content
+// differs. Pure (issueTlsSecret draws a fresh key, nothing else).
 
 #include <chrono>
 #include <optional>
@@ -21,20 +22,54 @@ using Json = nlohmann::json;
 
 inline constexpr const char* kManagedByLabel = "app.kubernetes.io/managed-by";
 inline constexpr const char* kManagedByValue = "paymesh";
-// The informer cache keeps a ConfigMap's data as this digest (policy::configHash over
-// the data), not the files themselves: at 1,000 services the rings alone would be
-// hundreds of MiB.
+// The operator's own Secrets (no PaymentService owns them) say what they are.
+inline constexpr const char* kRoleLabel = "paymesh.io/role";
+inline constexpr const char* kRoleMeshCa = "mesh-ca";
+inline constexpr const char* kRoleWebhookServing = "webhook-serving";
+// The informer cache keeps a ConfigMap's data as this digest (configMapDataHash), not
+// the files themselves: at 1,000 services the rings alone would be hundreds of MiB.
 inline constexpr const char* kDataHashField = "x-paymesh-data-hash";
 
 // The controller owner reference to a PaymentService (deleting it deletes its children).
-Json ownerReference(const model::PaymentService& service);
+nlohmann::ordered_json ownerReference(const model::PaymentService& service);
+
+// The metadata of a child of `service`: name, namespace, the managed-by and service
+// labels, `annotations` when given, and the controller owner reference when the service
+// has a uid (one read from a file has none). In the order `paymeshctl render` prints.
+nlohmann::ordered_json childMetadata(const model::PaymentService& service, const std::string& name,
+                                     const nlohmann::ordered_json& annotations = nullptr);
+
+// The metadata of one of the operator's own Secrets (the mesh CA, the webhook's serving
+// certificate): name, namespace, the managed-by label and its role.
+Json operatorSecretMetadata(const std::string& ns, const std::string& name, const std::string& role);
+
+// Whether a Secret holds a leaf paymesh issued (a workload's or the webhook's), the peers
+// a CA rotation waits for.
+bool isLeafSecret(const Json& secret);
+
+// The ConfigMap <name>-paymesh holding `files`, annotated with their hash (`config_hash`,
+// which is policy::configHash(files), the data digest too).
+nlohmann::ordered_json configMapObject(const model::PaymentService& service,
+                                       const std::map<std::string, std::string>& files, const std::string& config_hash);
+
+// The digest of a ConfigMap's data (policy::configHash over its files): the one place it
+// is computed for an object read back; a desired ConfigMap's is its known config hash.
+std::string configMapDataHash(const Json& data);
 
 // Cache trimmer for ConfigMaps: drops managedFields and replaces data by its digest.
 void trimConfigMap(Json& object);
 
-// Whether a ConfigMap as cached (trimmed) matches the desired one: same data digest,
-// the desired labels and annotations present with the same values, same owners.
-bool configMapUpToDate(const Json& desired, const Json& cached_trimmed);
+// Whether a ConfigMap as cached (trimmed) matches the desired one, whose data digest is
+// `data_hash`: same digest, the desired labels and annotations present with the same
+// values, same owners.
+bool configMapUpToDate(const Json& desired, const std::string& data_hash, const Json& cached_trimmed);
+
+// What tells the watch echo of our own write from someone else's change: the data digest
+// and the owners (ConfigMap, `data_hash` known), or the certificate, bundle and owners
+// (Secret). `cached` is the object as the informer delivers it (trimmed).
+enum class ChildKind { kConfigMap, kSecret };
+std::string configMapFingerprint(const std::string& data_hash, const Json& owner_references);
+std::string echoFingerprint(ChildKind kind, const Json& cached);
 
 // The object to write: the desired ConfigMap or Secret, keeping the labels and
 // annotations others added to the current one and its resourceVersion (so a stale
@@ -43,6 +78,20 @@ Json mergeForUpdate(const Json& desired, const Json& current);
 
 // The TLS Secret of a service around issued material.
 Json tlsSecretObject(const model::PaymentService& service, const pki::TlsSecretContent& content);
+
+// A fresh key and workload certificate for `service`, signed by `ca`, as its TLS Secret
+// with `bundle` as ca.crt; the leaf too, to plan its renewal without reading it back.
+struct IssuedSecret {
+  Json secret;
+  pki::Certificate leaf;
+};
+Result<IssuedSecret> issueTlsSecret(const model::PaymentService& service, const model::MeshConfig& mesh,
+                                    const pki::CertificateAuthority& ca, const pki::TrustBundle& bundle,
+                                    pki::TimePoint now);
+
+// The service's current TLS Secret with `bundle` as ca.crt and its labels and owner as
+// childMetadata says (the certificate and key untouched).
+Json updatedTlsSecret(const model::PaymentService& service, const Json& current, const pki::TrustBundle& bundle);
 
 // The certificate identity of a service's workloads.
 pki::WorkloadIdentity workloadIdentity(const model::PaymentService& service, const model::MeshConfig& mesh);

@@ -9,6 +9,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 
 #include "model/payment_service.h"
 
@@ -28,12 +29,13 @@ private:
     std::set<std::string> direct;  // dependencies and allowed callers
     std::optional<std::string> fallback;
   };
-  static std::string key(const std::string& ns, const std::string& name) { return ns + "/" + name; }
+  using Key = std::pair<std::string, std::string>;  // (namespace, name)
+  static Key key(const std::string& ns, const std::string& name) { return {ns, name}; }
   void unlink(const std::string& ns, const std::string& name, const Refs& refs);
 
-  std::map<std::string, Refs> refs_;                          // ns/name -> what it reads
-  std::map<std::string, std::set<std::string>> referrers_;    // ns/X -> names reading X directly
-  std::map<std::string, std::set<std::string>> fallback_of_;  // ns/X -> names whose fallback is X
+  std::map<Key, Refs> refs_;                          // a service -> what it reads
+  std::map<Key, std::set<std::string>> referrers_;    // X -> names reading X directly
+  std::map<Key, std::set<std::string>> fallback_of_;  // X -> names whose fallback is X
 };
 
 }  // namespace paymesh::ctrl

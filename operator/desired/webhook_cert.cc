@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "operator/desired/children.h"
 #include "pki/issue.h"
 #include "pki/tls_secret.h"
 
@@ -35,6 +36,24 @@ WebhookCertPlan planWebhookCertificate(const model::MeshConfig& mesh, const nloh
     plan.reason = "trust bundle changed";
   }
   return plan;
+}
+
+nlohmann::json webhookSecretObject(const model::MeshConfig& mesh, const pki::TlsSecretContent& content) {
+  nlohmann::json out = pki::tlsSecretData(content);
+  out["apiVersion"] = "v1";
+  out["kind"] = "Secret";
+  out["metadata"] = operatorSecretMetadata(mesh.webhook.namespace_, mesh.webhook.secret_name, kRoleWebhookServing);
+  return out;
+}
+
+Result<nlohmann::json> issueWebhookSecret(const model::MeshConfig& mesh, const pki::CertificateAuthority& ca,
+                                          const pki::TrustBundle& bundle, pki::TimePoint now) {
+  ASSIGN_OR_RETURN(auto spec,
+                   pki::webhookLeafSpec(mesh.webhook.service_name, mesh.webhook.namespace_,
+                                        std::chrono::duration_cast<std::chrono::seconds>(kWebhookCertDuration)));
+  ASSIGN_OR_RETURN(auto issued, pki::issueCertificate(ca, spec, now));
+  ASSIGN_OR_RETURN(auto content, pki::tlsSecretContent(issued, bundle));
+  return webhookSecretObject(mesh, content);
 }
 
 std::optional<nlohmann::json> caBundlePatch(const nlohmann::json& configuration, const std::string& ca_bundle) {

@@ -7,8 +7,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/status.h"
 #include "model/mesh_config.h"
 #include "pki/authority.h"
+#include "pki/tls_secret.h"
 #include "pki/trust_bundle.h"
 
 namespace paymesh::ctrl {
@@ -27,6 +29,14 @@ struct WebhookCertPlan {
 WebhookCertPlan planWebhookCertificate(const model::MeshConfig& mesh, const nlohmann::json* secret,
                                        const pki::CertificateAuthority& ca, const pki::TrustBundle& bundle,
                                        pki::TimePoint now);
+
+// The webhook's serving Secret around issued material.
+nlohmann::json webhookSecretObject(const model::MeshConfig& mesh, const pki::TlsSecretContent& content);
+
+// A fresh key and serving certificate for the webhook Service's DNS names, signed by
+// `ca`, as its Secret with `bundle` as ca.crt.
+Result<nlohmann::json> issueWebhookSecret(const model::MeshConfig& mesh, const pki::CertificateAuthority& ca,
+                                          const pki::TrustBundle& bundle, pki::TimePoint now);
 
 // The JSON patch that sets every webhook's clientConfig.caBundle to `ca_bundle`
 // (base64 PEM), or nullopt when all already hold it.

@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <set>
 
 #include "base/base64.h"
@@ -13,6 +14,7 @@
 #include "operator/desired/children.h"
 #include "operator/status/conditions.h"
 #include "pki/tls_secret.h"
+#include "support/run_command.h"
 #include "tests/e2e/operator_fixture.h"
 
 namespace paymesh::ctrl::testing {
@@ -32,7 +34,7 @@ std::chrono::seconds idleWindow() {
 }
 
 // Waits until the cluster's ConfigMaps equal `want`; reports the last difference.
-void expectConfigMaps(OperatorTest* t, const std::map<std::string, policy::SidecarConfig>& want,
+void expectConfigMaps(OperatorTest* t, const std::map<std::string, Expected>& want,
                       std::chrono::milliseconds timeout = 60s) {
   std::string diff;
   bool ok = waitFor([&] { return (diff = t->configMapsDiffer(want)).empty(); }, timeout);
@@ -65,8 +67,8 @@ TEST_F(OperatorE2eTest, ExamplesConvergeToRenderOutputSecretsAndReadyStatus) {
     for (const char* c : {kReady, kConfigReady, kCertificateReady, kDependenciesResolved, kRingReady})
       EXPECT_EQ(conditionStatus(svc, c), "True") << name << " " << c << ": " << st.dump();
     const auto& cfg = want.at("payments/" + name);
-    EXPECT_EQ(st.value("ringChecksum", ""), cfg.ring_checksum) << name;
-    EXPECT_EQ(st.value("configHash", ""), cfg.config_hash) << name;
+    EXPECT_EQ(st.value("ringChecksum", ""), cfg.observed.ring_checksum) << name;
+    EXPECT_EQ(st.value("configHash", ""), cfg.config_hash()) << name;
     EXPECT_GT(st.value("endpoints", 0), 0) << name;
     EXPECT_FALSE(st.value("certificateNotAfter", "").empty());
     // Children owned by the service (controller reference).
@@ -122,9 +124,9 @@ TEST_F(OperatorE2eTest, ScalingADependencyUpdatesItsRingAndItsDependents) {
        {{"phase", "Running"}, {"podIP", "10.8.0.99"}, {"conditions", {{{"type", "Ready"}, {"status", "True"}}}}}}};
   auto before = expectedConfigs();
   auto after = expectedConfigs({extra});
-  ASSERT_NE(before.at("payments/settlement").files.at("ring.json"),
-            after.at("payments/settlement").files.at("ring.json"));
-  ASSERT_NE(before.at("payments/payment").config_hash, after.at("payments/payment").config_hash)
+  ASSERT_NE(before.at("payments/settlement").config_map["data"]["ring.json"],
+            after.at("payments/settlement").config_map["data"]["ring.json"]);
+  ASSERT_NE(before.at("payments/payment").config_hash(), after.at("payments/payment").config_hash())
       << "payment calls settlement: its endpoint file changes";
   createPod(extra);
   expectConfigMaps(this, after);
@@ -139,7 +141,8 @@ TEST_F(OperatorE2eTest, ScalingADependencyUpdatesItsRingAndItsDependents) {
   expectConfigMaps(this, before);
   EXPECT_TRUE(waitFor([&] {
     auto s = client_->get(res::kPaymentServices, "payments", "settlement");
-    return s.isOk() && s->at("status").value("ringChecksum", "") == before.at("payments/settlement").ring_checksum;
+    return s.isOk() &&
+           s->at("status").value("ringChecksum", "") == before.at("payments/settlement").observed.ring_checksum;
   }));
 }
 
@@ -151,7 +154,7 @@ TEST_F(OperatorE2eTest, DeletingAPaymentServiceRemovesItsChildrenAndDependentsRe
            kube::isNotFound(client_->get(res::kSecrets, "payments", "ledger-paymesh-tls").status());
   }));
   auto want = expectedConfigs({}, {"ledger"});
-  EXPECT_EQ(want.at("payments/clearing").missing, std::vector<std::string>{"ledger"});
+  EXPECT_EQ(want.at("payments/clearing").observed.missing, std::vector<std::string>{"ledger"});
   expectConfigMaps(this, want);
   EXPECT_TRUE(waitFor([&] {
     auto s = client_->get(res::kPaymentServices, "payments", "clearing");
@@ -564,6 +567,63 @@ TEST_F(OperatorBinaryTest, MetricsAndHealthEndpoints) {
         "paymesh_mesh_ca_rotation_phase{phase=\"Active\"} 1", "paymesh_mesh_ca_rotation_phase{phase=\"NewCaStaged\"} 0",
         "paymesh_mesh_ca_seconds_to_expiry"})
     EXPECT_NE(text.find(series), std::string::npos) << series;
+  EXPECT_EQ(op.terminate(), 0);
+}
+
+// The mesh config mounted from a ConfigMap, as the kubelet lays it out and updates it: the
+// contents in a timestamped directory, `..data` a symlink to it, `mesh.yaml` a symlink
+// into `..data`; an update writes a new directory and renames a new `..data` over.
+class MountedMeshConfig {
+public:
+  explicit MountedMeshConfig(const std::string& dir) : dir_(dir) {
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    write("adminPort: 15000\n");
+    std::filesystem::create_symlink("..data/mesh.yaml", dir_ + "/mesh.yaml");
+  }
+  ~MountedMeshConfig() { std::filesystem::remove_all(dir_); }
+  std::string path() const { return dir_ + "/mesh.yaml"; }
+  void write(const std::string& text) {
+    std::string version = "..2026_01_01_" + std::to_string(++n_);
+    std::filesystem::create_directories(dir_ + "/" + version);
+    std::ofstream(dir_ + "/" + version + "/mesh.yaml") << text;
+    std::filesystem::create_directory_symlink(version, dir_ + "/..data_tmp");
+    std::filesystem::rename(dir_ + "/..data_tmp", dir_ + "/..data");
+  }
+
+private:
+  std::string dir_;
+  int n_ = 0;
+};
+
+TEST_F(OperatorBinaryTest, MeshConfigSwappedByTheKubeletIsReloadedWithoutRestart) {
+  applyServices();
+  applyPods();
+  MountedMeshConfig mounted(::testing::TempDir() + "/mesh-mount-" + std::to_string(getpid()));
+  std::string log = ::testing::TempDir() + "/operator-mesh-reload.log";
+  OperatorProcess op({"--kubeconfig", kubeconfigFile(), "--metrics-addr", "0", "--health-addr", "0",
+                      "--mesh-config=" + mounted.path()},
+                     log);
+  auto want = expectedConfigs();
+  std::string diff;
+  ASSERT_TRUE(waitFor([&] { return (diff = configMapsDiffer(want)).empty() && allReady(); }, 60s)) << diff;
+  // The kubelet swaps in a new version: every sidecar configuration follows.
+  mounted.write("adminPort: 15001\n");
+  model::MeshConfig changed = mesh();
+  changed.admin_port = 15001;
+  auto want_changed = expectedConfigs({}, {}, &changed);
+  ASSERT_NE(want_changed.at("payments/ledger").config_hash(), want.at("payments/ledger").config_hash());
+  EXPECT_TRUE(waitFor([&] { return (diff = configMapsDiffer(want_changed)).empty(); }, 60s)) << diff;
+  // A version that does not parse is logged and the previous config kept.
+  mounted.write("adminPort: not-a-port\n");
+  EXPECT_TRUE(waitFor(
+      [&] {
+        return paymesh::testing::slurp(log).find("mesh config not reloaded; keeping the previous one") !=
+               std::string::npos;
+      },
+      30s))
+      << paymesh::testing::slurp(log);
+  EXPECT_EQ(configMapsDiffer(want_changed), "");
   EXPECT_EQ(op.terminate(), 0);
 }
 

@@ -22,8 +22,8 @@
 #include "model/manifest.h"
 #include "operator/controller/controller.h"
 #include "operator/controller/mesh_ca.h"
+#include "operator/desired/build_desired.h"
 #include "policy/manifest_inputs.h"
-#include "policy/sidecar_config.h"
 
 namespace paymesh::ctrl::testing {
 
@@ -121,6 +121,14 @@ private:
   int exit_status_ = 0;
 };
 
+// What the operator should have written for a service: its ConfigMap, and what its
+// status reports (missing dependencies, ring checksum, config hash).
+struct Expected {
+  Json config_map;
+  Observed observed;
+  std::string config_hash() const { return observed.config_hash; }
+};
+
 class OperatorTest : public ::testing::Test {
 public:
   void SetUp() override { startEmulator(); }
@@ -196,9 +204,11 @@ public:
     for (const auto& m : readAll({PAYMESH_SOURCE_DIR "/examples/endpoints"})) createPod(m.doc.value);
   }
 
-  // What `paymeshctl render` prints for the manifests: ConfigMaps by "ns/name".
-  std::map<std::string, policy::SidecarConfig> expectedConfigs(const std::vector<Json>& extra = {},
-                                                               const std::vector<std::string>& without = {}) {
+  // What `paymeshctl render` prints for the manifests (the same buildDesired over the
+  // files), by "ns/name".
+  std::map<std::string, Expected> expectedConfigs(const std::vector<Json>& extra = {},
+                                                  const std::vector<std::string>& without = {},
+                                                  const model::MeshConfig* mesh_config = nullptr) {
     auto all = readAll({PAYMESH_SOURCE_DIR "/examples/payments", PAYMESH_SOURCE_DIR "/examples/endpoints"});
     std::string text;
     for (const auto& e : extra) text += e.dump() + "\n---\n";
@@ -214,35 +224,32 @@ public:
     }
     auto in = policy::collectInputs(kept);
     EXPECT_TRUE(in.errors.empty());
-    std::map<std::string, policy::SidecarConfig> out;
+    std::map<std::string, Expected> out;
     for (const auto& [ns, space] : in.namespaces) {
-      policy::RenderInputs ri;
-      for (const auto& [n, s] : space.services) ri.services[n] = &s;
-      ri.endpoints = space.endpoints;
-      ri.mesh = &mesh();
+      NamespaceView view(space);
       for (const auto& [n, s] : space.services) {
-        ri.self = &s;
-        auto cfg = policy::renderSidecarConfig(ri);
-        EXPECT_TRUE(cfg.isOk());
-        if (cfg.isOk()) out[ns + "/" + n] = std::move(*cfg);
+        Desired d = buildDesired({s, view, mesh_config ? *mesh_config : mesh()});
+        EXPECT_TRUE(d.config_map.has_value()) << d.observed.config_error;
+        if (d.config_map) out[kube::Store::keyOf(ns, n)] = {Json(*d.config_map), d.observed};
       }
     }
     return out;
   }
 
   // Whether the cluster holds exactly these ConfigMaps' data, labels and annotations.
-  std::string configMapsDiffer(const std::map<std::string, policy::SidecarConfig>& want) {
+  std::string configMapsDiffer(const std::map<std::string, Expected>& want) {
     for (const auto& [key, cfg] : want) {
       std::string ns = key.substr(0, key.find('/'));
       std::string name = cfg.config_map["metadata"]["name"];
       auto got = client_->get(res::kConfigMaps, ns, name);
       if (!got.isOk()) return key + ": " + got.status().toString();
       Json data = got->value("data", Json::object());
-      if (data.size() != cfg.files.size()) return key + ": file count differs";
-      for (const auto& [f, content] : cfg.files) {
-        if (!data.contains(f) || data[f] != content) return key + ": " + f + " differs";
+      const Json& files = cfg.config_map["data"];
+      if (data.size() != files.size()) return key + ": file count differs";
+      for (auto it = files.begin(); it != files.end(); ++it) {
+        if (!data.contains(it.key()) || data[it.key()] != it.value()) return key + ": " + it.key() + " differs";
       }
-      if ((*got)["metadata"]["annotations"].value("paymesh.io/config-hash", "") != cfg.config_hash)
+      if ((*got)["metadata"]["annotations"].value("paymesh.io/config-hash", "") != cfg.config_hash())
         return key + ": config hash differs";
     }
     return "";

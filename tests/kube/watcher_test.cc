@@ -2,56 +2,13 @@
 
 #include <gtest/gtest.h>
 
-#include <deque>
+#include "support/scripted_client.h"
 
 namespace paymesh::kube {
 namespace {
 
-// Answers list and watch from a script; any other call fails the test.
-class ScriptedClient : public Client {
-public:
-  struct WatchScript {
-    std::vector<WatchEvent> events;
-    Status end;
-    std::string expect_rv;
-  };
-  std::deque<Result<ObjectList>> lists;
-  std::deque<WatchScript> watches;
-
-  Result<Json> get(const ResourceRef&, const std::string&, const std::string&) override { return unexpected(); }
-  Result<ObjectList> list(const ResourceRef&, const std::string&, const ListOptions&) override {
-    if (lists.empty()) return unexpected();
-    auto r = lists.front();
-    lists.pop_front();
-    return r;
-  }
-  Result<Json> create(const ResourceRef&, const std::string&, const Json&) override { return unexpected(); }
-  Result<Json> update(const ResourceRef&, const Json&) override { return unexpected(); }
-  Result<Json> updateStatus(const ResourceRef&, const Json&) override { return unexpected(); }
-  Result<Json> patch(const ResourceRef&, const std::string&, const std::string&, PatchType, const Json&,
-                     bool) override {
-    return unexpected();
-  }
-  Status remove(const ResourceRef&, const std::string&, const std::string&, const DeleteOptions&) override {
-    return unexpected();
-  }
-  Status watch(const ResourceRef&, const std::string&, const WatchOptions& opts,
-               const std::function<bool(const WatchEvent&)>& on_event, std::stop_token) override {
-    if (watches.empty()) return unexpected();
-    auto w = watches.front();
-    watches.pop_front();
-    EXPECT_EQ(opts.resource_version, w.expect_rv);
-    EXPECT_TRUE(opts.allow_bookmarks);
-    for (const auto& e : w.events) on_event(e);
-    return w.end;
-  }
-
-private:
-  Status unexpected() {
-    ADD_FAILURE() << "unexpected call";
-    return Status(Code::kInternal, "unexpected call");
-  }
-};
+using testing::ScriptedClient;
+const auto& kCm = resources::kConfigMaps;
 
 Json cm(const std::string& name, const std::string& rv) {
   return {{"metadata", {{"namespace", "d"}, {"name", name}, {"resourceVersion", rv}}}};
@@ -59,13 +16,13 @@ Json cm(const std::string& name, const std::string& rv) {
 
 TEST(Watcher, StateMachine) {
   ScriptedClient client;
-  client.lists.push_back(Status(Code::kUnavailable, "down"));
-  client.lists.push_back(ObjectList{{cm("a", "5")}, "10", ""});
-  client.watches.push_back(
-      {{{EventType::kAdded, cm("b", "11")}, {EventType::kBookmark, cm("", "15")}}, Status::ok(), "10"});
-  client.watches.push_back({{{EventType::kModified, cm("b", "16")}}, Status(Code::kUnavailable, "reset"), "15"});
-  client.watches.push_back({{}, Status(Code::kGone, "too old"), "16"});
-  client.lists.push_back(ObjectList{{cm("b", "20")}, "20", ""});
+  client.expectList(kCm, "d", Status(Code::kUnavailable, "down"))
+      .expectList(kCm, "d", ObjectList{{cm("a", "5")}, "10", ""})
+      .expectWatch(kCm, "d",
+                   {{{EventType::kAdded, cm("b", "11")}, {EventType::kBookmark, cm("", "15")}}, Status::ok(), "10"})
+      .expectWatch(kCm, "d", {{{EventType::kModified, cm("b", "16")}}, Status(Code::kUnavailable, "reset"), "15"})
+      .expectWatch(kCm, "d", {{}, Status(Code::kGone, "too old"), "16"})
+      .expectList(kCm, "d", ObjectList{{cm("b", "20")}, "20", ""});
 
   std::vector<std::string> seen;
   auto sink = [&](WatcherEvent&& ev) {
@@ -78,7 +35,7 @@ TEST(Watcher, StateMachine) {
       case WatcherEvent::Kind::kDeleted: seen.push_back("delete " + ev.object["metadata"].value("name", "")); break;
     }
   };
-  Watcher w(client, resources::kConfigMaps, "d", {}, {std::chrono::milliseconds(1), std::chrono::milliseconds(4)});
+  Watcher w(client, kCm, "d", {}, {std::chrono::milliseconds(1), std::chrono::milliseconds(4)});
   std::stop_source stop;
   EXPECT_EQ(w.step(sink, stop.get_token()), Watcher::State::kBackoff);  // list failed
   EXPECT_EQ(w.lastError().code(), Code::kUnavailable);
@@ -101,11 +58,11 @@ TEST(Watcher, StateMachine) {
 // the watch resumes from the list's resourceVersion.
 TEST(Watcher, RelistsPageByPage) {
   ScriptedClient client;
-  client.lists.push_back(ObjectList{{cm("a", "5"), cm("b", "6")}, "10", "next"});
-  client.lists.push_back(Status(Code::kUnavailable, "reset"));
-  client.lists.push_back(ObjectList{{cm("a", "5"), cm("b", "6")}, "12", "next"});
-  client.lists.push_back(ObjectList{{cm("c", "7")}, "12", ""});
-  client.watches.push_back({{}, Status::ok(), "12"});
+  client.expectList(kCm, "d", ObjectList{{cm("a", "5"), cm("b", "6")}, "10", "next"})
+      .expectList(kCm, "d", Status(Code::kUnavailable, "reset"))
+      .expectList(kCm, "d", ObjectList{{cm("a", "5"), cm("b", "6")}, "12", "next"})
+      .expectList(kCm, "d", ObjectList{{cm("c", "7")}, "12", ""})
+      .expectWatch(kCm, "d", {{}, Status::ok(), "12"});
   std::vector<std::string> seen;
   auto sink = [&](WatcherEvent&& ev) {
     ASSERT_EQ(ev.kind, WatcherEvent::Kind::kListPage);
@@ -113,7 +70,7 @@ TEST(Watcher, RelistsPageByPage) {
     for (const auto& o : ev.objects) names += o["metadata"].value("name", "");
     seen.push_back(names + (ev.first_page ? " first" : "") + (ev.last_page ? " last" : ""));
   };
-  Watcher w(client, resources::kConfigMaps, "d", {}, {std::chrono::milliseconds(1), std::chrono::milliseconds(4)});
+  Watcher w(client, kCm, "d", {}, {std::chrono::milliseconds(1), std::chrono::milliseconds(4)});
   std::stop_source stop;
   EXPECT_EQ(w.step(sink, stop.get_token()), Watcher::State::kBackoff);
   EXPECT_EQ(w.step(sink, stop.get_token()), Watcher::State::kRelist);
@@ -125,8 +82,8 @@ TEST(Watcher, RelistsPageByPage) {
 
 TEST(Watcher, BackoffIsInterruptible) {
   ScriptedClient client;
-  client.lists.push_back(Status(Code::kUnavailable, "down"));
-  Watcher w(client, resources::kConfigMaps, "", {}, {std::chrono::seconds(30), std::chrono::seconds(60)});
+  client.expectList(kCm, "", Status(Code::kUnavailable, "down"));
+  Watcher w(client, kCm, "", {}, {std::chrono::seconds(30), std::chrono::seconds(60)});
   std::stop_source stop;
   auto sink = [](WatcherEvent&&) {};
   EXPECT_EQ(w.step(sink, stop.get_token()), Watcher::State::kBackoff);

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -97,6 +98,46 @@ TEST(WorkQueueTest, AddAfterDeliversOnceDueAndEarliestWins) {
   EXPECT_EQ(k, "a");
   EXPECT_GE(WorkQueue::Clock::now() - start, 20ms);
   EXPECT_EQ(q.delayed(), 1u);
+}
+
+// A manual clock: timed keys come due exactly when the clock says, with no real wait.
+struct ManualClock {
+  std::shared_ptr<WorkQueue::Clock::time_point> t = std::make_shared<WorkQueue::Clock::time_point>();
+  void advance(WorkQueue::Clock::duration d) { *t += d; }
+  WorkQueueOptions options() const {
+    WorkQueueOptions o;
+    o.now = [t = t] { return *t; };
+    return o;
+  }
+};
+
+TEST(WorkQueueTest, TimedKeysFollowTheInjectedClock) {
+  ManualClock clock;
+  WorkQueue q(clock.options());
+  q.addAfter("renew", 24h);
+  q.addAfter("soon", 1s);
+  EXPECT_EQ(q.tryGet(), std::nullopt);
+  clock.advance(999ms);
+  EXPECT_EQ(q.tryGet(), std::nullopt);
+  clock.advance(1ms);
+  EXPECT_EQ(q.tryGet(), "soon");
+  q.done("soon");
+  clock.advance(24h);
+  EXPECT_EQ(q.tryGet(), "renew");
+  EXPECT_EQ(q.delayed(), 0u);
+}
+
+TEST(WorkQueueTest, BackoffWaitsAtLeastWhatTheServerAsked) {
+  ManualClock clock;
+  WorkQueueOptions o = clock.options();
+  o.base_backoff = 10ms;
+  WorkQueue q(o);
+  EXPECT_EQ(q.addRateLimited("a", 3s), 3000ms) << "Retry-After longer than the backoff wins";
+  clock.advance(2s);
+  EXPECT_EQ(q.tryGet(), std::nullopt);
+  clock.advance(1s);
+  EXPECT_EQ(q.tryGet(), "a");
+  EXPECT_EQ(q.addRateLimited("b", 1ms), 10ms) << "a shorter one does not shorten the backoff";
 }
 
 TEST(WorkQueueTest, AddAfterZeroIsAdd) {

@@ -176,5 +176,19 @@ TEST(PaymentServiceTest, StatusRoundTrip) {
   EXPECT_EQ(r.object->status.endpoints, 5);
 }
 
+TEST(PaymentServiceTest, StatusMergePatchClearsWhatIsNotSet) {
+  PaymentServiceStatus st;
+  st.observed_generation = 2;
+  st.ring_checksum = "abc";
+  json patch = statusMergePatch(st);
+  EXPECT_EQ(patch["status"]["ringChecksum"], "abc");
+  EXPECT_TRUE(patch["status"]["configHash"].is_null());
+  EXPECT_TRUE(patch["status"]["certificateNotAfter"].is_null());
+  // Applied to a status that had them, the stale values go and the rest is the status.
+  json stored = {{"status", {{"configHash", "sha256:old"}, {"certificateNotAfter", "2026-01-01T00:00:00Z"}}}};
+  stored.merge_patch(patch);
+  EXPECT_EQ(stored["status"], statusToJson(st));
+}
+
 }  // namespace
 }  // namespace paymesh::model

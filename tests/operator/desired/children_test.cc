@@ -32,6 +32,10 @@ Json desiredConfigMap(const std::string& ring_text = "ring") {
           {"data", {{"envoy.yaml", "x: 1\n"}, {"ring.json", ring_text}}}};
 }
 
+bool upToDate(const Json& desired, const Json& cached) {
+  return configMapUpToDate(desired, configMapDataHash(desired["data"]), cached);
+}
+
 TEST(ChildrenTest, OwnerReferenceIsTheController) {
   auto ref = ownerReference(service("a"));
   EXPECT_EQ(ref["kind"], "PaymentService");
@@ -46,16 +50,16 @@ TEST(ChildrenTest, TrimmedConfigMapComparesByDataDigest) {
   cached["metadata"]["labels"]["extra"] = "kept";  // others' labels do not matter
   trimConfigMap(cached);
   EXPECT_FALSE(cached.contains("data"));
-  EXPECT_TRUE(configMapUpToDate(desiredConfigMap(), cached));
-  EXPECT_FALSE(configMapUpToDate(desiredConfigMap("other ring"), cached));
+  EXPECT_TRUE(upToDate(desiredConfigMap(), cached));
+  EXPECT_FALSE(upToDate(desiredConfigMap("other ring"), cached));
   Json no_owner = desiredConfigMap();
   no_owner["metadata"].erase("ownerReferences");
   trimConfigMap(no_owner);
-  EXPECT_FALSE(configMapUpToDate(desiredConfigMap(), no_owner));
+  EXPECT_FALSE(upToDate(desiredConfigMap(), no_owner));
   Json changed_annotation = desiredConfigMap();
   changed_annotation["metadata"]["annotations"]["paymesh.io/config-hash"] = "sha256:y";
   trimConfigMap(changed_annotation);
-  EXPECT_FALSE(configMapUpToDate(desiredConfigMap(), changed_annotation));
+  EXPECT_FALSE(upToDate(desiredConfigMap(), changed_annotation));
 }
 
 TEST(ChildrenTest, MergeForUpdateKeepsOthersLabelsAndTheResourceVersion) {

@@ -1,7 +1,7 @@
 // Golden files: the ConfigMaps of the example platform, one per service, which
 // between them cover every balancing policy and every TLS mode. The same golden set
-// is checked through the library and through `paymeshctl render -o`.
-// Regenerate with REFRESH_GOLDEN=1 after reviewing the change.
+// is checked through buildDesired (what the operator writes) and through
+// `paymeshctl render -o`. Regenerate with REFRESH_GOLDEN=1 after reviewing the change.
 
 #include <gtest/gtest.h>
 
@@ -9,25 +9,37 @@
 #include <filesystem>
 #include <fstream>
 
-#include "yaml/yaml.h"
-#include "render_fixture.h"
+#include "operator/desired/build_desired.h"
+#include "policy/render_fixture.h"
 #include "support/run_command.h"
+#include "yaml/yaml.h"
 
-namespace paymesh::policy {
+namespace paymesh::ctrl {
 namespace {
+
+using policy::testing::defaultMesh;
+using policy::testing::exampleInputs;
+
+// What the operator builds for a service of the example namespace (no CA: the
+// ConfigMap alone, as `paymeshctl render` prints it).
+nlohmann::ordered_json configMapFor(const policy::Namespace& space, const std::string& name) {
+  NamespaceView view(space);
+  Desired d = buildDesired({space.services.at(name), view, defaultMesh()});
+  EXPECT_TRUE(d.config_map.has_value()) << d.observed.config_error;
+  return d.config_map.value_or(nlohmann::ordered_json());
+}
 
 namespace fs = std::filesystem;
 const std::string kGolden = PAYMESH_SOURCE_DIR "/tests/testdata/render/payments";
 
 bool refresh() { return std::getenv("REFRESH_GOLDEN") != nullptr; }
 
-TEST(GoldenTest, LibraryMatchesGoldenFiles) {
-  auto in = testing::exampleInputs();
+TEST(GoldenTest, BuildDesiredMatchesGoldenFiles) {
+  auto in = exampleInputs();
   const auto& space = in.namespaces.at("payments");
   ASSERT_EQ(space.services.size(), 5u);
   for (const auto& [name, svc] : space.services) {
-    auto cfg = testing::render(space, name);
-    std::string got = yaml::toYaml(cfg.config_map);
+    std::string got = yaml::toYaml(configMapFor(space, name));
     std::string path = kGolden + "/" + name + "-paymesh.yaml";
     if (refresh()) {
       fs::create_directories(kGolden);
@@ -61,10 +73,10 @@ TEST(GoldenTest, RingLookupAgreesWithThePublishedRing) {
   const std::string ctl = paymesh::testing::paymeshctl();
   const std::string inputs =
       " -f " PAYMESH_SOURCE_DIR "/examples/payments -f " PAYMESH_SOURCE_DIR "/examples/endpoints";
-  auto in = testing::exampleInputs();
-  auto cfg = testing::render(in.namespaces.at("payments"), "settlement");
+  auto in = exampleInputs();
+  auto cm = configMapFor(in.namespaces.at("payments"), "settlement");
   std::string ring_path = "/tmp/paymesh-ring-" + std::to_string(::getpid()) + ".json";
-  std::ofstream(ring_path) << cfg.files.at("ring.json");
+  std::ofstream(ring_path) << cm["data"]["ring.json"].get<std::string>();
   for (int i = 0; i < 20; ++i) {
     std::string key = "pay-" + std::to_string(i * 7919);
     auto from_file = runCommand(ctl + " ring lookup --ring " + ring_path + " " + key);
@@ -117,4 +129,4 @@ TEST(GoldenTest, PaymeshctlRenderErrors) {
 }
 
 }  // namespace
-}  // namespace paymesh::policy
+}  // namespace paymesh::ctrl

@@ -1,0 +1,30 @@
+#pragma once
+// The operator's ServiceView for one pass: the PaymentServices of a namespace from the
+// parsed-service cache, and a service's endpoints from the pod cache (pods labelled
+// paymesh.io/service=<name> that its selector matches; the webhook sets the label).
+
+#include <map>
+#include <string>
+
+#include "kube/store.h"
+#include "operator/controller/service_cache.h"
+#include "operator/desired/build_desired.h"
+
+namespace paymesh::ctrl {
+
+class CacheView : public ServiceView {
+public:
+  CacheView(ServiceCache& services, const kube::Store& pods, std::string ns)
+      : services_(services), pods_(pods), ns_(std::move(ns)) {}
+
+  const model::PaymentService* find(const std::string& name) const override;
+  std::vector<model::ServiceEndpoint> endpoints(const model::PaymentService& service) const override;
+
+private:
+  ServiceCache& services_;
+  const kube::Store& pods_;
+  std::string ns_;
+  mutable std::map<std::string, ServicePtr> found_;  // keeps what find() returned alive for the pass
+};
+
+}  // namespace paymesh::ctrl

@@ -1,0 +1,46 @@
+#pragma once
+// Writes the children of PaymentServices (and the operator's own Secrets) idempotently:
+// a ConfigMap only when its cached form differs from the desired one; an update keeps the
+// labels and annotations others added and is conditional on the resourceVersion read
+// (a stale write is a Conflict, retried from fresh cache state). It remembers a
+// fingerprint of each write, taken before the write so that a watch echo arriving before
+// the response is recognised too, so the controller does not queue a pass for its own
+// echo.
+
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "kube/client.h"
+#include "obs/metrics.h"
+#include "operator/desired/children.h"
+
+namespace paymesh::ctrl {
+
+class ChildWriter {
+public:
+  ChildWriter(kube::Client& client, obs::OperatorMetrics* metrics) : client_(client), metrics_(metrics) {}
+
+  // The desired ConfigMap (data digest `data_hash`) against its cached, trimmed form.
+  Status applyConfigMap(const Json& desired, const std::string& data_hash, const Json* cached);
+  // The desired Secret against the current one (null: created).
+  Status applySecret(const Json& desired, const Json* current);
+  // Deletes a child still owned by a PaymentService that is gone (a pass that raced the
+  // deletion may have written it after the garbage collector ran).
+  Status removeOrphan(const kube::ResourceRef& resource, const Json* cached, const std::string& owner);
+
+  // Whether an object a watch delivered (as cached) is the echo of our last write of it.
+  bool isOwnWrite(ChildKind kind, const Json& cached) const;
+
+private:
+  Status write(const kube::ResourceRef& resource, ChildKind kind, const Json& desired, const Json* current,
+               std::string fingerprint);
+  static std::string echoKey(ChildKind kind, const Json& object);
+
+  kube::Client& client_;
+  obs::OperatorMetrics* metrics_;
+  mutable std::mutex mu_;
+  std::unordered_map<std::string, std::string> written_;  // kind/ns/name -> fingerprint
+};
+
+}  // namespace paymesh::ctrl

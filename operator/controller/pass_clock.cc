@@ -1,0 +1,17 @@
+#include "operator/controller/pass_clock.h"
+
+#include <algorithm>
+
+#include "operator/desired/children.h"
+
+namespace paymesh::ctrl {
+
+std::chrono::milliseconds PassClock::realDelay(pki::TimePoint at, pki::TimePoint from,
+                                               std::chrono::milliseconds at_most) const {
+  auto real = requeueDelay(at, from);
+  if (clock_rate > 0 && clock_rate != 1.0)
+    real = std::chrono::milliseconds(static_cast<int64_t>(static_cast<double>(real.count()) / clock_rate));
+  return std::min(std::max(real, std::chrono::milliseconds(10)), at_most);
+}
+
+}  // namespace paymesh::ctrl

@@ -1,0 +1,82 @@
+#include "operator/controller/service_reconciler.h"
+
+#include "base/json_fields.h"
+#include "kube/errors.h"
+#include "operator/controller/cache_view.h"
+#include "policy/names.h"
+
+namespace paymesh::ctrl {
+
+namespace f = fields;
+namespace res = kube::resources;
+
+Result<kube::Action> PaymentServiceReconciler::reconcile(const kube::ObjectKey& key) {
+  ASSIGN_OR_RETURN(MeshStatePtr mesh, meshWithCa(parts_.mesh));
+  pki::TimePoint now = parts_.clock.now();
+  auto entry = caches_.services.get(key);
+  if (!entry) return cleanUpAfterDeletion(key);
+  if (entry->deleting()) return kube::Action{};  // the garbage collector removes the children
+  kube::ObjectPtr secret = caches_.secrets.get(key.ns, policy::tlsSecretName(key.name));
+  Desired desired = build(*entry, *mesh, secret.get(), now);
+  RETURN_IF_ERROR(applyChildren(desired, key, secret.get(), entry->service.get()));
+  ASSIGN_OR_RETURN(bool exists, writeStatus(key, *entry, desired));
+  if (!exists) return kube::Action{};
+  parts_.gauges.record(key, desired.observed.endpoints, desired.not_after);
+  kube::Action action;
+  if (desired.next_check) action.requeue_after = parts_.clock.realDelay(*desired.next_check, now);
+  return action;
+}
+
+// The API server's garbage collector removes a deleted service's children through their
+// owner references; a pass that raced the deletion (the cache still held the service)
+// may have written one after the collector ran, and removes it here.
+Result<kube::Action> PaymentServiceReconciler::cleanUpAfterDeletion(const kube::ObjectKey& key) {
+  kube::ObjectPtr cm = caches_.config_maps.get(key.ns, policy::configMapName(key.name));
+  kube::ObjectPtr secret = caches_.secrets.get(key.ns, policy::tlsSecretName(key.name));
+  RETURN_IF_ERROR(parts_.children.removeOrphan(res::kConfigMaps, cm.get(), key.name));
+  RETURN_IF_ERROR(parts_.children.removeOrphan(res::kSecrets, secret.get(), key.name));
+  parts_.gauges.forget(key);
+  return kube::Action{};
+}
+
+Desired PaymentServiceReconciler::build(const ServiceCache::Entry& entry, const MeshState& mesh, const Json* secret,
+                                        pki::TimePoint now) {
+  // An invalid spec (the API server's schema should have refused it): said in the status, not retried.
+  if (!entry.service) return buildDesiredForInvalidSpec(entry.generation(), entry.error, now);
+  CacheView view(caches_.services, caches_.pods, entry.service->metadata.namespace_);
+  Signer signer{*mesh.ca, mesh.bundle};
+  return buildDesired({*entry.service, view, mesh.mesh, &signer, secret, now});
+}
+
+Status PaymentServiceReconciler::applyChildren(const Desired& desired, const kube::ObjectKey& key, const Json* secret,
+                                               const model::PaymentService* service) {
+  if (desired.config_map) {
+    kube::ObjectPtr cached = caches_.config_maps.get(key.ns, policy::configMapName(key.name));
+    RETURN_IF_ERROR(parts_.children.applyConfigMap(Json(*desired.config_map), desired.config_hash, cached.get()));
+  }
+  if (desired.secret) {
+    RETURN_IF_ERROR(parts_.children.applySecret(*desired.secret, secret));
+    if (desired.issued && secret && service)
+      parts_.events.onService(*service, "Normal", "CertificateRenewed",
+                              "workload certificate reissued: " + desired.secret_reason);
+  }
+  return Status::ok();
+}
+
+Result<bool> PaymentServiceReconciler::writeStatus(const kube::ObjectKey& key, const ServiceCache::Entry& entry,
+                                                   const Desired& desired) {
+  if (model::statusToJson(desired.status) == entry.object->value(f::kStatus, Json::object())) return true;
+  auto patched = parts_.client.patch(res::kPaymentServices, key.ns, key.name, kube::PatchType::kMerge,
+                                     model::statusMergePatch(desired.status), true);
+  if (kube::isNotFound(patched.status())) return false;
+  if (!patched.isOk()) return patched.status();
+  if (parts_.metrics) parts_.metrics->wrote(obs::WriteKind::kStatus);
+  if (entry.service) {
+    for (const auto& t : transitions(entry.service->status, desired.status))
+      parts_.events.onService(*entry.service, t.warning ? "Warning" : "Normal", t.reason,
+                              t.type + " " + t.status + ": " + t.message);
+  }
+  return true;
+}
+
+}  // namespace paymesh::ctrl

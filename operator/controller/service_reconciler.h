@@ -1,0 +1,53 @@
+#pragma once
+// One pass of a PaymentService, level-based: read the service and what its config reads
+// from the informer caches (never from the event that queued it), build everything it
+// should own with buildDesired, apply each child only where it differs, then write the
+// status once, when it differs. A write failure fails the pass (retried with backoff)
+// before any status is written.
+
+#include "kube/runner.h"
+#include "kube/store.h"
+#include "operator/controller/child_writer.h"
+#include "operator/controller/event_recorder.h"
+#include "operator/controller/fleet_gauges.h"
+#include "operator/controller/mesh_state.h"
+#include "operator/controller/pass_clock.h"
+#include "operator/controller/service_cache.h"
+#include "operator/desired/build_desired.h"
+
+namespace paymesh::ctrl {
+
+class PaymentServiceReconciler : public kube::Reconciler {
+public:
+  struct Caches {
+    ServiceCache& services;
+    const kube::Store& pods;
+    const kube::Store& config_maps;  // trimmed with trimConfigMap
+    const kube::Store& secrets;
+  };
+  struct Parts {
+    kube::Client& client;  // writes the status (leader-gated)
+    ChildWriter& children;
+    EventRecorder& events;
+    FleetGauges& gauges;
+    const MeshStateHolder& mesh;
+    PassClock clock;
+    obs::OperatorMetrics* metrics = nullptr;
+  };
+  PaymentServiceReconciler(Caches caches, Parts parts) : caches_(caches), parts_(std::move(parts)) {}
+
+  Result<kube::Action> reconcile(const kube::ObjectKey& key) override;
+
+private:
+  Result<kube::Action> cleanUpAfterDeletion(const kube::ObjectKey& key);
+  Desired build(const ServiceCache::Entry& entry, const MeshState& mesh, const Json* secret, pki::TimePoint now);
+  Status applyChildren(const Desired& desired, const kube::ObjectKey& key, const Json* secret,
+                       const model::PaymentService* service);
+  // False when the service was deleted meanwhile (the next pass cleans up).
+  Result<bool> writeStatus(const kube::ObjectKey& key, const ServiceCache::Entry& entry, const Desired& desired);
+
+  Caches caches_;
+  Parts parts_;
+};
+
+}  // namespace paymesh::ctrl

@@ -1,0 +1,181 @@
+#include "operator/controller/service_reconciler.h"
+
+#include <gtest/gtest.h>
+
+#include "kube/errors.h"
+#include "kube/leader_gated_client.h"
+#include "operator/controller/cache_view.h"
+#include "operator/test_util.h"
+#include "pki/tls_secret.h"
+#include "reconciler_fixture.h"
+
+namespace paymesh::ctrl::testing {
+namespace {
+
+class ServiceReconcilerTest : public ReconcilerTest {
+protected:
+  PaymentServiceReconciler reconciler(kube::Client& client) {
+    return PaymentServiceReconciler({parsed_, pods_, config_maps_, secrets_},
+                                    {client, children_, events_, gauges_, mesh_, clock(), nullptr});
+  }
+  Result<kube::Action> pass(const std::string& name) { return reconciler(client_).reconcile({"payments", name}); }
+
+  // The writes of a first pass, applied to the caches as the watches would deliver them.
+  void converge(const std::string& name) {
+    client_.expectCreate(res::kConfigMaps, "payments", name + "-paymesh")
+        .expectCreate(res::kSecrets, "payments", name + "-paymesh-tls")
+        .expectPatch(res::kPaymentServices, "payments", name);
+    ASSERT_TRUE(pass(name).isOk());
+    auto calls = client_.calls();
+    ASSERT_EQ(calls.size(), 3u);
+    for (auto [store, body] : {std::pair{&config_maps_, calls[0].body}, std::pair{&secrets_, calls[1].body}}) {
+      body["metadata"]["resourceVersion"] = "1";
+      cache(*store, body);
+    }
+    Json svc = *services_.get("payments", name);
+    svc.merge_patch(calls[2].body);
+    svc["metadata"]["resourceVersion"] = "2";
+    cache(services_, svc);
+  }
+};
+
+TEST_F(ServiceReconcilerTest, FirstPassWritesConfigMapSecretAndStatusOnce) {
+  cache(services_, serviceJson("ledger"));
+  client_.expectCreate(res::kConfigMaps, "payments", "ledger-paymesh")
+      .expectCreate(res::kSecrets, "payments", "ledger-paymesh-tls")
+      .expectPatch(res::kPaymentServices, "payments", "ledger");
+  auto action = pass("ledger");
+  ASSERT_TRUE(action.isOk()) << action.status().toString();
+  auto calls = client_.calls();
+  ASSERT_EQ(calls.size(), 3u);
+  // Exactly what buildDesired gives for the same caches: one computation.
+  CacheView view(parsed_, pods_, "payments");
+  auto svc = *parsed_.get({"payments", "ledger"})->service;
+  Desired want = buildDesired({svc, view, mesh().mesh, nullptr, nullptr, fixedNow()});
+  EXPECT_EQ(calls[0].body, Json(*want.config_map));
+  auto material = pki::readTlsSecret(calls[1].body);
+  ASSERT_TRUE(material.isOk()) << material.status().toString();
+  EXPECT_TRUE(material->leaf().isSignedBy(mesh().ca->certificate()));
+  EXPECT_EQ(calls[1].body["metadata"]["ownerReferences"][0]["uid"], "uid-ledger");
+  // One merge patch of the status subresource, with the generation it reconciled.
+  EXPECT_EQ(calls[2].patch_type, kube::PatchType::kMerge);
+  EXPECT_TRUE(calls[2].status_subresource);
+  EXPECT_EQ(calls[2].body["status"]["observedGeneration"], 1);
+  EXPECT_EQ(calls[2].body["status"]["configHash"], want.config_hash);
+  // Requeued for the certificate's renewal (2/3 of its 24h life), no event needed.
+  ASSERT_TRUE(action->requeue_after);
+  EXPECT_GT(*action->requeue_after, std::chrono::milliseconds(15h));
+  EXPECT_LT(*action->requeue_after, std::chrono::milliseconds(17h));
+}
+
+TEST_F(ServiceReconcilerTest, APassOverWhatIsInPlaceWritesNothing) {
+  cache(services_, serviceJson("ledger"));
+  converge("ledger");
+  size_t before = client_.calls().size();
+  auto action = pass("ledger");  // the strict client fails the test on any call
+  ASSERT_TRUE(action.isOk()) << action.status().toString();
+  EXPECT_EQ(client_.calls().size(), before);
+  EXPECT_TRUE(action->requeue_after);
+}
+
+TEST_F(ServiceReconcilerTest, AFailedWriteFailsThePassBeforeAnyStatus) {
+  cache(services_, serviceJson("ledger"));
+  client_.expectCreate(res::kConfigMaps, "payments", "ledger-paymesh",
+                       ScriptedClient::fail(Status(Code::kUnavailable, "HTTP 500")));
+  auto action = pass("ledger");
+  ASSERT_FALSE(action.isOk());
+  EXPECT_EQ(action.status().code(), Code::kUnavailable);
+}
+
+TEST_F(ServiceReconcilerTest, ADeletedServiceLeavesOnlyWhatItDoesNotOwn) {
+  cache(services_, serviceJson("ledger"));
+  converge("ledger");
+  services_.erase("payments", "ledger");
+  // The ConfigMap is still its (a racing pass wrote it after the collector ran); the
+  // Secret was taken over by someone else and is left alone.
+  Json secret = *secrets_.get("payments", "ledger-paymesh-tls");
+  secret["metadata"]["ownerReferences"][0]["name"] = "other";
+  cache(secrets_, secret);
+  client_.expectRemove(res::kConfigMaps, "payments", "ledger-paymesh");
+  auto action = pass("ledger");
+  ASSERT_TRUE(action.isOk()) << action.status().toString();
+  EXPECT_FALSE(action->requeue_after);
+}
+
+TEST_F(ServiceReconcilerTest, AServiceDeletedBeforeItsStatusIsDone) {
+  cache(services_, serviceJson("ledger"));
+  client_.expectCreate(res::kConfigMaps, "payments", "ledger-paymesh")
+      .expectCreate(res::kSecrets, "payments", "ledger-paymesh-tls")
+      .expectPatch(res::kPaymentServices, "payments", "ledger",
+                   ScriptedClient::fail(Status(Code::kNotFound, "paymentservices \"ledger\" not found")));
+  auto action = pass("ledger");
+  ASSERT_TRUE(action.isOk()) << "the next pass cleans up";
+  EXPECT_FALSE(action->requeue_after);
+}
+
+TEST_F(ServiceReconcilerTest, AnInvalidSpecIsReportedAndNothingElseWritten) {
+  Json bad = serviceJson("ledger");
+  bad["spec"]["ports"] = Json::array();
+  cache(services_, bad);
+  client_.expectPatch(res::kPaymentServices, "payments", "ledger");
+  ASSERT_TRUE(pass("ledger").isOk());
+  Json status = client_.calls().at(0).body["status"];
+  bool said = false;
+  for (const auto& c : status["conditions"])
+    if (c["type"] == "ConfigReady") said = c["message"].get<std::string>().rfind("invalid spec: spec.ports", 0) == 0;
+  EXPECT_TRUE(said) << status.dump();
+}
+
+TEST_F(ServiceReconcilerTest, ADueCertificateIsRenewedWithAnEvent) {
+  cache(services_, serviceJson("ledger", {{"tls", {{"certificate", {{"duration", "1h"}}}}}}));
+  converge("ledger");
+  // 50 minutes later the 1h certificate is past 2/3 of its life.
+  auto later = PassClock{[] { return fixedNow() + 50min; }, 1.0};
+  client_.expectUpdate(res::kSecrets, "payments", "ledger-paymesh-tls")
+      .expectCreate(res::kEvents, "payments", "")
+      .expectPatch(res::kPaymentServices, "payments", "ledger");
+  PaymentServiceReconciler r({parsed_, pods_, config_maps_, secrets_},
+                             {client_, children_, events_, gauges_, mesh_, later, nullptr});
+  ASSERT_TRUE(r.reconcile({"payments", "ledger"}).isOk());
+  auto calls = client_.calls();
+  const Json& event = calls[calls.size() - 2].body;
+  EXPECT_EQ(event["reason"], "CertificateRenewed");
+  EXPECT_EQ(event["involvedObject"]["name"], "ledger");
+  EXPECT_EQ(calls[calls.size() - 3].body["metadata"]["resourceVersion"], "1") << "conditional on what was read";
+}
+
+TEST_F(ServiceReconcilerTest, AReplicaThatDoesNotLeadWritesNothing) {
+  cache(services_, serviceJson("ledger"));
+  std::atomic<bool> may_write{false};
+  kube::LeaderGatedClient gated(client_, may_write);
+  ChildWriter children(gated, nullptr);
+  PaymentServiceReconciler r({parsed_, pods_, config_maps_, secrets_},
+                             {gated, children, events_, gauges_, mesh_, clock(), nullptr});
+  auto action = r.reconcile({"payments", "ledger"});
+  ASSERT_FALSE(action.isOk());
+  EXPECT_TRUE(kube::isNotLeader(action.status())) << action.status().toString();
+  EXPECT_TRUE(client_.calls().empty());
+}
+
+TEST_F(ServiceReconcilerTest, NoMeshCaNoPass) {
+  mesh_.set(nullptr);
+  auto action = pass("ledger");
+  ASSERT_FALSE(action.isOk());
+  EXPECT_EQ(action.status().code(), Code::kFailedPrecondition);
+}
+
+TEST_F(ServiceReconcilerTest, DependencyEndpointsComeFromItsLabelledPods) {
+  cache(services_, serviceJson("payment", {{"dependencies", {{{"name", "ledger"}}}}}));
+  cache(services_, serviceJson("ledger"));
+  cache(pods_, pod("payments", "ledger-a", "ledger", "10.0.0.7", true));
+  Json unlabelled = pod("payments", "ledger-b", "ledger", "10.0.0.8", true);
+  unlabelled["metadata"]["labels"].erase("paymesh.io/service");  // not injected: not an endpoint
+  cache(pods_, unlabelled);
+  converge("payment");
+  std::string eds = client_.calls().at(0).body["data"]["eds-ledger.json"];
+  EXPECT_NE(eds.find("10.0.0.7"), std::string::npos) << eds;
+  EXPECT_EQ(eds.find("10.0.0.8"), std::string::npos) << eds;
+}
+
+}  // namespace
+}  // namespace paymesh::ctrl::testing

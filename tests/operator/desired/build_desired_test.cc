@@ -1,0 +1,226 @@
+#include "operator/desired/build_desired.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "operator/desired/children.h"
+#include "operator/test_util.h"
+#include "pki/tls_secret.h"
+#include "policy/render_fixture.h"
+#include "yaml/yaml.h"
+
+namespace paymesh::ctrl {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::service;
+
+pki::TimePoint fixedNow() { return std::chrono::system_clock::from_time_t(1780272000); }
+
+const model::MeshConfig& mesh() { return policy::testing::defaultMesh(); }
+
+// A view over services and endpoints given by the test, recording what is asked of it.
+class FakeView : public ServiceView {
+public:
+  void add(model::PaymentService s, std::vector<model::ServiceEndpoint> eps = {}) {
+    std::string name = s.metadata.name;
+    services_[name] = std::move(s);
+    if (!eps.empty()) endpoints_[name] = std::move(eps);
+  }
+  const model::PaymentService* find(const std::string& name) const override {
+    found_.insert(name);
+    auto it = services_.find(name);
+    return it == services_.end() ? nullptr : &it->second;
+  }
+  std::vector<model::ServiceEndpoint> endpoints(const model::PaymentService& s) const override {
+    endpoints_of_.insert(s.metadata.name);
+    auto it = endpoints_.find(s.metadata.name);
+    return it == endpoints_.end() ? std::vector<model::ServiceEndpoint>{} : it->second;
+  }
+  mutable std::set<std::string> found_, endpoints_of_;
+
+private:
+  std::map<std::string, model::PaymentService> services_;
+  std::map<std::string, std::vector<model::ServiceEndpoint>> endpoints_;
+};
+
+model::ServiceEndpoint ep(const std::string& pod, const std::string& ip, bool ready = true) {
+  return {pod, ip, 1, ready};
+}
+
+class BuildDesiredTest : public ::testing::Test {
+protected:
+  void SetUp() override {
+    auto ca = pki::CertificateAuthority::create({}, fixedNow() - 24h);
+    ASSERT_TRUE(ca.isOk());
+    ca_.emplace(std::move(*ca));
+    bundle_.add(ca_->certificate());
+  }
+  Desired build(const model::PaymentService& svc, const ServiceView& view, const Json* secret = nullptr,
+                pki::TimePoint now = fixedNow()) {
+    Signer signer{*ca_, bundle_};
+    return buildDesired({svc, view, mesh(), &signer, secret, now});
+  }
+  std::optional<pki::CertificateAuthority> ca_;
+  pki::TrustBundle bundle_;
+};
+
+TEST_F(BuildDesiredTest, ConfigMapMetadataIsOwnedByTheService) {
+  FakeView view;
+  auto svc = service("ledger");
+  Desired d = build(svc, view);
+  ASSERT_TRUE(d.config_map);
+  const auto& meta = (*d.config_map)["metadata"];
+  EXPECT_EQ(meta["name"], "ledger-paymesh");
+  EXPECT_EQ(meta["namespace"], "payments");
+  EXPECT_EQ(meta["labels"],
+            (nlohmann::ordered_json{{kManagedByLabel, kManagedByValue}, {"paymesh.io/service", "ledger"}}));
+  EXPECT_EQ(meta["annotations"]["paymesh.io/config-hash"], d.config_hash);
+  EXPECT_EQ(d.config_hash.rfind("sha256:", 0), 0u);
+  EXPECT_EQ(meta["ownerReferences"][0]["uid"], "uid-ledger");
+  EXPECT_EQ(meta["ownerReferences"][0]["controller"], true);
+  // Read from a file the service has no uid, and its children no owner.
+  auto from_file = svc;
+  from_file.metadata.uid.clear();
+  EXPECT_FALSE((*build(from_file, view).config_map)["metadata"].contains("ownerReferences"));
+  // The data digest is the hash of the files: what the cache compares without re-hashing.
+  EXPECT_EQ(configMapDataHash(Json((*d.config_map)["data"])), d.config_hash);
+}
+
+TEST_F(BuildDesiredTest, ReadsOnlyTheServicesItsConfigNeeds) {
+  FakeView view;
+  auto payment = service("payment", {{"dependencies", {{{"name", "settlement"}}, {{"name", "missing"}}}},
+                                     {"authorization", {{"allowedCallers", {"gateway"}}}}});
+  view.add(service("settlement", {{"resilience", {{"fallback", {{"service", "standby"}}}}}}),
+           {ep("s-1", "10.0.0.1"), ep("s-2", "10.0.0.2", false)});
+  view.add(service("standby"), {ep("st-1", "10.0.1.1")});
+  view.add(service("gateway", {{"serviceAccount", "edge"}}));
+  view.add(service("unrelated"));
+  Desired d = build(payment, view);
+  EXPECT_EQ(view.found_, (std::set<std::string>{"settlement", "standby", "missing", "gateway"}));
+  EXPECT_EQ(view.endpoints_of_, (std::set<std::string>{"payment", "settlement", "standby"}))
+      << "the callers' endpoints are not read";
+  EXPECT_EQ(d.observed.missing, std::vector<std::string>{"missing"});
+  EXPECT_TRUE(d.observed.config_ok) << "the rest still renders";
+  EXPECT_EQ(d.observed.without_endpoints, std::vector<std::string>{}) << "settlement and standby have endpoints";
+  // The caller's service account is in the inbound RBAC.
+  std::string lds = (*d.config_map)["data"]["lds.yaml"];
+  EXPECT_NE(lds.find("spiffe://cluster.local/ns/payments/sa/edge"), std::string::npos);
+  // Status: rendered, dependency missing, not Ready.
+  std::map<std::string, std::string> conds;
+  for (const auto& c : d.status.conditions) conds[c.type] = c.status + "/" + c.reason;
+  EXPECT_EQ(conds[kDependenciesResolved], "False/DependencyNotFound");
+  EXPECT_EQ(conds[kConfigReady], "True/Rendered");
+  EXPECT_EQ(conds[kReady], "False/DependencyNotFound");
+  EXPECT_EQ(d.status.observed_generation, 1);
+}
+
+TEST_F(BuildDesiredTest, ReadyEndpointsOfTheServiceAndItsRing) {
+  FakeView view;
+  auto svc = service("settlement");  // ConsistentHash by default
+  view.add(svc, {ep("s-1", "10.0.0.1"), ep("s-2", "10.0.0.2"), ep("s-3", "10.0.0.3", false)});
+  Desired d = build(svc, view);
+  EXPECT_EQ(d.observed.endpoints, 2);
+  EXPECT_TRUE(d.observed.uses_ring);
+  EXPECT_FALSE(d.observed.ring_checksum.empty());
+  EXPECT_TRUE((*d.config_map)["data"].contains("ring.json"));
+  EXPECT_EQ(d.status.ring_checksum, d.observed.ring_checksum);
+}
+
+TEST_F(BuildDesiredTest, IssuesAMissingCertificateWithTheChildMetadata) {
+  FakeView view;
+  auto svc = service("a", {{"tls", {{"certificate", {{"duration", "24h"}, {"renewBefore", "8h"}}}}}});
+  Desired d = build(svc, view);
+  ASSERT_TRUE(d.secret);
+  EXPECT_TRUE(d.issued);
+  EXPECT_EQ(d.secret_reason, "missing");
+  EXPECT_EQ((*d.secret)["metadata"], Json(childMetadata(svc, "a-paymesh-tls")));
+  auto material = pki::readTlsSecret(*d.secret);
+  ASSERT_TRUE(material.isOk()) << material.status().toString();
+  EXPECT_EQ(material->leaf().uris().at(0), "spiffe://cluster.local/ns/payments/sa/a");
+  EXPECT_TRUE(material->leaf().isSignedBy(ca_->certificate()));
+  EXPECT_EQ(d.not_after, material->leaf().notAfter());
+  EXPECT_EQ(d.next_check, fixedNow() + 16h);
+  EXPECT_TRUE(d.observed.certificate_ok);
+  EXPECT_EQ(d.status.certificate_not_after, pki::formatTime(*d.not_after));
+}
+
+TEST_F(BuildDesiredTest, KeepsAFreshCertificateAndRewritesOnlyTheBundleWhenItChanges) {
+  FakeView view;
+  auto svc = service("a");
+  Json secret = *build(svc, view).secret;
+  Desired kept = build(svc, view, &secret, fixedNow() + 1h);
+  EXPECT_FALSE(kept.secret) << kept.secret_reason;
+  EXPECT_TRUE(kept.next_check);
+  // Another CA trusted too (a rotation staged): same certificate and key, new ca.crt.
+  auto other = pki::CertificateAuthority::create({}, fixedNow() - 1h);
+  ASSERT_TRUE(other.isOk());
+  bundle_.add(other->certificate());
+  Desired updated = build(svc, view, &secret, fixedNow() + 1h);
+  ASSERT_TRUE(updated.secret);
+  EXPECT_FALSE(updated.issued);
+  EXPECT_EQ(updated.secret_reason, "trust bundle changed");
+  EXPECT_EQ((*updated.secret)["data"]["tls.crt"], secret["data"]["tls.crt"]);
+  EXPECT_EQ((*updated.secret)["data"]["tls.key"], secret["data"]["tls.key"]);
+  EXPECT_EQ(pki::readTlsSecret(*updated.secret)->bundle.toPem(), bundle_.toPem());
+}
+
+TEST_F(BuildDesiredTest, AnOrphanedSecretGetsItsOwnerBackAroundTheSameKey) {
+  FakeView view;
+  auto svc = service("a");
+  Json secret = *build(svc, view).secret;
+  secret["metadata"].erase("ownerReferences");
+  secret["metadata"]["labels"]["team"] = "core";
+  Desired d = build(svc, view, &secret, fixedNow() + 1h);
+  ASSERT_TRUE(d.secret);
+  EXPECT_EQ(d.secret_reason, "metadata");
+  EXPECT_EQ((*d.secret)["metadata"]["ownerReferences"], Json(childMetadata(svc, "x"))["ownerReferences"]);
+  EXPECT_EQ((*d.secret)["metadata"]["labels"]["team"], "core") << "others' labels are kept";
+  EXPECT_EQ((*d.secret)["data"]["tls.key"], secret["data"]["tls.key"]);
+}
+
+TEST_F(BuildDesiredTest, WithoutASignerOnlyTheConfigMap) {
+  FakeView view;
+  Desired d = buildDesired({service("a"), view, mesh()});
+  EXPECT_TRUE(d.config_map);
+  EXPECT_FALSE(d.secret);
+  EXPECT_FALSE(d.next_check);
+}
+
+TEST_F(BuildDesiredTest, AnInvalidSpecWritesNoChildAndSaysWhy) {
+  Desired d = buildDesiredForInvalidSpec(4, "spec.ports: required", fixedNow());
+  EXPECT_FALSE(d.config_map);
+  EXPECT_FALSE(d.secret);
+  EXPECT_EQ(d.status.observed_generation, 4);
+  for (const auto& c : d.status.conditions) {
+    if (c.type == kConfigReady) {
+      EXPECT_EQ(c.message, "invalid spec: spec.ports: required");
+    }
+    if (c.type == kReady) {
+      EXPECT_EQ(c.status, "False");
+    }
+  }
+}
+
+// What the files give and what a view that holds every service of the namespace gives
+// are the same bytes: the inputs are what the config reads, not how they were found.
+TEST_F(BuildDesiredTest, NamespaceViewOfTheExamplesIsByteStable) {
+  auto in = policy::testing::exampleInputs();
+  const auto& space = in.namespaces.at("payments");
+  NamespaceView files(space);
+  FakeView view;
+  for (const auto& [name, svc] : space.services) {
+    auto it = space.endpoints.find(name);
+    view.add(svc, it == space.endpoints.end() ? std::vector<model::ServiceEndpoint>{} : it->second);
+  }
+  for (const auto& [name, svc] : space.services) {
+    auto a = buildDesired({svc, files, mesh()});
+    auto b = buildDesired({svc, view, mesh()});
+    ASSERT_TRUE(a.config_map && b.config_map) << name;
+    EXPECT_EQ(yaml::toYaml(*a.config_map), yaml::toYaml(*b.config_map)) << name;
+  }
+}
+
+}  // namespace
+}  // namespace paymesh::ctrl
