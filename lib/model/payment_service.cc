@@ -105,6 +105,10 @@ PaymentServiceSpec readSpec(const json& spec, const std::string& name) {
   b.max_pending_requests = cb.at("maxPendingRequests").get<int64_t>();
   b.max_requests = cb.at("maxRequests").get<int64_t>();
   b.max_retries = cb.at("maxRetries").get<int64_t>();
+  if (cb.contains("retryBudget")) {
+    const json& budget = cb.at("retryBudget");
+    b.retry_budget = RetryBudget{budget.at("percent").get<int64_t>(), budget.at("minConcurrency").get<int64_t>()};
+  }
   b.consecutive_errors = cb.at("consecutiveErrors").get<int64_t>();
   b.interval = dur(cb.at("interval"));
   b.base_ejection_time = dur(cb.at("baseEjectionTime"));
@@ -144,6 +148,7 @@ PaymentServiceStatus readStatus(const json& status) {
   out.ring_checksum = status.value("ringChecksum", "");
   out.config_hash = status.value("configHash", "");
   out.certificate_not_after = status.value("certificateNotAfter", "");
+  out.mounted_certificate_not_after = status.value("mountedCertificateNotAfter", "");
   if (status.contains("conditions")) {
     for (const auto& c : status.at("conditions")) {
       Condition cond;
@@ -229,6 +234,8 @@ json statusToJson(const PaymentServiceStatus& status) {
   if (!status.ring_checksum.empty()) out["ringChecksum"] = status.ring_checksum;
   if (!status.config_hash.empty()) out["configHash"] = status.config_hash;
   if (!status.certificate_not_after.empty()) out["certificateNotAfter"] = status.certificate_not_after;
+  if (!status.mounted_certificate_not_after.empty())
+    out["mountedCertificateNotAfter"] = status.mounted_certificate_not_after;
   return out;
 }
 
