@@ -309,10 +309,12 @@ Result<Action> Reconciler::reconcile(const std::string& ns, const std::string& n
       if (!content.isOk()) {
         observed.certificate_error = "issue failed: " + content.status().message();
       } else {
-        Json desired = tlsSecretObject(self, *content);
+        std::optional<ReplacedCertificate> replaced;
+        if (plan.previous_not_after) replaced = ReplacedCertificate{*plan.previous_not_after, now};
+        Json desired = tlsSecretObject(self, *content, replaced);
         RETURN_IF_ERROR(write(res::kSecrets, ns, desired, secret.get(), obs::WriteKind::kSecret, "secret"));
         bool renewal = secret != nullptr;
-        plan = keepCertificate(self, issued->certificate, *mesh_state->ca, now);
+        plan = keepCertificate(self, mesh, issued->certificate, replaced, *mesh_state->ca, now);
         if (renewal)
           recordEvent(self, "Normal", "CertificateRenewed",
                       "workload certificate reissued: " + (plan.reason.empty() ? std::string("renewed") : plan.reason));
@@ -328,8 +330,9 @@ Result<Action> Reconciler::reconcile(const std::string& ns, const std::string& n
       if (observed.certificate_error.empty()) {
         observed.certificate_ok = true;
         observed.certificate_not_after = pki::formatTime(plan.not_after);
+        observed.mounted_certificate_not_after = pki::formatTime(plan.mounted_not_after);
         next_check = plan.next_check;
-        cert_not_after = plan.not_after;
+        cert_not_after = plan.mounted_not_after;
       }
     }
   }
@@ -339,7 +342,7 @@ Result<Action> Reconciler::reconcile(const std::string& ns, const std::string& n
   Json status = model::statusToJson(next);
   if (status != current_status) {
     Json patch_status = status;
-    for (const char* k : {"ringChecksum", "configHash", "certificateNotAfter"})
+    for (const char* k : {"ringChecksum", "configHash", "certificateNotAfter", "mountedCertificateNotAfter"})
       if (!patch_status.contains(k)) patch_status[k] = nullptr;
     if (!mayWrite()) return unavailable("not the leader: write skipped");
     auto patched =

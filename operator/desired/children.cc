@@ -1,10 +1,10 @@
 #include "operator/desired/children.h"
 
-#include "base/base64.h"
-
 #include <algorithm>
 #include <map>
 
+#include "base/base64.h"
+#include "base/time_format.h"
 #include "pki/issue.h"
 #include "pki/key.h"
 #include "policy/names.h"
@@ -86,16 +86,35 @@ Json mergeForUpdate(const Json& desired, const Json& current) {
   return out;
 }
 
-Json tlsSecretObject(const model::PaymentService& service, const pki::TlsSecretContent& content) {
+std::optional<ReplacedCertificate> replacedCertificate(const Json& secret) {
+  const Json& annotations = metaField(secret, "annotations");
+  if (!annotations.is_object()) return std::nullopt;
+  auto not_after = parseRfc3339(annotations.value(kReplacedNotAfterAnnotation, ""));
+  auto at = parseRfc3339(annotations.value(kReplacedAtAnnotation, ""));
+  if (!not_after || !at) return std::nullopt;
+  return ReplacedCertificate{*not_after, *at};
+}
+
+Json tlsSecretObject(const model::PaymentService& service, const pki::TlsSecretContent& content,
+                     const std::optional<ReplacedCertificate>& replaced) {
   Json out = pki::tlsSecretData(content);
   out["apiVersion"] = "v1";
   out["kind"] = "Secret";
   Json meta = {{"name", policy::tlsSecretName(service.metadata.name)},
                {"namespace", service.metadata.namespace_},
                {"labels", {{kManagedByLabel, kManagedByValue}, {model::kServiceLabel, service.metadata.name}}}};
+  if (replaced)
+    meta["annotations"] = {{kReplacedNotAfterAnnotation, pki::formatTime(replaced->not_after)},
+                           {kReplacedAtAnnotation, pki::formatTime(replaced->replaced_at)}};
   if (!service.metadata.uid.empty()) meta["ownerReferences"] = Json::array({ownerReference(service)});
   out["metadata"] = meta;
   return out;
+}
+
+MountedExpiry mountedExpiry(pki::TimePoint current_not_after, const std::optional<ReplacedCertificate>& replaced,
+                            std::chrono::seconds propagation_delay, pki::TimePoint now) {
+  if (!replaced || now >= replaced->replaced_at + propagation_delay) return {current_not_after, std::nullopt};
+  return {std::min(current_not_after, replaced->not_after), replaced->replaced_at + propagation_delay};
 }
 
 pki::WorkloadIdentity workloadIdentity(const model::PaymentService& service, const model::MeshConfig& mesh) {
@@ -120,14 +139,19 @@ CertificatePlan planCertificate(const model::PaymentService& service, const mode
   auto material = pki::readTlsSecret(*current_secret);
   if (!material.isOk()) return issue("unreadable: " + material.status().message());
   const pki::Certificate& leaf = material->leaf();
+  plan.previous_not_after = leaf.notAfter();
   std::string want_uri = policy::spiffeId(mesh.trust_domain, service.metadata.namespace_, service.spec.service_account);
   auto uris = leaf.uris();
   if (uris.size() != 1 || uris[0] != want_uri) return issue("identity changed");
   auto want_alg = pki::parseKeyAlgorithm(model::toString(service.spec.tls.certificate.key_algorithm));
   auto have_alg = material->key.algorithm();
   if (want_alg.isOk() && have_alg.isOk() && *want_alg != *have_alg) return issue("key algorithm changed");
-  plan = keepCertificate(service, leaf, ca, now);
-  if (plan.action == CertificatePlan::Action::kIssue) return plan;
+  auto previous = plan.previous_not_after;
+  plan = keepCertificate(service, mesh, leaf, replacedCertificate(*current_secret), ca, now);
+  if (plan.action == CertificatePlan::Action::kIssue) {
+    plan.previous_not_after = previous;
+    return plan;
+  }
   const Json& labels = metaField(*current_secret, "labels");
   Json want_labels = {{kManagedByLabel, kManagedByValue}, {model::kServiceLabel, service.metadata.name}};
   bool owners_ok = service.metadata.uid.empty() ||
@@ -142,7 +166,8 @@ CertificatePlan planCertificate(const model::PaymentService& service, const mode
   return plan;
 }
 
-CertificatePlan keepCertificate(const model::PaymentService& service, const pki::Certificate& leaf,
+CertificatePlan keepCertificate(const model::PaymentService& service, const model::MeshConfig& mesh,
+                                const pki::Certificate& leaf, const std::optional<ReplacedCertificate>& replaced,
                                 const pki::CertificateAuthority& ca, pki::TimePoint now) {
   CertificatePlan plan;
   std::optional<std::chrono::seconds> renew_before;
@@ -156,6 +181,10 @@ CertificatePlan keepCertificate(const model::PaymentService& service, const pki:
   }
   plan.not_after = leaf.notAfter();
   plan.next_check = decision.next_check;
+  auto mounted = mountedExpiry(leaf.notAfter(), replaced,
+                               std::chrono::ceil<std::chrono::seconds>(mesh.ca.secret_propagation_delay), now);
+  plan.mounted_not_after = mounted.not_after;
+  if (mounted.changes_at) plan.next_check = std::min(plan.next_check, *mounted.changes_at);
   return plan;
 }
 
