@@ -24,6 +24,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <iostream>
 #include <set>
@@ -256,6 +257,7 @@ protected:
     for (const auto& c : changed) line += " [" + c + "]";
     if (changed.empty()) line += " no Secret changed";
     steps_.push_back(line);
+    step_times_.push_back(t);
   }
 
   void checkMountedExpiry(const std::string& name) {
@@ -300,6 +302,7 @@ protected:
     Seconds longest_window{0};
     size_t instants = 0, handshakes = 0;
     std::string first_failure;
+    std::vector<size_t> handshakes_per_step, refused_per_step;  // from each step to the next
   };
 
   // Every instant from when every pod can run (every Secret exists) to the last step.
@@ -317,22 +320,27 @@ protected:
       }
     }
     end = std::max(end, last_step_);
-    points.insert(end);
+    points.insert(step_times_.begin(), step_times_.end());  // every step is checked too
     std::vector<TimePoint> instants;
     for (TimePoint p : points)
       if (p >= begin && p <= end) instants.push_back(p);
     auto pairs = talkingPairs();
     Verdict out;
+    out.handshakes_per_step.assign(step_times_.size(), 0);
+    out.refused_per_step.assign(step_times_.size(), 0);
     auto failsAt = [&](TimePoint t) {
       ++out.instants;
       bool failed = false;
+      size_t step = std::upper_bound(step_times_.begin(), step_times_.end(), t) - step_times_.begin();
       for (const auto& p : pairs)
         for (const auto* callee : mountable(history_.at(p.callee), t, lag))
           for (const auto* caller : mountable(history_.at(p.caller), t, lag)) {
             ++out.handshakes;
+            if (step > 0) ++out.handshakes_per_step[step - 1];
             std::string e = handshakeAt(contexts_, *callee, p.callee_allows, *caller, p.callee_id, t);
             if (e.empty()) continue;
             failed = true;
+            if (step > 0) ++out.refused_per_step[step - 1];
             if (out.first_failure.empty())
               out.first_failure = formatOffset(t, start_) + " " + p.caller + " -> " + p.callee + ": " + e;
           }
@@ -372,6 +380,7 @@ protected:
   std::map<std::string, model::PaymentService> specs_;
   std::map<std::string, std::vector<SecretVersion>> history_;
   std::vector<std::string> steps_;
+  std::vector<TimePoint> step_times_;
   Contexts contexts_;
 };
 
@@ -419,7 +428,9 @@ TEST_F(ZeroOutageRotationTest, EveryTalkingPairTrustsWhatTheOtherPresentsThrough
   }
 
   Verdict within = judge(lag);
-  for (const auto& s : steps_) std::cout << "  " << s << "\n";
+  for (size_t i = 0; i < steps_.size(); ++i)
+    std::cout << "  " << steps_[i] << "; until the next step " << within.handshakes_per_step[i] << " handshakes, "
+              << within.refused_per_step[i] << " refused\n";
   std::cout << "  " << renewals << " certificate renewals; " << within.instants << " instants, " << within.handshakes
             << " mTLS handshakes over " << talkingPairs().size() << " talking pairs, kubelet lag up to " << lag.count()
             << "s: longest untrusted window " << within.longest_window.count() << "s\n";
