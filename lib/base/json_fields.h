@@ -33,6 +33,7 @@ inline constexpr const char* kEndpoints = "endpoints";
 inline constexpr const char* kRingChecksum = "ringChecksum";
 inline constexpr const char* kConfigHash = "configHash";
 inline constexpr const char* kCertificateNotAfter = "certificateNotAfter";
+inline constexpr const char* kMountedCertificateNotAfter = "mountedCertificateNotAfter";
 inline constexpr const char* kReason = "reason";
 inline constexpr const char* kMessage = "message";
 inline constexpr const char* kLastTransitionTime = "lastTransitionTime";

@@ -28,7 +28,12 @@ SchemaPtr buildMeshSchema() {
            {"duration", s::withDefault(s::duration("Lifetime of a created CA.", "24h", "876000h"), "87600h")},
            {"rotationOverlap",
             s::withDefault(s::duration("How long old and new CA are both trusted during rotation.", "1m", "8760h"),
-                           "48h")}}),
+                           "48h")},
+           {"secretPropagationDelay",
+            s::withDefault(s::duration("How long kubelets take to bring an updated Secret into running pods (their "
+                                       "sync period plus their Secret cache TTL); at most half of rotationOverlap.",
+                                       "1s", "4380h"),
+                           "2m")}}),
       json::object());
   auto sidecar = s::withDefault(
       s::object("The injected sidecar container.",
@@ -109,6 +114,13 @@ MeshConfigResult parseMeshConfig(const json& input) {
     }
     ports[n] = p;
   }
+  // Each CA rotation phase waits half the overlap: kubelets must be done by then.
+  auto overlap = parseDuration(v["ca"]["rotationOverlap"].get<std::string>()).value();
+  auto propagation = parseDuration(v["ca"]["secretPropagationDelay"].get<std::string>()).value();
+  if (overlap < 2 * propagation)
+    result.errors.push_back({"ca.rotationOverlap", "must be at least twice ca.secretPropagationDelay (" +
+                                                       v["ca"]["secretPropagationDelay"].get<std::string>() +
+                                                       "): each rotation phase waits half of it for the kubelets"});
   if (!result.errors.empty()) return result;
 
   MeshConfig c;
@@ -124,7 +136,8 @@ MeshConfigResult parseMeshConfig(const json& input) {
   c.ca.existing = ca["existing"];
   c.ca.key_algorithm = parseKeyAlgorithm(ca["keyAlgorithm"].get<std::string>()).value();  // schema-checked
   c.ca.duration = parseDuration(ca["duration"].get<std::string>()).value();
-  c.ca.rotation_overlap = parseDuration(ca["rotationOverlap"].get<std::string>()).value();
+  c.ca.rotation_overlap = overlap;
+  c.ca.secret_propagation_delay = propagation;
   const json& sc = v["sidecar"];
   c.sidecar.image = sc["image"];
   c.sidecar.image_pull_policy = sc["imagePullPolicy"];

@@ -30,6 +30,9 @@ struct MeshConfig {
     KeyAlgorithm key_algorithm = KeyAlgorithm::kEcdsaP256;
     Nanos duration = std::chrono::hours(87600);
     Nanos rotation_overlap = std::chrono::hours(48);
+    // Kubelet sync period plus Secret cache TTL (Kubernetes defaults: 1m + 1m): after a
+    // renewal, the replaced certificate counts as possibly mounted for this long.
+    Nanos secret_propagation_delay = std::chrono::minutes(2);
   } ca;
 
   struct Sidecar {

@@ -99,6 +99,10 @@ PaymentServiceSpec readSpec(const json& spec, const std::string& name) {
   b.max_pending_requests = cb.at("maxPendingRequests").get<int64_t>();
   b.max_requests = cb.at("maxRequests").get<int64_t>();
   b.max_retries = cb.at("maxRetries").get<int64_t>();
+  if (cb.contains("retryBudget")) {
+    const json& budget = cb.at("retryBudget");
+    b.retry_budget = RetryBudget{budget.at("percent").get<int64_t>(), budget.at("minConcurrency").get<int64_t>()};
+  }
   b.consecutive_errors = cb.at("consecutiveErrors").get<int64_t>();
   b.interval = dur(cb.at("interval"));
   b.base_ejection_time = dur(cb.at("baseEjectionTime"));
@@ -135,6 +139,7 @@ PaymentServiceStatus readStatus(const json& status) {
   out.ring_checksum = status.value(fields::kRingChecksum, "");
   out.config_hash = status.value(fields::kConfigHash, "");
   out.certificate_not_after = status.value(fields::kCertificateNotAfter, "");
+  out.mounted_certificate_not_after = status.value(fields::kMountedCertificateNotAfter, "");
   if (status.contains(fields::kConditions)) {
     for (const auto& c : status.at(fields::kConditions)) {
       Condition cond;
@@ -203,7 +208,8 @@ namespace {
 std::vector<std::pair<const char*, const std::string*>> optionalStatusFields(const PaymentServiceStatus& status) {
   return {{fields::kRingChecksum, &status.ring_checksum},
           {fields::kConfigHash, &status.config_hash},
-          {fields::kCertificateNotAfter, &status.certificate_not_after}};
+          {fields::kCertificateNotAfter, &status.certificate_not_after},
+          {fields::kMountedCertificateNotAfter, &status.mounted_certificate_not_after}};
 }
 
 }  // namespace

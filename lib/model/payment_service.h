@@ -73,11 +73,18 @@ struct Retry {
   bool require_idempotency_key = true;
 };
 
+// Retries may take `percent` of the requests in flight, and at least `min_concurrency`.
+struct RetryBudget {
+  int64_t percent = 20;
+  int64_t min_concurrency = 3;
+};
+
 struct CircuitBreaker {
   int64_t max_connections = 1024;
   int64_t max_pending_requests = 256;
   int64_t max_requests = 1024;
-  int64_t max_retries = 3;
+  int64_t max_retries = 3;                  // the cap on concurrent retries, unless a budget is set
+  std::optional<RetryBudget> retry_budget;  // when set, replaces max_retries
   int64_t consecutive_errors = 5;
   Nanos interval = std::chrono::seconds(10);
   Nanos base_ejection_time = std::chrono::seconds(30);
@@ -137,6 +144,9 @@ struct PaymentServiceStatus {
   std::string ring_checksum;
   std::string config_hash;
   std::string certificate_not_after;  // RFC 3339
+  // The earliest expiry a running sidecar may still present: the Secret's certificate,
+  // or the one it replaced until the kubelet has had time to mount the new one.
+  std::string mounted_certificate_not_after;  // RFC 3339
 };
 
 struct PaymentService {

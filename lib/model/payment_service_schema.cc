@@ -149,13 +149,26 @@ SchemaPtr buildSpec() {
             s::withDefault(s::boolean("Retry only requests that carry the mesh's idempotency-key header."), true)}}),
       json::object());
 
+  auto retry_budget = s::object(
+      "Concurrent retries as a share of the requests in flight, instead of the fixed maxRetries cap.",
+      {{"percent",
+        s::withDefault(s::integer("Retries in flight, in percent of the active requests (default 20).", 1, 100), 20)},
+       {"minConcurrency",
+        s::withDefault(s::integer("Concurrent retries always allowed, whatever the traffic (default 3).", 0, 1000000),
+                       3)}});
+
   auto breaker = s::withDefault(
       s::object(
           "Circuit breaking and outlier ejection.",
           {{"maxConnections", s::withDefault(s::integer("Maximum connections to the service.", 1, 1000000), 1024)},
            {"maxPendingRequests", s::withDefault(s::integer("Maximum queued requests.", 1, 1000000), 256)},
            {"maxRequests", s::withDefault(s::integer("Maximum concurrent requests.", 1, 1000000), 1024)},
-           {"maxRetries", s::withDefault(s::integer("Maximum concurrent retries.", 0, 1000000), 3)},
+           {"maxRetries",
+            s::withDefault(s::integer("Maximum concurrent retries from one caller's sidecar to the service (the cap; "
+                                      "ignored when retryBudget is set).",
+                                      0, 1000000),
+                           3)},
+           {"retryBudget", retry_budget},
            {"consecutiveErrors", s::withDefault(s::integer("Consecutive errors that eject an endpoint.", 1, 1000), 5)},
            {"interval", s::withDefault(s::duration("Interval between ejection sweeps.", "1ms", "1h"), "10s")},
            {"baseEjectionTime",
@@ -274,7 +287,11 @@ SchemaPtr buildStatus() {
                     {fields::kRingChecksum, s::string("Checksum of the published ring.json.")},
                     {fields::kConfigHash, s::string("Hash of the rendered sidecar configuration.")},
                     {fields::kCertificateNotAfter, s::with(s::string("Expiry of the current workload certificate."),
-                                                           [](Schema& m) { m.openapi_format = "date-time"; })}});
+                                                           [](Schema& m) { m.openapi_format = "date-time"; })},
+                    {fields::kMountedCertificateNotAfter,
+                     s::with(s::string("Earliest expiry a running sidecar may still present: the current certificate, "
+                                       "or the one it replaced until the kubelet has had time to mount the new one."),
+                             [](Schema& m) { m.openapi_format = "date-time"; })}});
 }
 
 SchemaPtr buildRoot() {

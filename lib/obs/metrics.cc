@@ -53,7 +53,7 @@ OperatorMetrics::OperatorMetrics() : registry_(std::make_shared<prometheus::Regi
                       .Add({});
   cert_expiry_ = &prometheus::BuildGauge()
                       .Name("paymesh_certificate_min_seconds_to_expiry")
-                      .Help("Seconds until the soonest-expiring workload certificate expires")
+                      .Help("Seconds until the soonest-expiring workload certificate a sidecar may present expires")
                       .Register(*registry_)
                       .Add({});
   endpoints_ = &prometheus::BuildGauge()

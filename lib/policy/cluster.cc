@@ -1,5 +1,7 @@
 #include "policy/cluster.h"
 
+#include <optional>
+
 #include "base/duration.h"
 #include "pki/spiffe.h"
 #include "policy/config_source.h"
@@ -30,6 +32,25 @@ const char* lbPolicy(const PaymentService& s) {
       return s.spec.ring.algorithm == model::RingAlgorithm::kMaglev ? "MAGLEV" : "RING_HASH";
   }
   return "ROUND_ROBIN";
+}
+
+// Thresholds at the DEFAULT priority (the only one routes use). Retries are capped by
+// maxRetries, or, when the service sets a retryBudget, by the budget alone: Envoy ignores
+// max_retries once a retry_budget is present, so only one of them is rendered.
+Json thresholds(const model::CircuitBreaker& cb, std::optional<int64_t> max_retries_override = std::nullopt) {
+  Json t = {{"priority", "DEFAULT"},
+            {"max_connections", cb.max_connections},
+            {"max_pending_requests", cb.max_pending_requests},
+            {"max_requests", cb.max_requests}};
+  if (max_retries_override) {
+    t["max_retries"] = *max_retries_override;
+  } else if (cb.retry_budget) {
+    t["retry_budget"] = {{"budget_percent", {{"value", static_cast<double>(cb.retry_budget->percent)}}},
+                         {"min_retry_concurrency", cb.retry_budget->min_concurrency}};
+  } else {
+    t["max_retries"] = cb.max_retries;
+  }
+  return {{"thresholds", Json::array({t})}};
 }
 
 }  // namespace
@@ -65,16 +86,7 @@ Json serviceCluster(const PaymentService& target, const model::MeshConfig& mesh)
     // Power of two choices over outstanding requests: Envoy's least-request balancer.
     c["least_request_lb_config"] = {{"choice_count", 2}};
   }
-  // The retry budget replaces max_retries (Envoy ignores max_retries when a budget is
-  // set): retries may use 20% of active requests, and at least maxRetries at a time.
-  c["circuit_breakers"] = {
-      {"thresholds",
-       Json::array(
-           {{{"priority", "DEFAULT"},
-             {"max_connections", cb.max_connections},
-             {"max_pending_requests", cb.max_pending_requests},
-             {"max_requests", cb.max_requests},
-             {"retry_budget", {{"budget_percent", {{"value", 20.0}}}, {"min_retry_concurrency", cb.max_retries}}}}})}};
+  c["circuit_breakers"] = thresholds(cb);
   c["outlier_detection"] = {{"consecutive_5xx", cb.consecutive_errors},
                             {"consecutive_gateway_failure", cb.consecutive_errors},
                             {"enforcing_consecutive_gateway_failure", 100},
@@ -92,7 +104,9 @@ Json serviceCluster(const PaymentService& target, const model::MeshConfig& mesh)
   return c;
 }
 
-Json fallbackAggregateCluster(const PaymentService& target, const PaymentService& fallback) {
+Json fallbackAggregateCluster(const PaymentService& target, const std::vector<const PaymentService*>& members) {
+  Json clusters = Json::array();
+  for (const PaymentService* m : members) clusters.push_back(edsClusterName(*m));
   return {{"name", outboundCluster(target.metadata.name)},
           {"connect_timeout", kConnectTimeout},
           {"lb_policy", "CLUSTER_PROVIDED"},
@@ -101,11 +115,14 @@ Json fallbackAggregateCluster(const PaymentService& target, const PaymentService
             {"typed_config",
              {{"@type", "type.googleapis.com/envoy.extensions.clusters.aggregate.v3.ClusterConfig"},
               // Priority order: the primary's endpoints first, the fallback's only when
-              // the primary has no healthy endpoint left.
-              {"clusters", Json::array({edsClusterName(target), edsClusterName(fallback)})}}}}}};
+              // the primary has no healthy endpoint left (see the primary's EDS policy).
+              {"clusters", clusters}}}}},
+          // The route names this cluster, so its retry limit is the one Envoy applies to
+          // every retry through it: the target's own breaker, not Envoy's default of 3.
+          {"circuit_breakers", thresholds(target.spec.resilience.circuit_breaker)}};
 }
 
-Json inboundCluster(const model::Port& port) {
+Json inboundCluster(const PaymentService& self, const model::Port& port) {
   Json c = {{"name", policy::inboundCluster(port.name)},
             {"type", "STATIC"},
             {"connect_timeout", kConnectTimeout},
@@ -117,6 +134,10 @@ Json inboundCluster(const model::Port& port) {
                                              {{"address",
                                                {{"socket_address",
                                                  {{"address", "127.0.0.1"}, {"port_value", port.port}}}}}}}}})}}})}}}};
+  // What the service declares it can take, at this pod: connections, queue and requests
+  // in flight. The inbound side never retries (its callers' sidecars do), so retries to
+  // the application are capped at 0.
+  c["circuit_breakers"] = thresholds(self.spec.resilience.circuit_breaker, 0);
   if (port.protocol == model::Protocol::kGrpc) c["typed_extension_protocol_options"] = http2Options();
   return c;
 }

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "model/mesh_config.h"
 #include "model/payment_service.h"
@@ -18,12 +19,14 @@ std::string edsClusterName(const model::PaymentService& target);
 // The EDS cluster of `target`, balanced and protected by target's own policies.
 Json serviceCluster(const model::PaymentService& target, const model::MeshConfig& mesh);
 
-// "outbound|<target>": an aggregate that tries the target's endpoints first and the
-// fallback's when none is healthy.
-Json fallbackAggregateCluster(const model::PaymentService& target, const model::PaymentService& fallback);
+// "outbound|<target>": an aggregate over the EDS clusters of `members` in priority order
+// (the target, then its fallback when it exists): the fallback's endpoints take traffic
+// only when the target has no healthy endpoint. Breakers are the target's own.
+Json fallbackAggregateCluster(const model::PaymentService& target,
+                              const std::vector<const model::PaymentService*>& members);
 
-// "inbound|<port>": the local application port.
-Json inboundCluster(const model::Port& port);
+// "inbound|<port>": the local application port, behind the breakers of `self`.
+Json inboundCluster(const model::PaymentService& self, const model::Port& port);
 
 // The envoy.lb metadata / weights rule: whether endpoints of `target` carry them.
 bool carriesHashKeys(const model::PaymentService& target);

@@ -1,5 +1,7 @@
 #include "policy/eds.h"
 
+#include <algorithm>
+
 #include "base/hex.h"
 #include "policy/cluster.h"
 
@@ -58,8 +60,17 @@ std::string endpointsFile(const model::PaymentService& target, const std::vector
     out += i + 1 < endpoints.size() ? "},\n" : "}\n";
   }
   if (!endpoints.empty()) out += "]}";
-  out += "]}]}\n";
+  out += ']';
+  if (target.spec.resilience.fallback_service) {
+    out += R"(,"policy":{"overprovisioning_factor":)" +
+           std::to_string(primaryOverprovisioningFactor(endpoints.size())) + '}';
+  }
+  out += "}]}\n";
   return out;
+}
+
+uint32_t primaryOverprovisioningFactor(size_t endpoints) {
+  return static_cast<uint32_t>(std::min<size_t>(100 * std::max<size_t>(endpoints, 1), kMaxOverprovisioningFactor));
 }
 
 }  // namespace paymesh::policy

@@ -17,6 +17,19 @@ Json routerFilter() {
           {"typed_config", {{"@type", "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router"}}}};
 }
 
+// Removes every request header with which a client could set Envoy's retries or
+// timeouts for its own request, before routing and before any filter runs.
+Json stripControlHeaders() {
+  Json mutations = Json::array();
+  for (const char* h : kRetryAndTimeoutHeaders) mutations.push_back({{"remove", h}});
+  return Json::array(
+      {{{"name", "envoy.http.early_header_mutation.header_mutation"},
+        {"typed_config",
+         {{"@type",
+           "type.googleapis.com/envoy.extensions.http.early_header_mutation.header_mutation.v3.HeaderMutation"},
+          {"mutations", mutations}}}}});
+}
+
 Json httpConnectionManager(const std::string& stat_prefix, Json route_config, Json http_filters) {
   http_filters.push_back(routerFilter());
   return {{"name", "envoy.filters.network.http_connection_manager"},
@@ -25,6 +38,7 @@ Json httpConnectionManager(const std::string& stat_prefix, Json route_config, Js
              "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager"},
             {"stat_prefix", stat_prefix},
             {"codec_type", "AUTO"},
+            {"early_header_mutation_extensions", stripControlHeaders()},
             {"route_config", std::move(route_config)},
             {"http_filters", std::move(http_filters)}}}};
 }
@@ -124,6 +138,14 @@ Json route(const PaymentService& target, Json match, bool with_retries) {
     if (res.retry.per_try_timeout) policy["per_try_timeout"] = formatProtoDuration(*res.retry.per_try_timeout);
     policy["retry_back_off"] = {{"base_interval", formatProtoDuration(res.retry.backoff_base)},
                                 {"max_interval", formatProtoDuration(res.retry.backoff_max)}};
+    // A retry goes to a pod not tried yet: without this a consistent-hash route would
+    // send every retry to the same failing pod. Each attempt may re-pick up to
+    // kHostSelectionAttempts times before taking a pod already tried.
+    policy["retry_host_predicate"] = Json::array(
+        {{{"name", "envoy.retry_host_predicates.previous_hosts"},
+          {"typed_config",
+           {{"@type", "type.googleapis.com/envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate"}}}}});
+    policy["host_selection_retry_max_attempts"] = kHostSelectionAttempts;
     r["retry_policy"] = policy;
   } else {
     r["retry_policy"] = {{"num_retries", 0}};

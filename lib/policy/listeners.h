@@ -14,6 +14,26 @@ namespace paymesh::policy {
 
 using Json = nlohmann::ordered_json;
 
+// Request headers Envoy's router acts on to change a request's retries or timeouts
+// (x-envoy-max-retries, x-envoy-retry-on, ...). Every HTTP connection manager removes
+// them before routing, so only the rendered policy decides: an application cannot turn
+// retries back on for a payment without an idempotency key.
+inline constexpr const char* kRetryAndTimeoutHeaders[] = {
+    "x-envoy-max-retries",
+    "x-envoy-retry-on",
+    "x-envoy-retry-grpc-on",
+    "x-envoy-retriable-status-codes",
+    "x-envoy-retriable-header-names",
+    "x-envoy-hedge-on-per-try-timeout",
+    "x-envoy-upstream-rq-timeout-ms",
+    "x-envoy-upstream-rq-per-try-timeout-ms",
+    "x-envoy-upstream-rq-timeout-alt-response",
+    "x-envoy-upstream-stream-duration-ms",
+};
+
+// How many times a retry re-picks a pod when the one picked was tried already.
+inline constexpr int kHostSelectionAttempts = 5;
+
 // `callers` maps PaymentService names to their service accounts, to name the SPIFFE
 // identities allowed in; a caller not in the map is assumed to use its own name.
 Json inboundListener(const model::PaymentService& self, const std::map<std::string, std::string>& caller_accounts,

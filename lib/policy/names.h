@@ -9,17 +9,28 @@
 
 namespace paymesh::policy {
 
+// Where the injected sidecar mounts the ConfigMap <svc>-paymesh and the Secret
+// <svc>-paymesh-tls, and the bootstrap Envoy starts from (`envoy -c kBootstrapPath`).
+// The injector reads these from here; every path in the rendered files is under them.
 inline constexpr const char* kConfigDir = "/etc/paymesh/config";
 inline constexpr const char* kTlsDir = "/etc/paymesh/tls";
 inline constexpr const char* kBootstrapFile = "envoy.yaml";
+inline constexpr const char* kBootstrapPath = "/etc/paymesh/config/envoy.yaml";
 inline constexpr const char* kListenersFile = "lds.yaml";
 inline constexpr const char* kClustersFile = "cds.yaml";
+// SDS resource files: the workload certificate and the trust bundle, each naming the
+// Secret's files (one SDS resource per file, as Envoy's file subscription requires).
+inline constexpr const char* kCertificateSdsFile = "sds-certificate.yaml";
+inline constexpr const char* kTrustBundleSdsFile = "sds-trust-bundle.yaml";
+inline constexpr const char* kCertificateSecret = "workload-certificate";
+inline constexpr const char* kTrustBundleSecret = "trust-bundle";
 inline constexpr const char* kRingFile = "ring.json";
 inline constexpr const char* kConfigHashAnnotation = "paymesh.io/config-hash";
 
 inline std::string configMapName(const std::string& service) { return service + "-paymesh"; }
 inline std::string tlsSecretName(const std::string& service) { return service + "-paymesh-tls"; }
 inline std::string configPath(const std::string& file) { return std::string(kConfigDir) + "/" + file; }
+inline std::string tlsPath(const std::string& file) { return std::string(kTlsDir) + "/" + file; }
 
 // Callers reach a dependency through "outbound|<name>"; with a fallback that is an
 // aggregate over "outbound|<name>|primary" and the fallback's own cluster.

@@ -11,6 +11,7 @@
 #include "policy/eds.h"
 #include "policy/listeners.h"
 #include "policy/names.h"
+#include "policy/sds.h"
 #include "policy/service_ring.h"
 #include "ring/ring_json.h"
 #include "yaml/yaml.h"
@@ -83,7 +84,7 @@ Result<SidecarConfig> renderSidecarConfig(const RenderInputs& in) {
     for (const auto& [name, svc] : in.services) accounts[name] = svc->spec.service_account;
     listeners.push_back(inboundListener(self, accounts, mesh));
     for (const auto& port : self.spec.ports) {
-      Json c = inboundCluster(port);
+      Json c = inboundCluster(self, port);
       c["@type"] = "type.googleapis.com/envoy.config.cluster.v3.Cluster";
       clusters.push_back(std::move(c));
     }
@@ -105,13 +106,12 @@ Result<SidecarConfig> renderSidecarConfig(const RenderInputs& in) {
         out.missing.push_back(*target->spec.resilience.fallback_service);
         // Without its fallback the dependency still gets "outbound|<name>": an
         // aggregate over the primary alone keeps the listener's cluster name valid.
-        Json agg = fallbackAggregateCluster(*target, *target);
-        agg["cluster_type"]["typed_config"]["clusters"] = Json::array({edsClusterName(*target)});
+        Json agg = fallbackAggregateCluster(*target, {target});
         agg["@type"] = "type.googleapis.com/envoy.config.cluster.v3.Cluster";
         clusters.push_back(std::move(agg));
         continue;
       }
-      Json agg = fallbackAggregateCluster(*target, *fallback);
+      Json agg = fallbackAggregateCluster(*target, {target, fallback});
       agg["@type"] = "type.googleapis.com/envoy.config.cluster.v3.Cluster";
       clusters.push_back(std::move(agg));
       addEdsCluster(*fallback);
@@ -141,6 +141,14 @@ Result<SidecarConfig> renderSidecarConfig(const RenderInputs& in) {
       out.notes.push_back("ring.json not published: " + std::to_string(text.size()) + " bytes exceeds " +
                           std::to_string(kMaxRingJsonBytes) + "; lower tableSize or maxRingSize");
     }
+  }
+  // The SDS files, when a TLS context names them (inbound mTLS, or a dependency reached
+  // over mTLS).
+  bool uses_tls = self.spec.tls.mode != model::TlsMode::kDisable;
+  for (const auto& c : clusters) uses_tls = uses_tls || c.contains("transport_socket");
+  if (uses_tls) {
+    out.files[kCertificateSdsFile] = yamlFile(certificateSdsResponse());
+    out.files[kTrustBundleSdsFile] = yamlFile(trustBundleSdsResponse());
   }
   out.files[kBootstrapFile] = yamlFile(bootstrap(self, mesh));
   out.files[kListenersFile] = yamlFile(Json{{"resources", listeners}});

@@ -2,28 +2,27 @@
 
 #include "pki/spiffe.h"
 #include "policy/names.h"
+#include "policy/sds.h"
 
 namespace paymesh::policy {
 namespace {
 
-Json certificates() {
-  return Json::array({{{"certificate_chain", {{"filename", std::string(kTlsDir) + "/tls.crt"}}},
-                       {"private_key", {{"filename", std::string(kTlsDir) + "/tls.key"}}}}});
+// Certificate and trust bundle by SDS; `san` is the URI SAN matcher ({"exact": id} or
+// {"prefix": id}), kept in the static half of the combined validation context.
+Json commonTlsContext(Json san) {
+  return {
+      {"tls_params", {{"tls_minimum_protocol_version", "TLSv1_2"}}},
+      {"tls_certificate_sds_secret_configs", Json::array({sdsSecretConfig(kCertificateSecret, kCertificateSdsFile)})},
+      {"combined_validation_context",
+       {{"default_validation_context",
+         {{"match_typed_subject_alt_names", Json::array({{{"san_type", "URI"}, {"matcher", std::move(san)}}})}}},
+        {"validation_context_sds_secret_config", sdsSecretConfig(kTrustBundleSecret, kTrustBundleSdsFile)}}}};
 }
-
-Json trustedCa() { return {{"filename", std::string(kTlsDir) + "/ca.crt"}}; }
 
 }  // namespace
 
 Json upstreamTlsSocket(const std::string& sni, const std::string& peer_spiffe_id, bool http2) {
-  Json common = {
-      {"tls_params", {{"tls_minimum_protocol_version", "TLSv1_2"}}},
-      {"tls_certificates", certificates()},
-      {"validation_context",
-       {{"trusted_ca", trustedCa()},
-        {"match_typed_subject_alt_names",
-         Json::array({{{"san_type", "URI"}, {"matcher", {{"exact", peer_spiffe_id}}}}})}}},
-  };
+  Json common = commonTlsContext({{"exact", peer_spiffe_id}});
   if (http2) common["alpn_protocols"] = Json::array({"h2"});
   return {{"name", "envoy.transport_sockets.tls"},
           {"typed_config",
@@ -33,15 +32,8 @@ Json upstreamTlsSocket(const std::string& sni, const std::string& peer_spiffe_id
 }
 
 Json downstreamTlsSocket(const std::string& trust_domain, bool require_client_cert) {
-  Json common = {
-      {"tls_params", {{"tls_minimum_protocol_version", "TLSv1_2"}}},
-      {"tls_certificates", certificates()},
-      {"alpn_protocols", Json::array({"h2", "http/1.1"})},
-      {"validation_context",
-       {{"trusted_ca", trustedCa()},
-        {"match_typed_subject_alt_names",
-         Json::array({{{"san_type", "URI"}, {"matcher", {{"prefix", pki::trustDomainPrefix(trust_domain)}}}}})}}},
-  };
+  Json common = commonTlsContext({{"prefix", pki::trustDomainPrefix(trust_domain)}});
+  common["alpn_protocols"] = Json::array({"h2", "http/1.1"});
   return {{"name", "envoy.transport_sockets.tls"},
           {"typed_config",
            {{"@type", "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext"},

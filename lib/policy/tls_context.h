@@ -1,6 +1,13 @@
 #pragma once
-// Envoy TLS transport sockets (envoy.transport_sockets.tls) from the workload
-// certificate in the Secret mount.
+// Envoy TLS transport sockets (envoy.transport_sockets.tls) on the workload certificate.
+// Certificate, key and trust bundle come from file-based SDS (policy/sds.h), never from
+// files or bytes in the context itself: Envoy reloads SDS secrets when the Secret mount
+// changes, while a static context keeps what it read at creation for its whole life.
+//
+// The peer-identity check differs per context (the exact SPIFFE ID of a dependency, or
+// any ID of the trust domain inbound) while the trust bundle is the same everywhere, so
+// each context is a combined validation context: its SAN matcher static, merged with the
+// one shared trust-bundle secret.
 
 #include <nlohmann/json.hpp>
 #include <string>

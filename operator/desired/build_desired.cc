@@ -86,7 +86,11 @@ void planSecret(const DesiredInputs& in, Desired& out) {
   if (plan.action == CertificatePlan::Action::kUpdate) {
     out.secret = updatedTlsSecret(in.service, *in.secret, signer.bundle);
   } else if (plan.action == CertificatePlan::Action::kIssue) {
-    auto issued = issueTlsSecret(in.service, in.mesh, signer.ca, signer.bundle, in.now);
+    // A renewal notes the certificate it replaces: sidecars may present it until the
+    // kubelet has mounted the new one (mountedExpiry).
+    std::optional<ReplacedCertificate> replaced;
+    if (plan.previous_not_after) replaced = ReplacedCertificate{*plan.previous_not_after, in.now};
+    auto issued = issueTlsSecret(in.service, in.mesh, signer.ca, signer.bundle, in.now, replaced);
     if (!issued.isOk()) {
       out.observed.certificate_error = "issue failed: " + issued.status().message();
       return;
@@ -94,15 +98,17 @@ void planSecret(const DesiredInputs& in, Desired& out) {
     out.secret = std::move(issued->secret);
     out.issued = true;
     // Planned from the leaf in hand: reading back the Secret just built would re-parse its key.
-    plan = keepCertificate(in.service, issued->leaf, signer.ca, in.now);
+    plan = keepCertificate(in.service, in.mesh, issued->leaf, replaced, signer.ca, in.now);
     if (plan.action == CertificatePlan::Action::kIssue) {  // due at once (renewBefore >= duration)
       plan.not_after = issued->leaf.notAfter();
+      plan.mounted_not_after = replaced ? std::min(plan.not_after, replaced->not_after) : plan.not_after;
       plan.next_check = in.now;
     }
   }
   out.observed.certificate_ok = true;
   out.observed.certificate_not_after = pki::formatTime(plan.not_after);
-  out.not_after = plan.not_after;
+  out.observed.mounted_certificate_not_after = pki::formatTime(plan.mounted_not_after);
+  out.not_after = plan.mounted_not_after;
   out.next_check = plan.next_check;
 }
 

@@ -80,7 +80,8 @@ struct Desired {
   bool issued = false;
   std::string secret_reason;  // why it is written: "missing", "due", "trust bundle changed", ...
 
-  // The certificate in force after the pass: its expiry, and when to look again.
+  // The certificate in force after the pass: the earliest expiry a sidecar may still
+  // present (CertificatePlan::mounted_not_after), and when to look again.
   std::optional<pki::TimePoint> not_after;
   std::optional<pki::TimePoint> next_check;
 

@@ -5,7 +5,7 @@
 
 #include "base/base64.h"
 #include "base/json_fields.h"
-
+#include "base/time_format.h"
 #include "pki/issue.h"
 #include "pki/key.h"
 #include "pki/spiffe.h"
@@ -138,24 +138,44 @@ Json mergeForUpdate(const Json& desired, const Json& current) {
   return out;
 }
 
-Json tlsSecretObject(const model::PaymentService& service, const pki::TlsSecretContent& content) {
+std::optional<ReplacedCertificate> replacedCertificate(const Json& secret) {
+  const Json& annotations = metaField(secret, f::kAnnotations);
+  if (!annotations.is_object()) return std::nullopt;
+  auto not_after = parseRfc3339(annotations.value(kReplacedNotAfterAnnotation, ""));
+  auto at = parseRfc3339(annotations.value(kReplacedAtAnnotation, ""));
+  if (!not_after || !at) return std::nullopt;
+  return ReplacedCertificate{*not_after, *at};
+}
+
+Json tlsSecretObject(const model::PaymentService& service, const pki::TlsSecretContent& content,
+                     const std::optional<ReplacedCertificate>& replaced) {
   Json out = pki::tlsSecretData(content);
   out[f::kApiVersion] = "v1";
   out[f::kKind] = "Secret";
-  out[f::kMetadata] = Json(childMetadata(service, policy::tlsSecretName(service.metadata.name)));
+  OrderedJson annotations = nullptr;
+  if (replaced)
+    annotations = {{kReplacedNotAfterAnnotation, pki::formatTime(replaced->not_after)},
+                   {kReplacedAtAnnotation, pki::formatTime(replaced->replaced_at)}};
+  out[f::kMetadata] = Json(childMetadata(service, policy::tlsSecretName(service.metadata.name), annotations));
   return out;
+}
+
+MountedExpiry mountedExpiry(pki::TimePoint current_not_after, const std::optional<ReplacedCertificate>& replaced,
+                            std::chrono::seconds propagation_delay, pki::TimePoint now) {
+  if (!replaced || now >= replaced->replaced_at + propagation_delay) return {current_not_after, std::nullopt};
+  return {std::min(current_not_after, replaced->not_after), replaced->replaced_at + propagation_delay};
 }
 
 Result<IssuedSecret> issueTlsSecret(const model::PaymentService& service, const model::MeshConfig& mesh,
                                     const pki::CertificateAuthority& ca, const pki::TrustBundle& bundle,
-                                    pki::TimePoint now) {
+                                    pki::TimePoint now, const std::optional<ReplacedCertificate>& replaced) {
   const auto& cert = service.spec.tls.certificate;
   ASSIGN_OR_RETURN(auto spec, pki::workloadLeafSpec(workloadIdentity(service, mesh),
                                                     std::chrono::duration_cast<std::chrono::seconds>(cert.duration),
                                                     cert.key_algorithm));
   ASSIGN_OR_RETURN(auto issued, pki::issueCertificate(ca, spec, now));
   ASSIGN_OR_RETURN(auto content, pki::tlsSecretContent(issued, bundle));
-  return IssuedSecret{tlsSecretObject(service, content), issued.certificate};
+  return IssuedSecret{tlsSecretObject(service, content, replaced), issued.certificate};
 }
 
 Json updatedTlsSecret(const model::PaymentService& service, const Json& current, const pki::TrustBundle& bundle) {
@@ -189,14 +209,19 @@ CertificatePlan planCertificate(const model::PaymentService& service, const mode
   auto material = pki::readTlsSecret(*current_secret);
   if (!material.isOk()) return issue("unreadable: " + material.status().message());
   const pki::Certificate& leaf = material->leaf();
+  plan.previous_not_after = leaf.notAfter();
   std::string want_uri =
       pki::workloadSpiffeId(mesh.trust_domain, service.metadata.namespace_, service.spec.service_account);
   auto uris = leaf.uris();
   if (uris.size() != 1 || uris[0] != want_uri) return issue("identity changed");
   auto have_alg = material->key.algorithm();
   if (have_alg.isOk() && *have_alg != service.spec.tls.certificate.key_algorithm) return issue("key algorithm changed");
-  plan = keepCertificate(service, leaf, ca, now);
-  if (plan.action == CertificatePlan::Action::kIssue) return plan;
+  auto previous = plan.previous_not_after;
+  plan = keepCertificate(service, mesh, leaf, replacedCertificate(*current_secret), ca, now);
+  if (plan.action == CertificatePlan::Action::kIssue) {
+    plan.previous_not_after = previous;
+    return plan;
+  }
   Json want(childMetadata(service, policy::tlsSecretName(service.metadata.name)));
   bool owners_ok = !want.contains(f::kOwnerReferences) ||
                    metaField(*current_secret, f::kOwnerReferences) == want[f::kOwnerReferences];
@@ -210,7 +235,8 @@ CertificatePlan planCertificate(const model::PaymentService& service, const mode
   return plan;
 }
 
-CertificatePlan keepCertificate(const model::PaymentService& service, const pki::Certificate& leaf,
+CertificatePlan keepCertificate(const model::PaymentService& service, const model::MeshConfig& mesh,
+                                const pki::Certificate& leaf, const std::optional<ReplacedCertificate>& replaced,
                                 const pki::CertificateAuthority& ca, pki::TimePoint now) {
   CertificatePlan plan;
   std::optional<std::chrono::seconds> renew_before;
@@ -224,6 +250,10 @@ CertificatePlan keepCertificate(const model::PaymentService& service, const pki:
   }
   plan.not_after = leaf.notAfter();
   plan.next_check = decision.next_check;
+  auto mounted = mountedExpiry(leaf.notAfter(), replaced,
+                               std::chrono::ceil<std::chrono::seconds>(mesh.ca.secret_propagation_delay), now);
+  plan.mounted_not_after = mounted.not_after;
+  if (mounted.changes_at) plan.next_check = std::min(plan.next_check, *mounted.changes_at);
   return plan;
 }
 

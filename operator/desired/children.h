@@ -76,18 +76,42 @@ std::string echoFingerprint(ChildKind kind, const Json& cached);
 // write is a Conflict and is retried from fresh state).
 Json mergeForUpdate(const Json& desired, const Json& current);
 
-// The TLS Secret of a service around issued material.
-Json tlsSecretObject(const model::PaymentService& service, const pki::TlsSecretContent& content);
+// A renewal leaves the replaced certificate's expiry and the time of the swap on the new
+// Secret: until the kubelet has had time to mount the new files, a sidecar may still
+// present the old certificate, and the operator still has to count with its expiry.
+inline constexpr const char* kReplacedNotAfterAnnotation = "paymesh.io/replaced-certificate-not-after";
+inline constexpr const char* kReplacedAtAnnotation = "paymesh.io/certificate-replaced-at";
+struct ReplacedCertificate {
+  pki::TimePoint not_after;
+  pki::TimePoint replaced_at;
+};
+// From the annotations of a Secret (nullopt when absent or unreadable).
+std::optional<ReplacedCertificate> replacedCertificate(const Json& secret);
+
+// The TLS Secret of a service around issued material, noting the certificate it replaces.
+Json tlsSecretObject(const model::PaymentService& service, const pki::TlsSecretContent& content,
+                     const std::optional<ReplacedCertificate>& replaced = std::nullopt);
+
+// The earliest expiry a sidecar of the service may present at `now`: the current
+// certificate's, or the replaced one's while a mount may still hold it (for
+// `propagation_delay` after the swap: the mesh's ca.secretPropagationDelay).
+struct MountedExpiry {
+  pki::TimePoint not_after;
+  std::optional<pki::TimePoint> changes_at;  // when the view moves to the current certificate
+};
+MountedExpiry mountedExpiry(pki::TimePoint current_not_after, const std::optional<ReplacedCertificate>& replaced,
+                            std::chrono::seconds propagation_delay, pki::TimePoint now);
 
 // A fresh key and workload certificate for `service`, signed by `ca`, as its TLS Secret
-// with `bundle` as ca.crt; the leaf too, to plan its renewal without reading it back.
+// with `bundle` as ca.crt (noting the certificate it replaces); the leaf too, to plan its
+// renewal without reading it back.
 struct IssuedSecret {
   Json secret;
   pki::Certificate leaf;
 };
 Result<IssuedSecret> issueTlsSecret(const model::PaymentService& service, const model::MeshConfig& mesh,
                                     const pki::CertificateAuthority& ca, const pki::TrustBundle& bundle,
-                                    pki::TimePoint now);
+                                    pki::TimePoint now, const std::optional<ReplacedCertificate>& replaced = std::nullopt);
 
 // The service's current TLS Secret with `bundle` as ca.crt and its labels and owner as
 // childMetadata says (the certificate and key untouched).
@@ -107,14 +131,18 @@ struct CertificatePlan {
   std::string reason;           // why: "missing", "due", "identity changed", "trust bundle changed", "metadata", ...
   pki::TimePoint not_after{};   // of the current certificate (when kept)
   pki::TimePoint next_check{};  // when to look again (the renewal time) when kept
+  pki::TimePoint mounted_not_after{};                // mountedExpiry() of the kept certificate
+  std::optional<pki::TimePoint> previous_not_after;  // kIssue over a readable certificate: its expiry
 };
 CertificatePlan planCertificate(const model::PaymentService& service, const model::MeshConfig& mesh,
                                 const Json* current_secret, const pki::CertificateAuthority& ca,
                                 const pki::TrustBundle& bundle, pki::TimePoint now);
 
 // The plan for a certificate just issued (or known good): keep it, look again at its
-// renewal time. Spares re-reading the Secret that was just built from it.
-CertificatePlan keepCertificate(const model::PaymentService& service, const pki::Certificate& leaf,
+// renewal time, or when the mounted view changes if that is sooner. Spares re-reading
+// the Secret that was just built from it.
+CertificatePlan keepCertificate(const model::PaymentService& service, const model::MeshConfig& mesh,
+                                const pki::Certificate& leaf, const std::optional<ReplacedCertificate>& replaced,
                                 const pki::CertificateAuthority& ca, pki::TimePoint now);
 
 // The requeue delay for a renewal due at `next_check`: at least 1 s, never negative.

@@ -28,6 +28,7 @@ model::PaymentServiceStatus computeStatus(const Observed& o, const model::Paymen
   st.ring_checksum = o.ring_checksum;
   st.config_hash = o.config_ok ? o.config_hash : previous.config_hash;
   st.certificate_not_after = o.certificate_not_after;
+  st.mounted_certificate_not_after = o.mounted_certificate_not_after;
 
   auto add = [&](const char* type, bool ok, std::string reason, std::string message) {
     model::Condition c{type, ok ? "True" : "False", std::move(reason), std::move(message), now, o.generation};

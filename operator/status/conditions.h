@@ -32,7 +32,8 @@ struct Observed {
   // Certificate.
   bool certificate_ok = false;
   std::string certificate_error;
-  std::string certificate_not_after;  // RFC 3339
+  std::string certificate_not_after;          // RFC 3339
+  std::string mounted_certificate_not_after;  // RFC 3339: see model::PaymentServiceStatus
 };
 
 // Ready is True when ConfigReady, CertificateReady and DependenciesResolved are; a

@@ -29,7 +29,7 @@ TEST(MeshConfigTest, EmptyMeansDefaults) {
 TEST(MeshConfigTest, ReadsEveryField) {
   json v = json::parse(R"({"trustDomain": "pay.example.com", "inboundPort": 16443, "idempotencyHeader": "x-idem",
     "ca": {"existing": true, "secretName": "corp-ca", "namespace": "security", "keyAlgorithm": "RSA3072",
-           "duration": "8760h", "rotationOverlap": "24h"},
+           "duration": "8760h", "rotationOverlap": "24h", "secretPropagationDelay": "90s"},
     "sidecar": {"image": "registry.local/envoy:1", "concurrency": 4, "logLevel": "info"},
     "injection": {"namespaceSelector": {"mesh": "on"}, "podAnnotation": "example.com/mesh"},
     "webhook": {"serviceName": "wh", "namespace": "mesh"}})");
@@ -41,9 +41,24 @@ TEST(MeshConfigTest, ReadsEveryField) {
   EXPECT_TRUE(c.ca.existing);
   EXPECT_EQ(c.ca.key_algorithm, KeyAlgorithm::kRsa3072);
   EXPECT_EQ(c.ca.rotation_overlap, std::chrono::hours(24));
+  EXPECT_EQ(c.ca.secret_propagation_delay, std::chrono::seconds(90));
   EXPECT_EQ(c.sidecar.image, "registry.local/envoy:1");
   EXPECT_EQ(c.injection.namespace_selector, (std::map<std::string, std::string>{{"mesh", "on"}}));
   EXPECT_EQ(c.webhook.service_name, "wh");
+}
+
+// Each CA rotation phase waits half the overlap for the kubelets to bring the Secrets
+// into the pods: an overlap shorter than twice their delay could not be kept.
+TEST(MeshConfigTest, RotationOverlapCoversTheKubeletsTwice) {
+  EXPECT_EQ(parseMeshConfig(json::object()).config->ca.secret_propagation_delay, std::chrono::minutes(2));
+  auto r = parseMeshConfig(json{{"ca", {{"rotationOverlap", "3m"}}}});
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(toString(r.errors[0]),
+            "ca.rotationOverlap: must be at least twice ca.secretPropagationDelay (2m): each rotation phase waits half "
+            "of it for the kubelets");
+  EXPECT_TRUE(parseMeshConfig(json{{"ca", {{"rotationOverlap", "4m"}}}}).errors.empty());
+  EXPECT_TRUE(
+      parseMeshConfig(json{{"ca", {{"rotationOverlap", "1m"}, {"secretPropagationDelay", "30s"}}}}).errors.empty());
 }
 
 TEST(MeshConfigTest, PortsMustNotCollide) {

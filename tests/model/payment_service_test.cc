@@ -59,6 +59,8 @@ TEST(PaymentServiceTest, AppliesTheCrdDefaults) {
   EXPECT_EQ(spec.resilience.retry.backoff_base, milliseconds(25));
   EXPECT_EQ(spec.resilience.circuit_breaker.max_connections, 1024);
   EXPECT_EQ(spec.resilience.circuit_breaker.max_ejection_percent, 50);
+  EXPECT_EQ(spec.resilience.circuit_breaker.max_retries, 3);
+  EXPECT_FALSE(spec.resilience.circuit_breaker.retry_budget.has_value());  // the cap, unless asked
   EXPECT_EQ(spec.tls.mode, TlsMode::kStrict);
   EXPECT_EQ(spec.tls.certificate.duration, hours(24));
   EXPECT_FALSE(spec.tls.certificate.renew_before.has_value());
@@ -162,11 +164,29 @@ TEST(PaymentServiceTest, ReportsAllErrorsAtOnce) {
             "spec.tls.mode: unsupported value \"OFF\": must be one of \"STRICT\", \"PERMISSIVE\", \"DISABLE\"");
 }
 
+TEST(PaymentServiceTest, RetryBudgetIsItsOwnFieldWithDefaults) {
+  json v = testing::minimalPaymentService();
+  v["spec"]["resilience"]["circuitBreaker"] = {{"maxRetries", 4}, {"retryBudget", {{"percent", 25}}}};
+  auto r = parsePaymentService(v);
+  ASSERT_TRUE(r.errors.empty()) << toString(r.errors[0]);
+  const auto& cb = r.object->spec.resilience.circuit_breaker;
+  EXPECT_EQ(cb.max_retries, 4);
+  ASSERT_TRUE(cb.retry_budget);
+  EXPECT_EQ(cb.retry_budget->percent, 25);
+  EXPECT_EQ(cb.retry_budget->min_concurrency, 3);
+  v["spec"]["resilience"]["circuitBreaker"]["retryBudget"] = {{"percent", 0}, {"minConcurrency", -2}};
+  auto bad = parsePaymentService(v);
+  ASSERT_EQ(bad.errors.size(), 2u);
+  EXPECT_EQ(bad.errors[0].path, "spec.resilience.circuitBreaker.retryBudget.percent");
+  EXPECT_EQ(bad.errors[1].path, "spec.resilience.circuitBreaker.retryBudget.minConcurrency");
+}
+
 TEST(PaymentServiceTest, StatusRoundTrip) {
   PaymentServiceStatus st;
   st.observed_generation = 3;
   st.endpoints = 5;
   st.ring_checksum = "abc";
+  st.mounted_certificate_not_after = "2026-01-02T00:00:00Z";
   st.conditions.push_back({"Ready", "True", "Reconciled", "ok", "2026-01-01T00:00:00Z", 3});
   json v = testing::validPaymentService();
   v["status"] = statusToJson(st);
@@ -174,6 +194,7 @@ TEST(PaymentServiceTest, StatusRoundTrip) {
   ASSERT_TRUE(r.errors.empty()) << toString(r.errors[0]);
   EXPECT_EQ(r.object->status.conditions, st.conditions);
   EXPECT_EQ(r.object->status.endpoints, 5);
+  EXPECT_EQ(r.object->status.mounted_certificate_not_after, "2026-01-02T00:00:00Z");
 }
 
 TEST(PaymentServiceTest, StatusMergePatchClearsWhatIsNotSet) {

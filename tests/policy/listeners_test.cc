@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+#include <vector>
+
 #include "render_fixture.h"
 
 namespace paymesh::policy {
@@ -50,6 +53,65 @@ TEST(ListenersTest, NoRetryWithoutTheIdempotencyKeyWhenRequired) {
       }
     }
   }
+}
+
+TEST(ListenersTest, ARetryGoesToAPodNotTriedYet) {
+  auto in = exampleInputs();
+  json lds = file(render(in.namespaces.at("payments"), "payment"), "lds.yaml");
+  json routes = routesOf(listenerNamed(lds, "outbound|settlement"));
+  // settlement balances by Maglev on the payment id: without the predicate every retry
+  // would hash to the pod that just failed.
+  const json& retry = routes[0]["route"]["retry_policy"];
+  EXPECT_EQ(retry["retry_host_predicate"],
+            json::parse(R"([{"name": "envoy.retry_host_predicates.previous_hosts", "typed_config": {"@type":
+              "type.googleapis.com/envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate"}}])"));
+  EXPECT_EQ(retry["host_selection_retry_max_attempts"], 5);
+  // A route that never retries needs none.
+  EXPECT_FALSE(routes[1]["route"]["retry_policy"].contains("retry_host_predicate"));
+}
+
+// Every HTTP connection manager in a rendered listener file.
+std::vector<json> connectionManagers(const json& lds) {
+  std::vector<json> out;
+  for (const auto& l : lds["resources"])
+    for (const auto& chain : l["filter_chains"])
+      for (const auto& f : chain["filters"])
+        if (f["name"] == "envoy.filters.network.http_connection_manager") out.push_back(f["typed_config"]);
+  return out;
+}
+
+TEST(ListenersTest, RequestHeadersCannotChangeRetriesOrTimeouts) {
+  // The request headers Envoy's router reads to set a request's retries or timeouts
+  // (router filter reference, "HTTP headers (consumed from downstreams)").
+  const std::set<std::string> consumed = {"x-envoy-max-retries",
+                                          "x-envoy-retry-on",
+                                          "x-envoy-retry-grpc-on",
+                                          "x-envoy-retriable-status-codes",
+                                          "x-envoy-retriable-header-names",
+                                          "x-envoy-hedge-on-per-try-timeout",
+                                          "x-envoy-upstream-rq-timeout-ms",
+                                          "x-envoy-upstream-rq-per-try-timeout-ms",
+                                          "x-envoy-upstream-rq-timeout-alt-response",
+                                          "x-envoy-upstream-stream-duration-ms"};
+  auto in = exampleInputs();
+  size_t checked = 0;
+  for (const auto& [name, svc] : in.namespaces.at("payments").services) {
+    json lds = file(render(in.namespaces.at("payments"), name), "lds.yaml");
+    for (const auto& hcm : connectionManagers(lds)) {
+      ++checked;
+      // Removed before routing and before any filter: the early header mutation runs first.
+      ASSERT_EQ(hcm["early_header_mutation_extensions"].size(), 1u) << name;
+      const json& ext = hcm["early_header_mutation_extensions"][0];
+      EXPECT_EQ(ext["name"], "envoy.http.early_header_mutation.header_mutation");
+      std::set<std::string> removed;
+      for (const auto& m : ext["typed_config"]["mutations"]) removed.insert(m["remove"].get<std::string>());
+      EXPECT_EQ(removed, consumed) << name;
+      // No retry policy a header could widen: only per-route policies, num_retries 0
+      // where the idempotency rule forbids retries.
+      for (const auto& vh : hcm["route_config"]["virtual_hosts"]) EXPECT_FALSE(vh.contains("retry_policy"));
+    }
+  }
+  EXPECT_GE(checked, 6u);  // outbound HTTP listeners and inbound chains, PERMISSIVE plain text included
 }
 
 TEST(ListenersTest, ConsistentHashRoutesHashOnThePaymentId) {

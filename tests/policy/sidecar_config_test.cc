@@ -22,7 +22,8 @@ TEST(SidecarConfigTest, EveryFileAndTheHash) {
   std::vector<std::string> keys;
   for (const auto& [k, v] : cfg.files) keys.push_back(k);
   EXPECT_EQ(keys, (std::vector<std::string>{"cds.yaml", "eds-clearing.json", "eds-settlement-standby.json",
-                                            "eds-settlement.json", "envoy.yaml", "lds.yaml"}));
+                                            "eds-settlement.json", "envoy.yaml", "lds.yaml", "sds-certificate.yaml",
+                                            "sds-trust-bundle.yaml"}));
   EXPECT_TRUE(cfg.missing.empty());
   EXPECT_EQ(cfg.config_hash, configHash(cfg.files));
 }
@@ -96,6 +97,20 @@ TEST(SidecarConfigTest, BootstrapKeepsAdminOnLoopbackAndWatchesTheMount) {
   for (const auto& l : b["static_resources"]["listeners"])
     ports.push_back(l["address"]["socket_address"]["port_value"]);
   EXPECT_EQ(ports, (std::vector<int>{15021, 15090}));
+}
+
+// The SDS files exist when a TLS context names them, and only then: ledger runs
+// without mTLS and calls nobody, clearing (STRICT) calls ledger in plain text.
+TEST(SidecarConfigTest, SdsFilesOnlyWhenATlsContextNamesThem) {
+  auto in = exampleInputs();
+  auto& space = in.namespaces.at("payments");
+  EXPECT_FALSE(render(space, "ledger").files.count("sds-certificate.yaml"));
+  EXPECT_TRUE(render(space, "clearing").files.count("sds-certificate.yaml"));
+  // A service without inbound mTLS still presents its certificate to an mTLS dependency.
+  space.services.at("ledger").spec.dependencies.push_back({"settlement-standby", {}});
+  auto cfg = render(space, "ledger");
+  EXPECT_TRUE(cfg.files.count("sds-certificate.yaml"));
+  EXPECT_TRUE(cfg.files.count("sds-trust-bundle.yaml"));
 }
 
 TEST(SidecarConfigTest, DisabledTlsHasNoInboundListener) {

@@ -119,12 +119,61 @@ TEST_F(CertificatePlanTest, KeepingAnIssuedLeafPlansTheSameRenewal) {
   Json secret = issue(svc, fixedNow());
   auto material = pki::readTlsSecret(secret);
   ASSERT_TRUE(material.isOk());
-  auto kept = keepCertificate(svc, material->leaf(), *ca_, fixedNow() + 1h);
+  auto kept = keepCertificate(svc, mesh(), material->leaf(), std::nullopt, *ca_, fixedNow() + 1h);
   auto read = planCertificate(svc, mesh(), &secret, *ca_, bundle_, fixedNow() + 1h);
   EXPECT_EQ(kept.action, CertificatePlan::Action::kNone);
   EXPECT_EQ(kept.not_after, read.not_after);
   EXPECT_EQ(kept.next_check, read.next_check);
-  EXPECT_EQ(keepCertificate(svc, material->leaf(), *ca_, fixedNow() + 17h).action, CertificatePlan::Action::kIssue);
+  EXPECT_EQ(kept.mounted_not_after, kept.not_after);
+  EXPECT_EQ(keepCertificate(svc, mesh(), material->leaf(), std::nullopt, *ca_, fixedNow() + 17h).action,
+            CertificatePlan::Action::kIssue);
+}
+
+// After a renewal a sidecar may present the replaced certificate until the kubelet has
+// mounted the new one: for ca.secretPropagationDelay (2m by default) the mounted expiry
+// is the older one.
+TEST_F(CertificatePlanTest, TheMountedExpiryCountsTheReplacedCertificateUntilTheKubeletHasSwappedIt) {
+  auto svc = service("a", {{"tls", {{"certificate", {{"duration", "24h"}, {"renewBefore", "8h"}}}}}});
+  Json old_secret = issue(svc, fixedNow());
+  auto due = planCertificate(svc, mesh(), &old_secret, *ca_, bundle_, fixedNow() + 16h);
+  ASSERT_EQ(due.action, CertificatePlan::Action::kIssue);
+  ASSERT_TRUE(due.previous_not_after);
+  EXPECT_EQ(*due.previous_not_after, fixedNow() + 24h);
+
+  // The renewed Secret notes what it replaced, and when.
+  const pki::TimePoint swapped = fixedNow() + 16h;
+  auto spec = pki::workloadLeafSpec(workloadIdentity(svc, mesh()), 24h, pki::KeyAlgorithm::kEcdsaP256);
+  auto issued = pki::issueCertificate(*ca_, *spec, swapped);
+  auto content = pki::tlsSecretContent(*issued, bundle_);
+  Json renewed = tlsSecretObject(svc, *content, ReplacedCertificate{*due.previous_not_after, swapped});
+  EXPECT_EQ(renewed["metadata"]["annotations"][kReplacedNotAfterAnnotation], pki::formatTime(fixedNow() + 24h));
+  auto replaced = replacedCertificate(renewed);
+  ASSERT_TRUE(replaced);
+  EXPECT_EQ(replaced->replaced_at, swapped);
+
+  // With secretPropagationDelay 1h the kubelets are given 1h.
+  const model::MeshConfig slow = *model::parseMeshConfig({{"ca", {{"secretPropagationDelay", "1h"}}}}).config;
+  auto within = planCertificate(svc, slow, &renewed, *ca_, bundle_, swapped + 30min);
+  EXPECT_EQ(within.action, CertificatePlan::Action::kNone);
+  EXPECT_EQ(within.not_after, swapped + 24h);
+  EXPECT_EQ(within.mounted_not_after, fixedNow() + 24h);  // the old one may still be mounted
+  EXPECT_EQ(within.next_check, swapped + 1h);             // look again when that ends
+  auto after = planCertificate(svc, slow, &renewed, *ca_, bundle_, swapped + 1h);
+  EXPECT_EQ(after.mounted_not_after, swapped + 24h);
+  EXPECT_EQ(after.next_check, swapped + 16h);  // then at the renewal time
+  // The default gives them 2 minutes.
+  EXPECT_EQ(planCertificate(svc, mesh(), &renewed, *ca_, bundle_, swapped + 1min).mounted_not_after, fixedNow() + 24h);
+  EXPECT_EQ(planCertificate(svc, mesh(), &renewed, *ca_, bundle_, swapped + 2min).mounted_not_after, swapped + 24h);
+
+  // The view changes at swap + delay: the pass is requeued for it when that is sooner.
+  auto view = mountedExpiry(swapped + 24h, replaced, 1h, swapped + 30min);
+  EXPECT_EQ(view.not_after, fixedNow() + 24h);
+  EXPECT_EQ(view.changes_at, swapped + 1h);
+  EXPECT_EQ(mountedExpiry(swapped + 24h, replaced, 1h, swapped + 1h).not_after, swapped + 24h);
+  EXPECT_EQ(mountedExpiry(swapped + 24h, std::nullopt, 1h, swapped).changes_at, std::nullopt);
+  Json unreadable = renewed;
+  unreadable["metadata"]["annotations"][kReplacedAtAnnotation] = "yesterday";
+  EXPECT_FALSE(replacedCertificate(unreadable));
 }
 
 TEST_F(CertificatePlanTest, DueCertificateIsRenewed) {
