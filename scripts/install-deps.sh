@@ -3,30 +3,35 @@
 # fresh Debian 12, and assumes nothing is there already. Non-interactive and idempotent:
 # a second run with everything in place touches neither apt nor npm.
 #   scripts/install-deps.sh           build, test and demo dependencies
+#   scripts/install-deps.sh --build   only what compiling the release binaries needs (the
+#                                     image's build stage)
 #   scripts/install-deps.sh --image   also what scripts/build-image.sh needs (podman ...)
-#   scripts/install-deps.sh --list    print the Debian packages of this list and exit
+#   scripts/install-deps.sh --list    print the Debian packages it would install and exit
 # Every step prints its errors: a failure stops the script with the step that failed.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-image=0 list=0
+image=0 list=0 build_only=0
 for arg in "$@"; do
   case "$arg" in
+    --build) build_only=1 ;;
     --image) image=1 ;;
     --list) list=1 ;;
-    *) echo "usage: scripts/install-deps.sh [--image] [--list]" >&2; exit 2 ;;
+    *) echo "usage: scripts/install-deps.sh [--build|--image] [--list]" >&2; exit 2 ;;
   esac
 done
 
-# The one list of Debian packages (tests/scripts/install_list_covers_build.mjs checks that
-# every header, library and tool the build used comes from one of these or what they pull in).
-PACKAGES=(
+# The one list of Debian packages (the install_list_covers_build test checks that every
+# header, library and tool the build used comes from one of these or what they pull in).
+BUILD_PACKAGES=(
   # toolchain
-  build-essential cmake ninja-build pkg-config git
-  clang clang-format clang-tidy libclang-rt-dev
+  build-essential cmake ninja-build pkg-config
   # libraries
-  libcpprest-dev libyaml-dev nlohmann-json3-dev libxxhash-dev
-  libssl-dev prometheus-cpp-dev
+  libcpprest-dev libyaml-dev nlohmann-json3-dev libxxhash-dev libssl-dev prometheus-cpp-dev
+)
+PACKAGES=(
+  "${BUILD_PACKAGES[@]}"
+  git clang clang-format clang-tidy libclang-rt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   # test and demo tools: openssl (certificate checks), node and npm (tools/), unzip
   # (helm and kubectl come zipped in an npm package), curl (the demo's metrics)
@@ -42,9 +47,10 @@ IMAGE_PACKAGES=(
 command -v node >/dev/null 2>&1 || PACKAGES+=(nodejs)
 command -v npm >/dev/null 2>&1 || PACKAGES+=(npm)
 [ "$image" -eq 1 ] && PACKAGES+=("${IMAGE_PACKAGES[@]}")
+[ "$build_only" -eq 1 ] && PACKAGES=("${BUILD_PACKAGES[@]}")
 
 if [ "$list" -eq 1 ]; then
-  printf '%s\n' "${PACKAGES[@]}" nodejs npm | sort -u
+  if [ "$build_only" -eq 1 ]; then printf '%s\n' "${PACKAGES[@]}"; else printf '%s\n' "${PACKAGES[@]}" nodejs npm; fi | sort -u
   exit 0
 fi
 
@@ -64,6 +70,11 @@ if [ "${#missing[@]}" -gt 0 ]; then
   step "apt-get install ${missing[*]}"
   $SUDO apt-get update -q || fail "apt-get update"
   $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}" || fail "apt-get install ${missing[*]}"
+fi
+
+if [ "$build_only" -eq 1 ]; then
+  step "ok (build dependencies only)"
+  exit 0
 fi
 
 node_major="$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null)" || fail "node does not run"
