@@ -8,13 +8,14 @@ function(paymesh_library name)
 endfunction()
 
 # paymesh_test(NAME SOURCES... DEPS ...): one gtest binary per library, registered
-# per test case with ctest. Discovery runs when ctest runs, not at build time.
+# per test case with ctest. Discovery runs when ctest runs, not at build time. The tools
+# the tests run (tests/support/tools.h) are the ones cmake/dependencies.cmake found.
 function(paymesh_test name)
   cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
   add_executable(${name}_test ${ARG_SOURCES})
   target_link_libraries(${name}_test PRIVATE ${ARG_DEPS} GTest::gtest GTest::gmock GTest::gtest_main paymesh_warnings)
   target_compile_definitions(${name}_test PRIVATE
-    PAYMESH_SOURCE_DIR="${PROJECT_SOURCE_DIR}" PAYMESH_BINARY_DIR="${PROJECT_BINARY_DIR}")
+    PAYMESH_SOURCE_DIR="${PROJECT_SOURCE_DIR}" PAYMESH_BINARY_DIR="${PROJECT_BINARY_DIR}" ${PAYMESH_TEST_TOOLS})
   gtest_discover_tests(${name}_test DISCOVERY_MODE PRE_TEST
     WORKING_DIRECTORY ${PROJECT_SOURCE_DIR} PROPERTIES LABELS ${name} TIMEOUT 300)
 endfunction()

@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <limits>
 
+#include "base/quote.h"
+
 namespace paymesh {
 namespace {
 
@@ -24,7 +26,7 @@ bool isDigit(char c) { return c >= '0' && c <= '9'; }
 }  // namespace
 
 Result<Nanos> parseDuration(std::string_view text) {
-  const std::string quoted = "\"" + std::string(text.substr(0, 64)) + "\"";
+  const std::string quoted = paymesh::quoted(text.substr(0, 64));
   if (text.empty()) return invalidArgument("invalid duration \"\": empty");
   if (text[0] == '-') return invalidArgument("invalid duration " + quoted + ": must not be negative");
   std::string_view s = text;

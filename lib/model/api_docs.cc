@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "base/duration.h"
+#include "base/quote.h"
 #include "model/mesh_config.h"
 #include "model/payment_service_schema.h"
 
@@ -73,7 +74,7 @@ void table(const Schema& node, const std::string& path, std::ostringstream& out)
     bool required = std::find(node.required.begin(), node.required.end(), name) != node.required.end();
     std::string def;
     if (child->default_value && !(child->default_value->is_object() && child->default_value->empty())) {
-      def = "`" + child->default_value->dump() + "`";
+      def = paymesh::quoted(child->default_value->dump(), '`');
     }
     out << "| `" << p << "` | " << typeName(*child) << " | " << def << " | " << constraints(*child, required) << " | "
         << child->description << " |\n";

@@ -6,6 +6,7 @@
 #include <ctime>
 
 #include "base/hex.h"
+#include "base/quote.h"
 #include "base/time_format.h"
 
 namespace paymesh::pki {
@@ -179,7 +180,7 @@ Result<std::vector<Certificate>> parsePemCertificates(std::string_view pem) {
       bool plain_label = label.size() <= 40 &&
                          label.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ") == std::string_view::npos;
       return invalidArgument(block_name + " is not a CERTIFICATE (found " +
-                             (plain_label ? "\"" + std::string(label) + "\"" : std::string("a malformed label")) + ")");
+                             (plain_label ? paymesh::quoted(label) : std::string("a malformed label")) + ")");
     }
     std::string end_marker = "-----END CERTIFICATE-----";
     size_t end = pem.find(end_marker, label_end);

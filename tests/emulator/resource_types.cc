@@ -46,6 +46,7 @@ std::vector<ResourceType> builtinTypes() {
       make("rbac.authorization.k8s.io", "v1", "rolebindings", "rolebinding", "RoleBinding", true, false),
       // Stored only (no controller makes pods from it), for manifests that carry one.
       make("apps", "v1", "deployments", "deployment", "Deployment", true, true, {"deploy"}),
+      make("policy", "v1", "poddisruptionbudgets", "poddisruptionbudget", "PodDisruptionBudget", true, true, {"pdb"}),
       make("admissionregistration.k8s.io", "v1", "mutatingwebhookconfigurations", "mutatingwebhookconfiguration",
            "MutatingWebhookConfiguration", false, false),
       make("apiextensions.k8s.io", "v1", "customresourcedefinitions", "customresourcedefinition",
