@@ -695,10 +695,12 @@ std::optional<HttpResponse> ApiServer::admit(const ResourceType& type, json& obj
       bool fail_closed = hook.value("failurePolicy", "Fail") == "Fail";
       const json& cc = hook.value("clientConfig", json::object());
       std::string url = cc.value("url", "");
+      std::string server_name;
       if (url.empty() && cc.contains("service")) {
         const auto& s = cc["service"];
         auto it = options_.service_hosts.find(s.value("name", "") + "." + s.value("namespace", ""));
         if (it != options_.service_hosts.end()) url = "https://" + it->second + s.value("path", "/");
+        server_name = s.value("name", "") + "." + s.value("namespace", "") + ".svc";
       }
       std::string ca;
       if (cc.contains("caBundle") && cc["caBundle"].is_string()) {
@@ -726,7 +728,8 @@ std::optional<HttpResponse> ApiServer::admit(const ResourceType& type, json& obj
       if (url.empty())
         res.error = "no reachable clientConfig (url, or a service mapped in service_hosts)";
       else
-        res = options_.webhook_caller(url, ca, std::chrono::seconds(hook.value("timeoutSeconds", 10)), review);
+        res = options_.webhook_caller(url, ca, std::chrono::seconds(hook.value("timeoutSeconds", 10)), review,
+                                      server_name);
       if (res.error.empty()) {
         const json& resp = res.review.value("response", json::object());
         if (resp.value("uid", "") != uid)
