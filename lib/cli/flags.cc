@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
+#include <set>
 
 #include "base/duration.h"
 
@@ -12,6 +13,7 @@ Result<Flags> Flags::parse(const std::vector<FlagSpec>& specs, const std::vector
   Flags flags;
   for (const auto& s : specs)
     if (!s.default_value.empty()) flags.defaults_[s.name] = s.default_value;
+  std::set<std::string> seen;  // a switch given "=false" counts as given
   bool only_positionals = false;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
@@ -45,14 +47,11 @@ Result<Flags> Flags::parse(const std::vector<FlagSpec>& specs, const std::vector
     } else if (inline_value) {
       if (*inline_value != "true" && *inline_value != "false")
         return invalidArgument("flag --" + spec->name + " takes no value (or =true, =false)");
-      if (*inline_value == "false") {
-        flags.values_.erase(spec->name);
-        continue;
-      }
     }
-    auto& slot = flags.values_[spec->name];
-    if (!slot.empty() && !spec->repeated) return invalidArgument("flag --" + spec->name + " given more than once");
-    slot.push_back(value);
+    if (!seen.insert(spec->name).second && !spec->repeated)
+      return invalidArgument("flag --" + spec->name + " given more than once");
+    if (!spec->takes_value && inline_value == "false") continue;
+    flags.values_[spec->name].push_back(value);
   }
   return flags;
 }
