@@ -52,7 +52,7 @@ std::variant<AdmissionRequest, ReviewError> parseReview(const std::string& body)
   out.uid = uid;
   out.ns = str(*req, "namespace");
   out.operation = str(*req, "operation");
-  out.object = req->value("object", json());
+  if (auto obj = req->find("object"); obj != req->end()) out.object = std::move(*obj);  // no copy of the pod
   if (out.ns.empty() && out.object.is_object() && out.object.contains("metadata") && out.object["metadata"].is_object())
     out.ns = str(out.object["metadata"], "namespace");
   if (out.ns.empty()) out.ns = "default";
