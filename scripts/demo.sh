@@ -126,6 +126,22 @@ done
 echo "  a pod no PaymentService selects is refused (failurePolicy Fail: never created without its sidecar):"
 printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: reporting, namespace: payments, labels: {app: reporting}}\nspec: {containers: [{name: app, image: r:1}]}\n' |
   $kubectl create -f - 2>&1 | fold -s -w 100 | sed 's/^/    /' || true
+
+say "10. The webhook: a pod goes in plain and comes out injected"
+cat >"$out/plain-pod.yaml" <<'YAML'
+apiVersion: v1
+kind: Pod
+metadata: {generateName: settlement-demo-, namespace: payments, labels: {app: settlement}}
+spec:
+  serviceAccountName: settlement
+  containers: [{name: app, image: registry.example.com/payments/settlement:2.4.1}]
+YAML
+echo "  in:  containers: app"
+pod="$($kubectl create -f "$out/plain-pod.yaml" -o jsonpath='{.metadata.name}')"
+$kubectl get pod "$pod" -n payments -o jsonpath='  out: initContainers: {.spec.initContainers[*].name} (restartPolicy {.spec.initContainers[0].restartPolicy}); containers: {.spec.containers[*].name}; volumes: {.spec.volumes[*].name}{"\n"}  label paymesh.io/service={.metadata.labels.paymesh\.io/service}{"\n"}'
+echo "  the same pod offline, for GitOps: paymeshctl inject --output-patch -f plain-pod.yaml --services examples/payments"
+$ctl inject --output-patch -f "$out/plain-pod.yaml" --services examples/payments \
+  | python3 -c 'import json, sys; [print("    " + op["op"], op["path"]) for op in json.load(sys.stdin)]'
 kill $webhook $operator $emulator 2>/dev/null || true
 
 say "Done. Everything the demo wrote is under $out"

@@ -6,18 +6,20 @@
 #   scripts/install-deps.sh --build   only what compiling the release binaries needs (the
 #                                     image's build stage)
 #   scripts/install-deps.sh --image   also what scripts/build-image.sh needs (podman ...)
+#   scripts/install-deps.sh --bench   also what the benchmarks in bench/ need (wrk, hey, nginx)
 #   scripts/install-deps.sh --list    print the Debian packages it would install and exit
 # Every step prints its errors: a failure stops the script with the step that failed.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-image=0 list=0 build_only=0
+image=0 list=0 build_only=0 bench=0
 for arg in "$@"; do
   case "$arg" in
     --build) build_only=1 ;;
     --image) image=1 ;;
+    --bench) bench=1 ;;
     --list) list=1 ;;
-    *) echo "usage: scripts/install-deps.sh [--build|--image] [--list]" >&2; exit 2 ;;
+    *) echo "usage: scripts/install-deps.sh [--build|--image|--bench] [--list]" >&2; exit 2 ;;
   esac
 done
 
@@ -27,15 +29,20 @@ BUILD_PACKAGES=(
   # toolchain
   build-essential cmake ninja-build pkg-config
   # libraries
-  libcpprest-dev libyaml-dev nlohmann-json3-dev libxxhash-dev libssl-dev prometheus-cpp-dev
+  libcpprest-dev libboost-dev libyaml-dev nlohmann-json3-dev libxxhash-dev libssl-dev prometheus-cpp-dev
 )
 PACKAGES=(
   "${BUILD_PACKAGES[@]}"
   git clang clang-format clang-tidy libclang-rt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   # test and demo tools: openssl (certificate checks), node and npm (tools/), unzip
-  # (helm and kubectl come zipped in an npm package), curl (the demo's metrics)
-  openssl curl ca-certificates unzip
+  # (helm and kubectl come zipped in an npm package), curl (the demo's metrics),
+  # python3-jsonpatch (an independent RFC 6902 check of the webhook's JSON Patches)
+  openssl curl ca-certificates unzip python3 python3-jsonpatch
+)
+BENCH_PACKAGES=(
+  # bench/: load generators and the nginx baseline of the webhook benchmark
+  wrk hey nginx
 )
 IMAGE_PACKAGES=(
   # scripts/build-image.sh: a bookworm root made locally, built with podman/buildah
@@ -47,6 +54,7 @@ IMAGE_PACKAGES=(
 command -v node >/dev/null 2>&1 || PACKAGES+=(nodejs)
 command -v npm >/dev/null 2>&1 || PACKAGES+=(npm)
 [ "$image" -eq 1 ] && PACKAGES+=("${IMAGE_PACKAGES[@]}")
+[ "$bench" -eq 1 ] && PACKAGES+=("${BENCH_PACKAGES[@]}")
 [ "$build_only" -eq 1 ] && PACKAGES=("${BUILD_PACKAGES[@]}")
 
 if [ "$list" -eq 1 ]; then

@@ -31,6 +31,7 @@ std::string formatName(Format f) {
     case Format::kLabelKey: return "label key";
     case Format::kLabelValue: return "label value";
     case Format::kImage: return "image reference";
+    case Format::kQuantity: return "resource quantity";
     case Format::kDuration:
     case Format::kNone: return "";
   }

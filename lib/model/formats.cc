@@ -1,5 +1,7 @@
 #include "model/formats.h"
 
+#include <regex>
+
 #include "base/dns_name.h"
 #include "base/duration.h"
 
@@ -17,6 +19,16 @@ bool isQualifiedName(std::string_view s) {
     if (!alnum(c) && c != '-' && c != '_' && c != '.') return false;
   }
   return true;
+}
+
+// Kubernetes' resource.Quantity, non-negative: a decimal number, then a binary (Ki..Ei),
+// decimal (n, u, m, k, M..E) or exponent (e3, E-2) suffix. The CRD pattern is the same.
+constexpr const char* kQuantityPattern =
+    "^\\+?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE][+-]?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$";
+
+bool isQuantity(std::string_view s) {
+  static const std::regex kQuantity(kQuantityPattern);
+  return !s.empty() && s.size() <= 64 && std::regex_match(s.begin(), s.end(), kQuantity);
 }
 
 std::string quoted(std::string_view s) {
@@ -74,6 +86,9 @@ std::optional<std::string> checkFormat(Format format, std::string_view text) {
       if (ok) return std::nullopt;
       return "must be a container image reference without whitespace, got " + quoted(text);
     }
+    case Format::kQuantity:
+      if (isQuantity(text)) return std::nullopt;
+      return "must be a resource quantity (a number with an optional suffix: 100m, 128Mi, 2G), got " + quoted(text);
   }
   return std::nullopt;
 }
@@ -90,6 +105,7 @@ std::string formatPattern(Format format) {
              ")?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$";
     case Format::kLabelValue: return "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$";
     case Format::kImage: return "^[!-~]+$";
+    case Format::kQuantity: return kQuantityPattern;
   }
   return "";
 }
@@ -103,6 +119,7 @@ size_t formatMaxLength(Format format) {
     case Format::kLabelKey: return 317;
     case Format::kLabelValue: return 63;
     case Format::kImage: return 512;
+    case Format::kQuantity: return 64;
     case Format::kNone: return 0;
   }
   return 0;

@@ -17,6 +17,7 @@ enum class Format {
   kLabelKey,          // "app.kubernetes.io/name"
   kLabelValue,        // "" or [A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?, at most 63
   kImage,             // a container image reference, no whitespace
+  kQuantity,          // a Kubernetes resource quantity: "100m", "128Mi", "1.5", "2e3"
 };
 
 // nullopt when text conforms; otherwise what is wrong, e.g. "must be a lowercase RFC 1123 label ...".

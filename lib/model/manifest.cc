@@ -92,7 +92,7 @@ Result<std::string> readFile(const std::string& path) {
 
 }  // namespace
 
-Result<std::vector<Manifest>> parseManifests(const std::string& text, const std::string& file) {
+Result<std::vector<Manifest>> parseManifests(const std::string& text, const std::string& file, bool expand_lists) {
   auto docs = yaml::parseYamlDocuments(text);
   if (!docs.isOk()) return atFile(docs.status(), file);
   std::vector<Manifest> out;
@@ -100,12 +100,15 @@ Result<std::vector<Manifest>> parseManifests(const std::string& text, const std:
     Manifest m;
     m.file = file;
     m.doc = std::move(d);
-    expandLists(out, std::move(m));
+    if (expand_lists)
+      expandLists(out, std::move(m));
+    else
+      out.push_back(std::move(m));
   }
   return out;
 }
 
-Result<std::vector<Manifest>> readManifests(const std::string& path) {
+Result<std::vector<Manifest>> readManifests(const std::string& path, bool expand_lists) {
   std::error_code ec;
   if (path != "-" && fs::is_directory(path, ec)) {
     std::vector<std::string> files;
@@ -120,14 +123,14 @@ Result<std::vector<Manifest>> readManifests(const std::string& path) {
     std::vector<Manifest> out;
     for (const auto& f : files) {
       ASSIGN_OR_RETURN(std::string text, readFile(f));
-      ASSIGN_OR_RETURN(auto ms, parseManifests(text, f));
+      ASSIGN_OR_RETURN(auto ms, parseManifests(text, f, expand_lists));
       for (auto& m : ms) out.push_back(std::move(m));
     }
     return out;
   }
   if (path != "-" && !fs::exists(path, ec)) return Status(Code::kNotFound, path + ": no such file or directory");
   ASSIGN_OR_RETURN(std::string text, readFile(path));
-  return parseManifests(text, path);
+  return parseManifests(text, path, expand_lists);
 }
 
 }  // namespace paymesh::model

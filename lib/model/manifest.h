@@ -23,10 +23,12 @@ struct Manifest {
 };
 
 // Unreadable input (missing file, unreadable directory, broken YAML) is an error whose
-// message starts with "FILE:" or "FILE:LINE:".
-Result<std::vector<Manifest>> readManifests(const std::string& path);
+// message starts with "FILE:" or "FILE:LINE:". With expand_lists false a `kind: List`
+// stays one manifest (for tools that write the documents back).
+Result<std::vector<Manifest>> readManifests(const std::string& path, bool expand_lists = true);
 
 // Parses already-read text; `file` is used in messages.
-Result<std::vector<Manifest>> parseManifests(const std::string& text, const std::string& file);
+Result<std::vector<Manifest>> parseManifests(const std::string& text, const std::string& file,
+                                             bool expand_lists = true);
 
 }  // namespace paymesh::model

@@ -37,18 +37,33 @@ SchemaPtr buildMeshSchema() {
       json::object());
   auto sidecar = s::withDefault(
       s::object("The injected sidecar container.",
-                {{"image", s::withDefault(s::string("Sidecar image.", Format::kImage), d.sidecar.image)},
+                {{"mode", s::withDefault(s::enumeration("Native: an init container with restartPolicy Always, started "
+                                                        "before the app and stopped after it (Kubernetes 1.29+). "
+                                                        "Classic: a container next to the app's.",
+                                                        {"Native", "Classic"}),
+                                         "Native")},
+                 {"image", s::withDefault(s::string("Sidecar image.", Format::kImage), d.sidecar.image)},
                  {"imagePullPolicy", s::withDefault(s::enumeration("Pull policy.", {"Always", "IfNotPresent", "Never"}),
                                                     d.sidecar.image_pull_policy)},
-                 {"cpuRequest", s::withDefault(s::string("CPU request."), d.sidecar.cpu_request)},
-                 {"memoryRequest", s::withDefault(s::string("Memory request."), d.sidecar.memory_request)},
-                 {"memoryLimit", s::withDefault(s::string("Memory limit."), d.sidecar.memory_limit)},
+                 {"cpuRequest", s::withDefault(s::string("CPU request.", Format::kQuantity), d.sidecar.cpu_request)},
+                 {"cpuLimit", s::string("CPU limit (default: none, so the data path is never throttled).",
+                                        Format::kQuantity)},
+                 {"memoryRequest",
+                  s::withDefault(s::string("Memory request.", Format::kQuantity), d.sidecar.memory_request)},
+                 {"memoryLimit", s::withDefault(s::string("Memory limit.", Format::kQuantity), d.sidecar.memory_limit)},
                  {"logLevel", s::withDefault(s::enumeration("Sidecar log level.", {"trace", "debug", "info", "warn",
                                                                                    "error", "critical", "off"}),
                                              d.sidecar.log_level)},
                  {"concurrency", s::withDefault(s::integer("Sidecar worker threads.", 1, 64), d.sidecar.concurrency)},
                  {"runAsUser",
-                  s::withDefault(s::integer("UID the sidecar runs as.", 1, 2147483647), d.sidecar.run_as_user)}}),
+                  s::withDefault(s::integer("UID the sidecar runs as.", 1, 2147483647), d.sidecar.run_as_user)},
+                 {"runAsGroup", s::withDefault(s::integer("GID the sidecar runs as; also the pod's fsGroup when the "
+                                                          "pod sets none, so the sidecar can read its key (mode 0440).",
+                                                          1, 2147483647),
+                                               d.sidecar.run_as_group)},
+                 {"args", s::withDefault(s::array("Extra arguments appended to Envoy's command line.",
+                                                  s::string("An Envoy command-line argument.")),
+                                         json::array())}}),
       json::object());
   auto injection = s::withDefault(
       s::object(
@@ -57,8 +72,14 @@ SchemaPtr buildMeshSchema() {
                                                              Format::kLabelKey, Format::kLabelValue),
                                                 json{{"paymesh.io/injection", "enabled"}})},
            {"podAnnotation",
-            s::withDefault(s::string("Pod annotation that opts in (\"true\") or out (\"false\").", Format::kLabelKey),
-                           d.injection.pod_annotation)}}),
+            s::withDefault(s::string("Pod annotation that opts a pod out of injection (\"false\").", Format::kLabelKey),
+                           d.injection.pod_annotation)},
+           {"unselectedPods",
+            s::withDefault(s::enumeration("What the webhook does with a pod that asked for the mesh but no "
+                                          "PaymentService selects: Refuse it (allowed: false), or Admit it without "
+                                          "a sidecar.",
+                                          {"Refuse", "Admit"}),
+                           "Refuse")}}),
       json::object());
   auto webhook = s::withDefault(
       s::object(
@@ -121,6 +142,17 @@ MeshConfigResult parseMeshConfig(const json& input) {
     result.errors.push_back({"ca.rotationOverlap", "must be at least twice ca.secretPropagationDelay (" +
                                                        v["ca"]["secretPropagationDelay"].get<std::string>() +
                                                        "): each rotation phase waits half of it for the kubelets"});
+  // Flags the injector sets itself: given twice, Envoy refuses to start.
+  static const std::set<std::string> kInjectorFlags = {"-c",         "--config-path",  "--service-node",
+                                                       "-l",         "--log-level",    "--concurrency",
+                                                       "--base-id",  "--disable-hot-restart"};
+  const json& args = v["sidecar"]["args"];
+  for (size_t i = 0; i < args.size(); ++i) {
+    std::string flag = args[i].get<std::string>().substr(0, args[i].get<std::string>().find('='));
+    if (kInjectorFlags.count(flag)) {
+      result.errors.push_back({indexPath("sidecar.args", i), "\"" + flag + "\" is set by the injector"});
+    }
+  }
   if (!result.errors.empty()) return result;
 
   MeshConfig c;
@@ -139,16 +171,22 @@ MeshConfigResult parseMeshConfig(const json& input) {
   c.ca.rotation_overlap = overlap;
   c.ca.secret_propagation_delay = propagation;
   const json& sc = v["sidecar"];
+  c.sidecar.mode = sc["mode"] == "Classic" ? MeshConfig::SidecarMode::kClassic : MeshConfig::SidecarMode::kNative;
   c.sidecar.image = sc["image"];
   c.sidecar.image_pull_policy = sc["imagePullPolicy"];
   c.sidecar.cpu_request = sc["cpuRequest"];
   c.sidecar.memory_request = sc["memoryRequest"];
   c.sidecar.memory_limit = sc["memoryLimit"];
+  if (sc.contains("cpuLimit")) c.sidecar.cpu_limit = sc["cpuLimit"].get<std::string>();
   c.sidecar.log_level = sc["logLevel"];
   c.sidecar.concurrency = sc["concurrency"];
   c.sidecar.run_as_user = sc["runAsUser"];
+  c.sidecar.run_as_group = sc["runAsGroup"];
+  c.sidecar.args = sc["args"].get<std::vector<std::string>>();
   c.injection.namespace_selector = v["injection"]["namespaceSelector"].get<std::map<std::string, std::string>>();
   c.injection.pod_annotation = v["injection"]["podAnnotation"];
+  c.injection.unselected_pods = v["injection"]["unselectedPods"] == "Admit" ? MeshConfig::UnselectedPods::kAdmit
+                                                                             : MeshConfig::UnselectedPods::kRefuse;
   const json& wh = v["webhook"];
   c.webhook.service_name = wh["serviceName"];
   c.webhook.namespace_ = wh["namespace"];

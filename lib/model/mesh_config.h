@@ -3,6 +3,7 @@
 // and the webhook. Parsed and validated with the same schema machinery as the CRD.
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,20 +36,32 @@ struct MeshConfig {
     Nanos secret_propagation_delay = std::chrono::minutes(2);
   } ca;
 
+  // How the sidecar joins a pod: as a native sidecar (an init container with
+  // restartPolicy: Always, started before and stopped after the app; Kubernetes 1.29+)
+  // or as a classic container next to the app's.
+  enum class SidecarMode { kNative, kClassic };
+  // What the webhook does with a pod no PaymentService selects.
+  enum class UnselectedPods { kRefuse, kAdmit };
+
   struct Sidecar {
+    SidecarMode mode = SidecarMode::kNative;
     std::string image = "envoyproxy/envoy:v1.31.2";
     std::string image_pull_policy = "IfNotPresent";
     std::string cpu_request = "100m";
     std::string memory_request = "128Mi";
     std::string memory_limit = "256Mi";
+    std::optional<std::string> cpu_limit;  // unset: no CPU limit (a limit throttles the data path)
     std::string log_level = "warn";
     int32_t concurrency = 2;
     int64_t run_as_user = 1337;
+    int64_t run_as_group = 1337;    // also the pod's fsGroup when it sets none (the key is 0440)
+    std::vector<std::string> args;  // appended to Envoy's command line
   } sidecar;
 
   struct Injection {
     std::map<std::string, std::string> namespace_selector = {{"paymesh.io/injection", "enabled"}};
-    std::string pod_annotation = "paymesh.io/inject";  // "true"/"false" on the pod overrides
+    std::string pod_annotation = "paymesh.io/inject";  // "false" on the pod opts it out
+    UnselectedPods unselected_pods = UnselectedPods::kRefuse;
   } injection;
 
   struct Webhook {

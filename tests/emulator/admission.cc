@@ -33,6 +33,14 @@ std::string webhookUrl(const json& client_config, const std::map<std::string, st
   return url;
 }
 
+// The name a service reference's certificate must carry: it is dialled at its mapped
+// address but verified as <name>.<namespace>.svc, as kube-apiserver does ("" for a url).
+std::string webhookServerName(const json& client_config) {
+  if (!client_config.value("url", "").empty() || !client_config.contains("service")) return "";
+  const auto& s = client_config["service"];
+  return s.value("name", "") + "." + s.value("namespace", "") + ".svc";
+}
+
 std::string caBundle(const json& client_config) {
   if (!client_config.contains("caBundle") || !client_config["caBundle"].is_string()) return "";
   auto decoded = base64Decode(client_config["caBundle"].get<std::string>());
@@ -111,7 +119,7 @@ std::optional<HttpResponse> admitPodCreate(const AdmissionRequest& request, json
         res.error = "no reachable clientConfig (url, or a service mapped in service_hosts)";
       else
         res = caller(url, caBundle(cc), std::chrono::seconds(hook.value("timeoutSeconds", 10)),
-                     reviewFor(pod, request.uid, request.dry_run));
+                     reviewFor(pod, request.uid, request.dry_run), webhookServerName(cc));
       if (res.error.empty()) {
         if (auto denied = applyAnswer(res.review, request.uid, hook_name, pod, res.error)) return denied;
       }

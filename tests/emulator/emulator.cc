@@ -11,7 +11,7 @@
 namespace paymesh::emulator {
 
 WebhookResult callWebhook(const std::string& url, const std::string& ca_bundle_pem, std::chrono::seconds timeout,
-                          const nlohmann::json& review) {
+                          const nlohmann::json& review, const std::string& server_name) {
   WebhookResult out;
   try {
     web::http::client::http_client_config config;
@@ -25,6 +25,8 @@ WebhookResult callWebhook(const std::string& url, const std::string& ca_bundle_p
     web::http::client::http_client client(utility::conversions::to_string_t(url), config);
     web::http::http_request req(web::http::methods::POST);
     req.set_body(review.dump(), "application/json");
+    // cpprestsdk sends SNI for, and verifies the certificate against, the Host header.
+    if (!server_name.empty()) req.headers().add(U("Host"), utility::conversions::to_string_t(server_name));
     auto resp = client.request(req).get();
     std::string body = resp.extract_utf8string(true).get();
     if (resp.status_code() != 200) {
@@ -53,7 +55,11 @@ std::string Emulator::start() {
     if (!error.empty()) return error;
     tls = ServerTls{leaf.cert_pem, leaf.key_pem, ca_.cert_pem};
   }
-  if (!options_.api.webhook_caller && options_.call_webhooks) options_.api.webhook_caller = callWebhook;
+  if (!options_.api.webhook_caller && options_.call_webhooks)
+    options_.api.webhook_caller = [](const std::string& url, const std::string& ca, std::chrono::seconds timeout,
+                                     const nlohmann::json& review, const std::string& server_name) {
+      return callWebhook(url, ca, timeout, review, server_name);
+    };
   api_ = std::make_unique<ApiServer>(options_.api);
   server_ = std::make_unique<HttpServer>(*api_, tls);
   std::string error = server_->start(options_.host, options_.port);

@@ -46,6 +46,6 @@ private:
 
 // The default webhook caller: HTTPS POST with the caBundle as the only trust anchor.
 WebhookResult callWebhook(const std::string& url, const std::string& ca_bundle_pem, std::chrono::seconds timeout,
-                          const nlohmann::json& review);
+                          const nlohmann::json& review, const std::string& server_name = "");
 
 }  // namespace paymesh::emulator

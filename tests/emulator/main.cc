@@ -17,7 +17,7 @@ void onSignal(int) { g_stop = 1; }
 
 void usage(std::ostream& out) {
   out << "usage: kube-emulator [--port P] [--tls] [--kubeconfig-out FILE] [--token T] [--history N]\n"
-         "                     [--bookmark-ms MS] [--faults JSON]\n"
+         "                     [--bookmark-ms MS] [--faults JSON] [--service-host NAME.NS=HOST:PORT...]\n"
          "  --port P            port on 127.0.0.1 (default 0: any free port)\n"
          "  --tls               serve HTTPS with a generated CA (written into the kubeconfig)\n"
          "  --kubeconfig-out F  write a kubeconfig for this emulator to F\n"
@@ -25,7 +25,9 @@ void usage(std::ostream& out) {
          "  --history N         watch events kept; older resourceVersions get 410 (default 1000)\n"
          "  --bookmark-ms MS    watch bookmark interval (default 1000)\n"
          "  --faults JSON       faults, e.g. {\"seed\":7,\"dropWatchEvery\":5,\"errorRate\":0.1}\n"
-         "                      (also settable at runtime: POST /emulator/faults)\n";
+         "                      (also settable at runtime: POST /emulator/faults)\n"
+         "  --service-host S=A  a webhook clientConfig.service NAME.NS is dialled at HOST:PORT (its\n"
+         "                      certificate must still name NAME.NS.svc)\n";
 }
 
 bool parseNumber(const std::string& s, unsigned long max, unsigned long& out) {
@@ -84,6 +86,14 @@ int main(int argc, char** argv) {
       if (!value(options.api.token)) return 2;
     } else if (a == "--faults") {
       if (!value(faults)) return 2;
+    } else if (a == "--service-host") {
+      if (!value(v)) return 2;
+      auto eq = v.find('=');
+      if (eq == std::string::npos || eq == 0 || eq + 1 == v.size()) {
+        std::cerr << "kube-emulator: --service-host: expected NAME.NAMESPACE=HOST:PORT, got " << v << "\n";
+        return 2;
+      }
+      options.api.service_hosts[v.substr(0, eq)] = v.substr(eq + 1);
     } else {
       std::cerr << "kube-emulator: unknown argument " << a << "\n";
       usage(std::cerr);

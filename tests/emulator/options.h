@@ -18,8 +18,11 @@ struct WebhookResult {
   nlohmann::json review;
   std::string error;
 };
-using WebhookCaller = std::function<WebhookResult(const std::string& url, const std::string& ca_bundle_pem,
-                                                  std::chrono::seconds timeout, const nlohmann::json& review)>;
+// `server_name`, when set, is the name the certificate must carry (a service reference is
+// dialled at its mapped address but verified as <name>.<namespace>.svc, as kube-apiserver does).
+using WebhookCaller =
+    std::function<WebhookResult(const std::string& url, const std::string& ca_bundle_pem, std::chrono::seconds timeout,
+                                const nlohmann::json& review, const std::string& server_name)>;
 
 struct Options {
   size_t history = 1000;  // watch events kept; a watch from an older resourceVersion gets 410

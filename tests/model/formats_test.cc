@@ -44,6 +44,13 @@ TEST(FormatsTest, AcceptsAndRejects) {
       {Format::kLabelValue, "-bad", false},
       {Format::kImage, "envoyproxy/envoy:v1.31.2", true},
       {Format::kImage, "bad image", false},
+      {Format::kQuantity, "100m", true},
+      {Format::kQuantity, "128Mi", true},
+      {Format::kQuantity, "1.5", true},
+      {Format::kQuantity, "2e3", true},
+      {Format::kQuantity, "1 gig", false},
+      {Format::kQuantity, "-1", false},
+      {Format::kQuantity, "12MB", false},
   };
   for (const auto& c : cases) {
     auto r = checkFormat(c.format, c.text);
@@ -60,7 +67,7 @@ TEST(FormatsTest, MessageQuotesAndTruncatesTheValue) {
 
 TEST(FormatsTest, EveryFormatHasAPattern) {
   for (Format f : {Format::kDns1123Label, Format::kDns1123Subdomain, Format::kDuration, Format::kHttpHeaderName,
-                   Format::kLabelKey, Format::kLabelValue, Format::kImage}) {
+                   Format::kLabelKey, Format::kLabelValue, Format::kImage, Format::kQuantity}) {
     EXPECT_FALSE(formatPattern(f).empty());
   }
 }

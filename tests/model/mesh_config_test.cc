@@ -61,6 +61,38 @@ TEST(MeshConfigTest, RotationOverlapCoversTheKubeletsTwice) {
       parseMeshConfig(json{{"ca", {{"rotationOverlap", "1m"}, {"secretPropagationDelay", "30s"}}}}).errors.empty());
 }
 
+TEST(MeshConfigTest, InjectionSettings) {
+  auto defaults = parseMeshConfig(json());
+  ASSERT_TRUE(defaults.config);
+  EXPECT_EQ(defaults.config->sidecar.mode, MeshConfig::SidecarMode::kNative);
+  EXPECT_EQ(defaults.config->sidecar.cpu_limit, std::nullopt);
+  EXPECT_EQ(defaults.config->sidecar.run_as_group, 1337);
+  EXPECT_TRUE(defaults.config->sidecar.args.empty());
+  EXPECT_EQ(defaults.config->injection.unselected_pods, MeshConfig::UnselectedPods::kRefuse);
+
+  auto r = parseMeshConfig(json::parse(R"({"sidecar": {"mode": "Classic", "cpuLimit": "2", "runAsGroup": 2000,
+    "args": ["--drain-time-s", "20"]}, "injection": {"unselectedPods": "Admit"}})"));
+  ASSERT_TRUE(r.errors.empty()) << toString(r.errors[0]);
+  EXPECT_EQ(r.config->sidecar.mode, MeshConfig::SidecarMode::kClassic);
+  EXPECT_EQ(r.config->sidecar.cpu_limit, "2");
+  EXPECT_EQ(r.config->sidecar.run_as_group, 2000);
+  EXPECT_EQ(r.config->sidecar.args, (std::vector<std::string>{"--drain-time-s", "20"}));
+  EXPECT_EQ(r.config->injection.unselected_pods, MeshConfig::UnselectedPods::kAdmit);
+}
+
+TEST(MeshConfigTest, InjectionSettingsAreValidated) {
+  auto r = parseMeshConfig(json::parse(R"({"sidecar": {"mode": "Ambient", "memoryLimit": "1 gig"},
+    "injection": {"unselectedPods": "Maybe"}})"));
+  ASSERT_EQ(r.errors.size(), 3u);
+  EXPECT_EQ(r.errors[0].path, "sidecar.mode");
+  EXPECT_EQ(r.errors[1].path, "sidecar.memoryLimit");
+  EXPECT_NE(r.errors[1].message.find("resource quantity"), std::string::npos) << r.errors[1].message;
+  EXPECT_EQ(r.errors[2].path, "injection.unselectedPods");
+  auto flags = parseMeshConfig(json::parse(R"({"sidecar": {"args": ["--drain-time-s", "5", "--concurrency=8"]}})"));
+  ASSERT_EQ(flags.errors.size(), 1u);
+  EXPECT_EQ(toString(flags.errors[0]), "sidecar.args[2]: \"--concurrency\" is set by the injector");
+}
+
 TEST(MeshConfigTest, PortsMustNotCollide) {
   auto r = parseMeshConfig(json{{"adminPort", 15443}});
   ASSERT_EQ(r.errors.size(), 1u);

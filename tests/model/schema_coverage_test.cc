@@ -32,6 +32,7 @@ std::string invalidSample(Format f) {
     case Format::kLabelKey: return "/bad";
     case Format::kLabelValue: return "-bad-";
     case Format::kImage: return "bad image";
+    case Format::kQuantity: return "1 gig";
     case Format::kNone: return "";
   }
   return "";
