@@ -223,6 +223,12 @@ void Controller::enqueueAll() {
   for (const auto& key : services_->store().keys()) enqueueService(kube::ObjectKey::parse(key));
 }
 
+bool Controller::idle() const {
+  for (const auto* r : {services_runner_.get(), ca_runner_.get(), webhook_runner_.get()})
+    if (r->queue().depth() != 0 || r->queue().processing() != 0) return false;
+  return true;
+}
+
 uint64_t Controller::passes() const {
   return services_runner_->passes() + ca_runner_->passes() + webhook_runner_->passes();
 }

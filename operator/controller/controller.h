@@ -74,6 +74,9 @@ public:
   bool synced() const { return synced_; }
   // Keys waiting in the PaymentService queue.
   size_t queueDepth() const { return services_runner_->queue().depth(); }
+  // No key waiting or being worked on in any of the three controllers (keys delayed for a
+  // later retry or renewal do not count), for tests that step a manual clock.
+  bool idle() const;
   // Passes finished (any result) over the three controllers, for tests.
   uint64_t passes() const;
   uint64_t failures() const;

@@ -79,6 +79,7 @@ Json otherValue(const Schema& s, int n) {
       return v == def ? v - 1 : v;
     }
     case Schema::Type::kStringMap: return Json{{"example.com/k" + std::to_string(n), "v" + std::to_string(n)}};
+    case Schema::Type::kArray: return s.items ? Json::array({otherValue(*s.items, n)}) : Json::array();
     case Schema::Type::kString: {
       for (auto it = s.enum_values.rbegin(); it != s.enum_values.rend(); ++it)
         if (*it != def) return *it;
@@ -94,6 +95,7 @@ Json otherValue(const Schema& s, int n) {
         case Format::kHttpHeaderName: return "x-h" + i;
         case Format::kLabelKey: return "example.com/k" + i;
         case Format::kLabelValue: return "v" + i;
+        case Format::kQuantity: return std::to_string(n + 1) + "00m";
         case Format::kNone: return "v" + i;
       }
       return "v" + i;

@@ -217,8 +217,7 @@ protected:
     int stable = 0;
     for (int round = 0; round < 200 && stable < 2; ++round) {
       controller_->enqueueAll();
-      ASSERT_TRUE(
-          waitFor([&] { return controller_->queue().depth() == 0 && controller_->queue().processing() == 0; }, 30s));
+      ASSERT_TRUE(waitFor([&] { return controller_->idle(); }, 30s));
       std::this_thread::sleep_for(50ms);  // the informers see the last writes
       std::string snap = snapshot();
       stable = snap == last ? stable + 1 : 0;

@@ -10,7 +10,7 @@ using nlohmann::json;
 // The merge key of a list field, or "" when the list is replaced whole.
 std::string mergeKeyFor(const std::string& field, const json& items) {
   if (field == "containers" || field == "initContainers" || field == "ephemeralContainers" || field == "volumes" ||
-      field == "env" || field == "imagePullSecrets") {
+      field == "env" || field == "imagePullSecrets" || field == "webhooks") {
     return "name";
   }
   if (field == "volumeMounts") return "mountPath";

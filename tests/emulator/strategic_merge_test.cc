@@ -32,5 +32,18 @@ TEST(StrategicMerge, MergesNamedListsAndHonoursDirectives) {
   EXPECT_FALSE(pod.contains("$setElementOrder/containers"));
 }
 
+// helm upgrade patches a MutatingWebhookConfiguration by webhook name: what the patch
+// does not name (the caBundle the operator set) stays.
+TEST(StrategicMerge, WebhooksMergeByName) {
+  json config = {{"webhooks",
+                  {{{"name", "inject.paymesh.io"},
+                    {"timeoutSeconds", 5},
+                    {"clientConfig", {{"caBundle", "QUJD"}, {"service", {{"name", "w"}}}}}}}}};
+  strategicMerge(config, {{"webhooks", {{{"name", "inject.paymesh.io"}, {"timeoutSeconds", 8}}}}});
+  ASSERT_EQ(config["webhooks"].size(), 1u);
+  EXPECT_EQ(config["webhooks"][0]["timeoutSeconds"], 8);
+  EXPECT_EQ(config["webhooks"][0]["clientConfig"]["caBundle"], "QUJD");
+}
+
 }  // namespace
 }  // namespace paymesh::emulator

@@ -26,7 +26,7 @@ void expectSdsOnly(const json& common) {
 }
 
 TEST(TlsContextTest, UpstreamVerifiesTheExactPeerIdentityAgainstTheSdsBundle) {
-  std::string id = spiffeId("cluster.local", "payments", "settlement");
+  std::string id = pki::workloadSpiffeId("cluster.local", "payments", "settlement");
   json socket = upstreamTlsSocket("grpc.settlement.payments.svc", id, true);
   const json& tls = socket["typed_config"];
   EXPECT_EQ(tls["sni"], "grpc.settlement.payments.svc");
