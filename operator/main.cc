@@ -2,27 +2,20 @@
 // status. main() reads the flags (lib/cli), connects, wires the manager to the metrics
 // and health endpoints, and turns SIGTERM/SIGINT into a clean stop. See docs/operator.md.
 
-#include <pthread.h>
 #include <unistd.h>
 
-#include <atomic>
-#include <csignal>
 #include <cstdint>
 #include <cstdio>
-#include <exception>
-#include <functional>
 #include <memory>
 #include <string>
-#include <thread>
 #include <variant>
 #include <vector>
 
 #include <prometheus/exposer.h>
 
+#include "app/process.h"
+#include "app/stop_signals.h"
 #include "cli/flags.h"
-#include "kube/kubeconfig.h"
-#include "kube/rest_client.h"
-#include "obs/log.h"
 #include "obs/metrics.h"
 #include "operator/controller/health_server.h"
 #include "operator/controller/manager.h"
@@ -30,8 +23,10 @@
 namespace {
 
 using namespace paymesh;
+using app::Failure;
+using app::OrFailure;
 
-constexpr const char* kVersion = "0.1.0";
+constexpr const char* kProgram = "paymesh-operator";
 
 const cli::CommandSpec& commandSpec() {
   static const cli::CommandSpec kSpec = {
@@ -72,27 +67,7 @@ const cli::CommandSpec& commandSpec() {
   return kSpec;
 }
 
-// A failure before the manager runs: what main prints and the exit code it returns.
-struct Failure {
-  int exit_code;
-  std::string message;
-};
-template <typename T>
-using OrFailure = std::variant<T, Failure>;
-
 Failure usage(const std::string& message) { return {2, message}; }
-
-Status configureLogging(const cli::Flags& flags) {
-  obs::LogLevel level;
-  obs::LogFormat format;
-  if (!obs::parseLogLevel(flags.value("log-level"), level))
-    return invalidArgument("--log-level: \"" + flags.value("log-level") + "\" is not debug, info, warn or error");
-  if (!obs::parseLogFormat(flags.value("log-format"), format))
-    return invalidArgument("--log-format: \"" + flags.value("log-format") + "\" is not text or json");
-  obs::setLogLevel(level);
-  obs::setLogFormat(format);
-  return Status::ok();
-}
 
 Result<ctrl::ControllerOptions> controllerOptions(const cli::Flags& flags) {
   ctrl::ControllerOptions o;
@@ -143,16 +118,6 @@ OrFailure<ctrl::ManagerOptions> managerOptions(const cli::Flags& flags) {
   return o;
 }
 
-OrFailure<std::unique_ptr<kube::RestClient>> connect(const cli::Flags& flags) {
-  auto cluster = kube::loadConfig(flags.value("kubeconfig"), flags.value("context"));
-  if (!cluster.isOk()) return Failure{2, cluster.status().message()};
-  kube::RestClientOptions options;
-  options.user_agent = std::string("paymesh-operator/") + kVersion;  // names us in audit logs
-  auto client = kube::RestClient::create(*cluster, options);
-  if (!client.isOk()) return Failure{1, client.status().message()};
-  return std::move(client).value();
-}
-
 // The metrics and health endpoints, alive while held.
 struct Endpoints {
   std::unique_ptr<prometheus::Exposer> metrics;
@@ -161,62 +126,15 @@ struct Endpoints {
 
 OrFailure<Endpoints> serve(const cli::Flags& flags, obs::OperatorMetrics& metrics, const ctrl::Manager& manager) {
   Endpoints out;
-  if (std::string addr = flags.value("metrics-addr"); addr != "0") {
-    try {
-      out.metrics = std::make_unique<prometheus::Exposer>(addr.rfind(':', 0) == 0 ? "0.0.0.0" + addr : addr);
-      out.metrics->RegisterCollectable(metrics.registry());
-    } catch (const std::exception& e) {
-      return Failure{1, "--metrics-addr " + addr + ": " + e.what()};
-    }
-  }
+  auto exposer = app::serveMetrics(flags.value("metrics-addr"), metrics.registry());
+  if (auto* f = std::get_if<Failure>(&exposer)) return *f;
+  out.metrics = std::move(std::get<0>(exposer));
   if (std::string addr = flags.value("health-addr"); addr != "0") {
     auto h = ctrl::HealthServer::start(addr, [&manager] { return manager.ready(); });
     if (!h.isOk()) return Failure{1, h.status().message()};
     out.health = std::move(*h);
   }
   return out;
-}
-
-// SIGTERM and SIGINT, blocked in every thread (call before starting any), are taken by
-// one thread with sigwait and turned into `on_stop`; no handler runs in signal context.
-class StopSignals {
-public:
-  StopSignals() {
-    sigemptyset(&set_);
-    sigaddset(&set_, SIGTERM);
-    sigaddset(&set_, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &set_, nullptr);
-  }
-  void onStop(std::function<void()> on_stop) {
-    thread_ = std::thread([this, on_stop = std::move(on_stop)] {
-      int sig = 0;
-      sigwait(&set_, &sig);
-      if (!done_) on_stop();
-    });
-  }
-  // Ends the thread (waking sigwait if no signal came): on_stop never runs after this.
-  void finish() {
-    done_ = true;
-    if (thread_.joinable()) {
-      pthread_kill(thread_.native_handle(), SIGTERM);
-      thread_.join();
-    }
-  }
-  ~StopSignals() { finish(); }
-
-private:
-  sigset_t set_;
-  std::atomic<bool> done_{false};
-  std::thread thread_;
-};
-
-template <typename T>
-bool failed(const OrFailure<T>& r, int& exit_code) {
-  const auto* f = std::get_if<Failure>(&r);
-  if (!f) return false;
-  std::fprintf(stderr, "paymesh-operator: %s\n", f->message.c_str());
-  exit_code = f->exit_code;
-  return true;
 }
 
 }  // namespace
@@ -226,21 +144,21 @@ int main(int argc, char** argv) {
   if (const int* code = std::get_if<int>(&command)) return *code;
   const cli::Flags& flags = std::get<cli::Flags>(command);
   if (flags.has("version")) {
-    std::printf("paymesh-operator %s\n", kVersion);
+    std::printf("%s %s\n", kProgram, app::version());
     return 0;
   }
-  if (Status s = configureLogging(flags); !s.isOk()) return cli::commandError(commandSpec(), 2, s.message());
+  if (Status s = app::configureLogging(flags); !s.isOk()) return cli::commandError(commandSpec(), 2, s.message());
   int exit_code = 0;
   auto options = managerOptions(flags);
-  if (failed(options, exit_code)) return exit_code;
-  StopSignals signals;  // before any thread starts (the client's too): every thread inherits the mask
-  auto client = connect(flags);
-  if (failed(client, exit_code)) return exit_code;
+  if (app::failed(kProgram, options, exit_code)) return exit_code;
+  app::StopSignals signals;  // before any thread starts (the client's too): every thread inherits the mask
+  auto client = app::connect(flags, kProgram);
+  if (app::failed(kProgram, client, exit_code)) return exit_code;
 
   obs::OperatorMetrics metrics;
   ctrl::Manager manager(*std::get<0>(client), std::move(std::get<0>(options)), metrics);
   auto endpoints = serve(flags, metrics, manager);
-  if (failed(endpoints, exit_code)) return exit_code;
+  if (app::failed(kProgram, endpoints, exit_code)) return exit_code;
   signals.onStop([&manager] { manager.stop(); });
   exit_code = manager.run();
   signals.finish();  // before the manager goes

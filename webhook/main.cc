@@ -2,23 +2,22 @@
 // from a PaymentService cache; reloads its certificate and the mesh config when their
 // files change. See docs/webhook.md.
 
-#include <atomic>
-#include <csignal>
+#include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
 
 #include <prometheus/exposer.h>
 
+#include "app/process.h"
+#include "app/stop_signals.h"
 #include "cli/flags.h"
 #include "files/path_watcher.h"
 #include "http/https_server.h"
 #include "kube/informer.h"
-#include "kube/kubeconfig.h"
 #include "kube/resource.h"
-#include "kube/rest_client.h"
 #include "model/mesh_config.h"
 #include "obs/log.h"
 #include "obs/webhook_metrics.h"
@@ -29,7 +28,11 @@ namespace {
 
 using namespace paymesh;
 using namespace std::chrono_literals;
+using app::Failure;
+using app::OrFailure;
 using MeshPtr = std::shared_ptr<const model::MeshConfig>;
+
+constexpr const char* kProgram = "paymesh-webhook";
 
 const cli::CommandSpec& spec() {
   static const cli::CommandSpec kSpec = {
@@ -60,14 +63,6 @@ const cli::CommandSpec& spec() {
   return kSpec;
 }
 
-std::atomic<bool> g_stop{false};
-void onSignal(int) { g_stop = true; }
-
-int fail(int code, const std::string& message) {
-  std::fprintf(stderr, "paymesh-webhook: %s\n", message.c_str());
-  return code;
-}
-
 // The mesh config in force, swapped whole when its file changes.
 class MeshHolder {
 public:
@@ -87,7 +82,97 @@ private:
   MeshPtr mesh_;
 };
 
-std::string metricsAddr(const std::string& a) { return a.rfind(':', 0) == 0 ? "0.0.0.0" + a : a; }
+// What the flags ask for, checked before anything starts.
+struct Options {
+  http::ServerOptions server;
+  std::string cert_dir;
+  std::string mesh_path;  // "" : the built-in mesh config, not watched
+  model::MeshConfig mesh;
+};
+
+OrFailure<Options> options(const cli::Flags& flags) {
+  if (Status s = app::configureLogging(flags); !s.isOk()) return Failure{2, s.message()};
+  auto port = cli::parseUintFlag("--port", flags.value("port"), 1, 65535);
+  auto threads = cli::parseUintFlag("--threads", flags.value("threads"), 1, 64);
+  for (const auto* r : {&port, &threads})
+    if (!r->isOk()) return Failure{2, r->status().message()};
+  Options o;
+  o.server.address = flags.value("address");
+  o.server.port = static_cast<uint16_t>(*port);
+  o.server.threads = static_cast<int>(*threads);
+  o.cert_dir = flags.value("cert-dir");
+  o.mesh_path = flags.value("mesh-config");
+  o.mesh = *model::parseMeshConfig(nlohmann::json::object()).config;
+  if (!o.mesh_path.empty()) {
+    auto loaded = model::loadMeshConfig(o.mesh_path);
+    if (!loaded.isOk()) return Failure{2, loaded.status().message()};
+    o.mesh = std::move(*loaded);
+  }
+  return o;
+}
+
+// The serving certificate and the mesh config reloaded when the kubelet swaps their
+// mounted files; a file that does not load is logged and the previous one kept.
+struct FileWatches {
+  std::unique_ptr<files::PathWatcher> certificate, mesh;
+};
+
+OrFailure<FileWatches> watchFiles(const Options& o, http::ServingCertificate& certificate, MeshHolder& mesh,
+                                  obs::WebhookMetrics& metrics) {
+  FileWatches out;
+  auto cert = files::PathWatcher::start({o.cert_dir + "/tls.crt", o.cert_dir + "/tls.key"},
+                                        [&certificate, &metrics, dir = o.cert_dir](const auto&) {
+                                          auto changed = certificate.reload();
+                                          if (!changed.isOk()) {
+                                            metrics.certificateReload(false);
+                                            obs::logError("serving certificate not reloaded; keeping the previous one",
+                                                          {{"error", changed.status().message()}});
+                                          } else if (*changed) {
+                                            metrics.certificateReload(true);
+                                            obs::logInfo("serving certificate reloaded", {{"dir", dir}});
+                                          }
+                                        });
+  if (!cert.isOk()) return Failure{1, "--cert-dir: " + cert.status().message()};
+  out.certificate = std::move(*cert);
+  if (o.mesh_path.empty()) return out;
+  auto watched = files::PathWatcher::start({o.mesh_path}, [&mesh, path = o.mesh_path](const auto&) {
+    auto loaded = model::loadMeshConfig(path);
+    if (!loaded.isOk()) {
+      obs::logError("mesh config not reloaded; keeping the previous one", {{"error", loaded.status().message()}});
+      return;
+    }
+    mesh.set(std::move(*loaded));
+    obs::logInfo("mesh config reloaded", {{"file", path}});
+  });
+  if (!watched.isOk()) return Failure{1, "--mesh-config: " + watched.status().message()};
+  out.mesh = std::move(*watched);
+  return out;
+}
+
+// Until `stop` is set: the cache gauges every second (its age: since the informer last
+// listed, watched or delivered an event), and one log line once the cache has synced.
+void reportUntilStopped(const kube::Informer& informer, const webhook::ServiceCache& cache,
+                        obs::WebhookMetrics& metrics, std::mutex& mu, std::condition_variable& cv, const bool& stop) {
+  auto heard = std::chrono::steady_clock::now();
+  kube::WatcherStats last{};
+  uint64_t last_changes = 0;
+  bool logged_sync = false;
+  std::unique_lock<std::mutex> lock(mu);
+  while (!cv.wait_for(lock, 1s, [&] { return stop; })) {
+    kube::WatcherStats now = informer.stats();
+    uint64_t changes = cache.changes();
+    if (now.relists != last.relists || now.watches != last.watches || changes != last_changes)
+      heard = std::chrono::steady_clock::now();
+    last = now;
+    last_changes = changes;
+    metrics.setCacheAge(std::chrono::duration<double>(std::chrono::steady_clock::now() - heard).count());
+    metrics.setCachedServices(static_cast<double>(cache.size()));
+    if (!logged_sync && informer.hasSynced()) {
+      logged_sync = true;
+      obs::logInfo("PaymentService cache synced; ready", {{"services", std::to_string(cache.size())}});
+    }
+  }
+}
 
 }  // namespace
 
@@ -95,127 +180,49 @@ int main(int argc, char** argv) {
   auto parsed = cli::parseCommand(spec(), std::vector<std::string>(argv + 1, argv + argc));
   if (auto* code = std::get_if<int>(&parsed)) return *code;
   const cli::Flags& flags = std::get<cli::Flags>(parsed);
-  if (flags.has("version")) return std::printf("paymesh-webhook %s\n", PAYMESH_VERSION), 0;
-  obs::LogLevel level;
-  obs::LogFormat format;
-  if (!obs::parseLogLevel(flags.value("log-level"), level))
-    return cli::commandError(spec(), 2,
-                             "--log-level: \"" + flags.value("log-level") + "\" is not debug, info, warn or error");
-  if (!obs::parseLogFormat(flags.value("log-format"), format))
-    return cli::commandError(spec(), 2, "--log-format: \"" + flags.value("log-format") + "\" is not text or json");
-  obs::setLogLevel(level);
-  obs::setLogFormat(format);
-  auto port = cli::parseUintFlag("--port", flags.value("port"), 1, 65535);
-  auto threads = cli::parseUintFlag("--threads", flags.value("threads"), 1, 64);
-  for (const auto* r : {&port, &threads})
-    if (!r->isOk()) return cli::commandError(spec(), 2, r->status().message());
-
-  std::string mesh_path = flags.value("mesh-config");
-  model::MeshConfig initial = *model::parseMeshConfig(nlohmann::json::object()).config;
-  if (!mesh_path.empty()) {
-    auto loaded = model::loadMeshConfig(mesh_path);
-    if (!loaded.isOk()) return fail(2, loaded.status().message());
-    initial = std::move(*loaded);
-  }
-  MeshHolder mesh(std::move(initial));
-
-  std::string cert_dir = flags.value("cert-dir");
-  auto certificate = http::ServingCertificate::load(cert_dir);
-  if (!certificate.isOk()) return fail(1, "--cert-dir: " + certificate.status().message());
-
-  auto cluster = kube::loadConfig(flags.value("kubeconfig"), flags.value("context"));
-  if (!cluster.isOk()) return fail(2, cluster.status().message());
-  kube::RestClientOptions client_options;
-  client_options.user_agent = std::string("paymesh-webhook/") + PAYMESH_VERSION;
-  auto client = kube::RestClient::create(*cluster, client_options);
-  if (!client.isOk()) return fail(1, client.status().message());
-
+  if (flags.has("version")) return std::printf("%s %s\n", kProgram, app::version()), 0;
+  int exit_code = 0;
+  auto opts = options(flags);
+  if (app::failed(kProgram, opts, exit_code)) return exit_code;
+  const Options& o = std::get<Options>(opts);
+  MeshHolder mesh(o.mesh);
+  auto certificate = http::ServingCertificate::load(o.cert_dir);
+  if (!certificate.isOk()) return app::printFailure(kProgram, {1, "--cert-dir: " + certificate.status().message()}), 1;
+  app::StopSignals signals;  // before any thread starts: every thread inherits the mask
+  auto client = app::connect(flags, kProgram);
+  if (app::failed(kProgram, client, exit_code)) return exit_code;
   obs::WebhookMetrics metrics;
-  std::unique_ptr<prometheus::Exposer> exposer;
-  if (flags.value("metrics-addr") != "0") {
-    try {
-      exposer = std::make_unique<prometheus::Exposer>(metricsAddr(flags.value("metrics-addr")));
-      exposer->RegisterCollectable(metrics.registry());
-    } catch (const std::exception& e) {
-      return fail(1, "--metrics-addr " + flags.value("metrics-addr") + ": " + e.what());
-    }
-  }
+  auto exposer = app::serveMetrics(flags.value("metrics-addr"), metrics.registry());
+  if (app::failed(kProgram, exposer, exit_code)) return exit_code;
 
   // Every PaymentService, all namespaces: a decision reads this cache, never the API server.
   webhook::ServiceCache cache;
-  kube::Informer informer(**client, kube::resources::kPaymentServices, "");
+  kube::Informer informer(*std::get<0>(client), kube::resources::kPaymentServices, "");
   informer.addHandlers(cache.handlers());
   informer.start();
-
-  webhook::WebhookState state;
-  state.cache = &cache;
-  state.mesh = [&mesh] { return mesh.get(); };
-  state.ready = [&informer] { return informer.hasSynced(); };
-  state.metrics = &metrics;
-  http::ServerOptions server_options;
-  server_options.address = flags.value("address");
-  server_options.port = static_cast<uint16_t>(*port);
-  server_options.threads = static_cast<int>(*threads);
+  webhook::WebhookState state{&cache, [&mesh] { return mesh.get(); }, [&informer] { return informer.hasSynced(); },
+                              &metrics};
   auto server = http::HttpsServer::start(
-      server_options, [&state](const http::Request& r) { return webhook::route(r, state); }, *certificate);
-  if (!server.isOk()) return fail(1, server.status().message());
+      o.server, [&state](const http::Request& r) { return webhook::route(r, state); }, *certificate);
+  if (!server.isOk()) return app::printFailure(kProgram, {1, server.status().message()}), 1;
+  auto watches = watchFiles(o, **certificate, mesh, metrics);
+  if (app::failed(kProgram, watches, exit_code)) return exit_code;
 
-  auto cert_watch =
-      files::PathWatcher::start({cert_dir + "/tls.crt", cert_dir + "/tls.key"}, [&](const std::vector<std::string>&) {
-        auto changed = (*certificate)->reload();
-        if (!changed.isOk()) {
-          metrics.certificateReload(false);
-          obs::logError("serving certificate not reloaded; keeping the previous one",
-                        {{"error", changed.status().message()}});
-        } else if (*changed) {
-          metrics.certificateReload(true);
-          obs::logInfo("serving certificate reloaded", {{"dir", cert_dir}});
-        }
-      });
-  if (!cert_watch.isOk()) return fail(1, "--cert-dir: " + cert_watch.status().message());
-  std::unique_ptr<files::PathWatcher> mesh_watch;
-  if (!mesh_path.empty()) {
-    auto w = files::PathWatcher::start({mesh_path}, [&](const std::vector<std::string>&) {
-      auto loaded = model::loadMeshConfig(mesh_path);
-      if (!loaded.isOk()) {
-        obs::logError("mesh config not reloaded; keeping the previous one", {{"error", loaded.status().message()}});
-        return;
-      }
-      mesh.set(std::move(*loaded));
-      obs::logInfo("mesh config reloaded", {{"file", mesh_path}});
-    });
-    if (!w.isOk()) return fail(1, "--mesh-config: " + w.status().message());
-    mesh_watch = std::move(*w);
-  }
-
-  std::signal(SIGTERM, onSignal);
-  std::signal(SIGINT, onSignal);
+  std::mutex mu;
+  std::condition_variable cv;
+  bool stop = false;
+  signals.onStop([&] {
+    std::lock_guard<std::mutex> lock(mu);
+    stop = true;
+    cv.notify_all();
+  });
   obs::logInfo("serving",
-               {{"address", server_options.address + ":" + std::to_string((*server)->port())}, {"cert-dir", cert_dir}});
-  // The cache's age: since the informer last listed, watched or delivered an event.
-  auto heard = std::chrono::steady_clock::now();
-  kube::WatcherStats last{};
-  uint64_t last_changes = 0;
-  bool logged_sync = false;
-  while (!g_stop) {
-    std::this_thread::sleep_for(200ms);
-    kube::WatcherStats now = informer.stats();
-    size_t size = cache.size();
-    uint64_t changes = cache.changes();
-    if (now.relists != last.relists || now.watches != last.watches || changes != last_changes)
-      heard = std::chrono::steady_clock::now();
-    last = now;
-    last_changes = changes;
-    metrics.setCacheAge(std::chrono::duration<double>(std::chrono::steady_clock::now() - heard).count());
-    metrics.setCachedServices(static_cast<double>(size));
-    if (!logged_sync && informer.hasSynced()) {
-      logged_sync = true;
-      obs::logInfo("PaymentService cache synced; ready", {{"services", std::to_string(size)}});
-    }
-  }
+               {{"address", o.server.address + ":" + std::to_string((*server)->port())}, {"cert-dir", o.cert_dir}});
+  reportUntilStopped(informer, cache, metrics, mu, cv, stop);
   obs::logInfo("stopping");
   (*server)->stop();
   informer.stop();
+  signals.finish();
   obs::logInfo("stopped");
   return 0;
 }
