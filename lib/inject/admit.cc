@@ -24,21 +24,17 @@ Outcome admitPod(const json& pod, const std::string& ns, const std::vector<Servi
   if (!facts.isOk()) return refused(pod, "cannot read the pod: " + facts.status().message());
   Decision d = decide(ns, *facts, services, mesh);
   if (d.verdict != Verdict::kInject) {
-    Outcome o = d.verdict == Verdict::kRefuse ? refused(pod, d.reason) : Outcome{};
+    Outcome o;
     o.verdict = d.verdict;
     o.message = d.reason;
     o.warnings = d.warnings;
     o.pod = pod;
     return o;
   }
-  // Istio drops managedFields too: it is never changed and can be most of the object.
-  json work = pod;
-  json managed;
-  if (work.contains("metadata") && work["metadata"].is_object() && work["metadata"].contains("managedFields")) {
-    managed = work["metadata"]["managedFields"];
-    work["metadata"].erase("managedFields");
-  }
-  auto injected = injectPod(work, *d.service->service, mesh);
+  // One copy: the injected pod is built from a copy of `pod`, and the patch is the diff of
+  // the two. metadata.managedFields is copied along unchanged, so the diff, which compares
+  // it equal, leaves it out of the patch.
+  auto injected = injectPod(pod, *d.service->service, mesh);
   if (!injected.isOk())
     return refused(pod, "cannot inject pod " + facts->display_name + ": " + injected.status().message());
   Outcome o;
@@ -46,9 +42,8 @@ Outcome admitPod(const json& pod, const std::string& ns, const std::vector<Servi
   o.message = d.reason;
   o.warnings = d.warnings;
   o.service = d.service->name;
-  o.patch = jsonPatch(work, *injected);
+  o.patch = jsonPatch(pod, *injected);
   o.pod = std::move(*injected);
-  if (!managed.is_null()) o.pod["metadata"]["managedFields"] = std::move(managed);
   return o;
 }
 

@@ -24,7 +24,7 @@ struct Outcome {
 };
 
 // A pod that cannot be read (labels not a map, containers not a list, ...) is refused with
-// the field at fault. metadata.managedFields is left out of the work and out of the patch.
+// the field at fault. metadata.managedFields is kept as it is and never in the patch.
 Outcome admitPod(const nlohmann::json& pod, const std::string& ns, const std::vector<ServiceEntry>& services,
                  const model::MeshConfig& mesh);
 
