@@ -16,6 +16,7 @@
 
 #include "base/base64.h"
 #include "charts/helm.h"
+#include "support/child_process.h"
 #include "support/tools.h"
 #include "tests/e2e/operator_fixture.h"
 
@@ -30,54 +31,10 @@ using paymesh::testing::Rendered;
 using paymesh::testing::runCommand;
 using paymesh::testing::slurp;
 
-uint16_t freePort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
-
-// A child process running a binary with its output in a log file.
-class Process {
-public:
-  Process(const std::string& bin, const std::vector<std::string>& args, const std::string& log) {
-    pid_ = fork();
-    if (pid_ == 0) {
-      FILE* f = std::fopen(log.c_str(), "w");
-      if (f) {
-        dup2(fileno(f), 2);
-        dup2(fileno(f), 1);
-      }
-      std::vector<std::string> copy = args;
-      std::vector<char*> argv = {const_cast<char*>(bin.c_str())};
-      for (auto& a : copy) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      execv(bin.c_str(), argv.data());
-      _exit(127);
-    }
-  }
-  ~Process() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGTERM);
-      waitpid(pid_, nullptr, 0);
-    }
-  }
-  Process(const Process&) = delete;
-  Process& operator=(const Process&) = delete;
-
-private:
-  pid_t pid_ = -1;
-};
-
 class ChartWebhookTest : public OperatorTest {
 protected:
   void SetUp() override {
-    port_ = freePort();
+    port_ = paymesh::testing::freePort();
     emulator::EmulatorOptions eo;
     eo.api.bookmark_interval = 100ms;
     eo.api.record_requests = true;
@@ -125,7 +82,7 @@ protected:
 
   uint16_t port_ = 0;
   fs::path dir_;
-  std::unique_ptr<Process> operator_, webhook_;
+  std::unique_ptr<paymesh::testing::ChildProcess> operator_, webhook_;
 };
 
 TEST_F(ChartWebhookTest, TheChartsWebhookInjectsLabelledNamespacesWithExactlyItsRbac) {
@@ -139,7 +96,7 @@ TEST_F(ChartWebhookTest, TheChartsWebhookInjectsLabelledNamespacesWithExactlyIts
   ASSERT_EQ(applied.exit_code, 0) << applied.out << applied.err;
   std::ofstream(dir_ / "mesh.yaml") << chart.get("ConfigMap", "paymesh-mesh-config")["data"].value("mesh.yaml", "");
 
-  operator_ = std::make_unique<Process>(
+  operator_ = std::make_unique<paymesh::testing::ChildProcess>(
       PAYMESH_BINARY_DIR "/operator/paymesh-operator",
       localArgs(chart.get("Deployment", "paymesh-operator"),
                 {{"--mesh-config", (dir_ / "mesh.yaml").string()}, {"--metrics-addr", "0"}, {"--health-addr", "0"}}),
@@ -158,12 +115,13 @@ TEST_F(ChartWebhookTest, TheChartsWebhookInjectsLabelledNamespacesWithExactlyIts
   mountSecret(secret, dir_ / "webhook-tls");
 
   const Json& deploy = chart.get("Deployment", "paymesh-webhook");
-  webhook_ = std::make_unique<Process>(PAYMESH_WEBHOOK_BINARY,
-                                       localArgs(deploy, {{"--cert-dir", (dir_ / "webhook-tls").string()},
-                                                          {"--port", std::to_string(port_)},
-                                                          {"--mesh-config", (dir_ / "mesh.yaml").string()},
-                                                          {"--metrics-addr", "0"}}),
-                                       (dir_ / "webhook.log").string());
+  webhook_ = std::make_unique<paymesh::testing::ChildProcess>(
+      PAYMESH_WEBHOOK_BINARY,
+      localArgs(deploy, {{"--cert-dir", (dir_ / "webhook-tls").string()},
+                         {"--port", std::to_string(port_)},
+                         {"--mesh-config", (dir_ / "mesh.yaml").string()},
+                         {"--metrics-addr", "0"}}),
+      (dir_ / "webhook.log").string());
   // The probes as the kubelet sends them: HTTPS, certificate not verified.
   const Json& c = deploy["spec"]["template"]["spec"]["containers"][0];
   for (const char* probe : {"readinessProbe", "livenessProbe"}) {

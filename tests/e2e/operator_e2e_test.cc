@@ -14,6 +14,7 @@
 #include "operator/desired/children.h"
 #include "operator/status/conditions.h"
 #include "pki/tls_secret.h"
+#include "support/child_process.h"
 #include "support/run_command.h"
 #include "tests/e2e/operator_fixture.h"
 
@@ -500,18 +501,7 @@ TEST_F(OperatorBinaryTest, SigkillMidRunThenRestartConvergesWithoutDuplicatesOrO
   EXPECT_EQ(second.terminate(), 0) << "SIGTERM stops cleanly";
 }
 
-uint16_t freePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
-}
+using paymesh::testing::freePort;
 
 // A plain HTTP/1.0 GET on loopback: (status, body); status 0 when nothing answers.
 std::pair<int, std::string> httpGet(uint16_t port, const std::string& path) {

@@ -10,8 +10,10 @@
 
 #include "base/base64.h"
 #include "operator_fixture.h"
+#include "support/child_process.h"
 #include "support/https_client.h"
 #include "support/run_command.h"
+#include "support/tools.h"
 
 namespace paymesh::ctrl::testing {
 namespace {
@@ -19,54 +21,11 @@ namespace {
 namespace stdfs = std::filesystem;
 using paymesh::testing::runCommand;
 
-std::string kubectlPath() {
-  for (const char* p : {PAYMESH_SOURCE_DIR "/tools/k8s/bin/kubectl", "/usr/bin/kubectl"})
-    if (stdfs::exists(p)) return p;
-  return "";
-}
-
-uint16_t freePort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
-
-// A child process running a binary of the build with its output in a log file.
-class Process {
-public:
-  Process(const std::string& bin, const std::vector<std::string>& args, const std::string& log) {
-    pid_ = fork();
-    if (pid_ == 0) {
-      FILE* f = std::fopen(log.c_str(), "w");
-      if (f) dup2(fileno(f), 2), dup2(fileno(f), 1);
-      std::vector<std::string> copy = args;
-      std::vector<char*> argv = {const_cast<char*>(bin.c_str())};
-      for (auto& a : copy) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      execv(bin.c_str(), argv.data());
-      _exit(127);
-    }
-  }
-  ~Process() {
-    if (pid_ > 0) ::kill(pid_, SIGKILL), waitpid(pid_, nullptr, 0);
-  }
-
-private:
-  pid_t pid_ = -1;
-};
-
 class WebhookE2e : public OperatorTest {
 protected:
   void SetUp() override {
-    kubectl_ = kubectlPath();
-    ASSERT_FALSE(kubectl_.empty()) << "kubectl not found: scripts/install-deps.sh puts it in tools/k8s/bin";
-    port_ = freePort();
+    kubectl_ = paymesh::testing::kubectlPath();
+    port_ = paymesh::testing::freePort();
     emulator::EmulatorOptions eo;
     eo.api.bookmark_interval = 100ms;
     eo.api.service_hosts["paymesh-webhook.paymesh-system"] = "127.0.0.1:" + std::to_string(port_);
@@ -80,7 +39,8 @@ protected:
     stdfs::create_directories(dir_);
     std::ofstream(dir_ / "kubeconfig") << emulator_->kubeconfig();
     for (const char* ns : {"paymesh-system", "other"}) {
-      auto r = kubectl("create -f -", Json{{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", ns}}}}.dump());
+      auto r = kubectl("create -f -",
+                       Json{{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", ns}}}}.dump());
       ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
     }
     ASSERT_EQ(kubectl("apply -f " PAYMESH_SOURCE_DIR "/crds/").exit_code, 0);
@@ -116,14 +76,15 @@ protected:
   std::string kubectl_;
   uint16_t port_ = 0;
   stdfs::path dir_;
-  std::unique_ptr<Process> operator_, webhook_;
+  std::unique_ptr<paymesh::testing::ChildProcess> operator_, webhook_;
 };
 
 TEST_F(WebhookE2e, PodsComeOutInjectedLabelledAndCountedAsEndpoints) {
-  operator_ = std::make_unique<Process>(PAYMESH_BINARY_DIR "/operator/paymesh-operator",
-                                        std::vector<std::string>{"--kubeconfig", (dir_ / "kubeconfig").string(),
-                                                                 "--metrics-addr", "0", "--health-addr", "0"},
-                                        (dir_ / "operator.log").string());
+  operator_ = std::make_unique<paymesh::testing::ChildProcess>(
+      PAYMESH_BINARY_DIR "/operator/paymesh-operator",
+      std::vector<std::string>{"--kubeconfig", (dir_ / "kubeconfig").string(), "--metrics-addr", "0", "--health-addr",
+                               "0"},
+      (dir_ / "operator.log").string());
   // The operator issues the serving certificate and puts its CA into the configuration.
   Json secret;
   ASSERT_TRUE(waitFor([&] {
@@ -135,7 +96,7 @@ TEST_F(WebhookE2e, PodsComeOutInjectedLabelledAndCountedAsEndpoints) {
     return true;
   })) << paymesh::testing::slurp((dir_ / "operator.log").string());
   mountSecret(secret, dir_ / "tls");
-  webhook_ = std::make_unique<Process>(
+  webhook_ = std::make_unique<paymesh::testing::ChildProcess>(
       PAYMESH_BINARY_DIR "/webhook/paymesh-webhook",
       std::vector<std::string>{"--kubeconfig", (dir_ / "kubeconfig").string(), "--cert-dir", (dir_ / "tls").string(),
                                "--address", "127.0.0.1", "--port", std::to_string(port_), "--metrics-addr", "0"},
