@@ -29,6 +29,8 @@ paymesh_find_package(PkgConfig pkg-config)
 paymesh_find_package(Threads libc6-dev)
 paymesh_find_package(nlohmann_json nlohmann-json3-dev 3.10)
 paymesh_find_package(OpenSSL libssl-dev 3)
+# Boost before cpprestsdk, whose package configuration needs it too.
+paymesh_find_package(Boost libboost-dev 1.74)  # Beast and Asio (lib/http), headers only
 paymesh_find_package(cpprestsdk libcpprest-dev)
 paymesh_find_package(prometheus-cpp prometheus-cpp-dev)
 paymesh_pkg_check(LIBYAML yaml-0.1 libyaml-dev)
