@@ -18,8 +18,8 @@ RUN set -eu; \
     root=/rootfs; mkdir -p "$root/usr/local/bin" "$root/usr/share/paymesh" "$root/etc/ssl/certs" "$root/tmp"; \
     chmod 1777 "$root/tmp"; \
     for b in operator/paymesh-operator webhook/paymesh-webhook paymeshctl/paymeshctl; do \
-      if [ -x "build/release/$b" ]; then install -m 0755 "build/release/$b" "$root/usr/local/bin/"; \
-      elif [ "$b" != webhook/paymesh-webhook ]; then echo "missing build/release/$b" >&2; exit 1; fi; \
+      [ -x "build/release/$b" ] || { echo "missing build/release/$b" >&2; exit 1; }; \
+      install -m 0755 "build/release/$b" "$root/usr/local/bin/"; \
     done; \
     ldd "$root"/usr/local/bin/* | awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\// {print $1}' | sort -u > /tmp/libs; \
     if ldd "$root"/usr/local/bin/* | grep -q 'not found'; then ldd "$root"/usr/local/bin/*; exit 1; fi; \

@@ -72,7 +72,7 @@ failed=0
 for bin in $bins; do
   if run_in_image "$bin"; then say "$bin starts in $tag"; else say "FAILED: $bin --version in $tag"; failed=1; fi
 done
-for want in paymesh-operator paymeshctl; do
+for want in paymesh-operator paymesh-webhook paymeshctl; do
   grep -qx "$want" <<<"$bins" || { say "FAILED: $tag has no /usr/local/bin/$want"; failed=1; }
 done
 "${podman[@]}" image ls "$tag" >&2
