@@ -4,7 +4,8 @@
 #
 # Build stage: the release preset (no tests, no benchmarks) on Debian 12 with the build
 # packages of scripts/install-deps.sh. It then assembles the final root filesystem: the
-# binaries, exactly the shared libraries `ldd` says they load (and the loader), the CA
+# binaries, exactly the shared libraries `ldd` says they load (and the loader; ldd runs on one
+# binary at a time, as with several it prints a header line per file), the CA
 # certificates and the CRD, and runs every binary inside that root to prove it complete.
 FROM debian:12 AS build
 WORKDIR /src
@@ -21,8 +22,9 @@ RUN set -eu; \
       [ -x "build/release/$b" ] || { echo "missing build/release/$b" >&2; exit 1; }; \
       install -m 0755 "build/release/$b" "$root/usr/local/bin/"; \
     done; \
-    ldd "$root"/usr/local/bin/* | awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\// {print $1}' | sort -u > /tmp/libs; \
-    if ldd "$root"/usr/local/bin/* | grep -q 'not found'; then ldd "$root"/usr/local/bin/*; exit 1; fi; \
+    for b in "$root"/usr/local/bin/*; do ldd "$b"; done > /tmp/ldd; \
+    if grep -q 'not found' /tmp/ldd; then cat /tmp/ldd; exit 1; fi; \
+    awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\// {print $1}' /tmp/ldd | sort -u > /tmp/libs; \
     while read -r lib; do cp --parents -L "$lib" "$root/"; done < /tmp/libs; \
     cp -L /etc/ssl/certs/ca-certificates.crt "$root/etc/ssl/certs/"; \
     cp -r crds "$root/usr/share/paymesh/crds"; \
