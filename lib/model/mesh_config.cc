@@ -36,34 +36,33 @@ SchemaPtr buildMeshSchema() {
                            "2m")}}),
       json::object());
   auto sidecar = s::withDefault(
-      s::object("The injected sidecar container.",
-                {{"mode", s::withDefault(s::enumeration("Native: an init container with restartPolicy Always, started "
-                                                        "before the app and stopped after it (Kubernetes 1.29+). "
-                                                        "Classic: a container next to the app's.",
-                                                        {"Native", "Classic"}),
-                                         "Native")},
-                 {"image", s::withDefault(s::string("Sidecar image.", Format::kImage), d.sidecar.image)},
-                 {"imagePullPolicy", s::withDefault(s::enumeration("Pull policy.", {"Always", "IfNotPresent", "Never"}),
-                                                    d.sidecar.image_pull_policy)},
-                 {"cpuRequest", s::withDefault(s::string("CPU request.", Format::kQuantity), d.sidecar.cpu_request)},
-                 {"cpuLimit", s::string("CPU limit (default: none, so the data path is never throttled).",
-                                        Format::kQuantity)},
-                 {"memoryRequest",
-                  s::withDefault(s::string("Memory request.", Format::kQuantity), d.sidecar.memory_request)},
-                 {"memoryLimit", s::withDefault(s::string("Memory limit.", Format::kQuantity), d.sidecar.memory_limit)},
-                 {"logLevel", s::withDefault(s::enumeration("Sidecar log level.", {"trace", "debug", "info", "warn",
-                                                                                   "error", "critical", "off"}),
-                                             d.sidecar.log_level)},
-                 {"concurrency", s::withDefault(s::integer("Sidecar worker threads.", 1, 64), d.sidecar.concurrency)},
-                 {"runAsUser",
-                  s::withDefault(s::integer("UID the sidecar runs as.", 1, 2147483647), d.sidecar.run_as_user)},
-                 {"runAsGroup", s::withDefault(s::integer("GID the sidecar runs as; also the pod's fsGroup when the "
-                                                          "pod sets none, so the sidecar can read its key (mode 0440).",
-                                                          1, 2147483647),
-                                               d.sidecar.run_as_group)},
-                 {"args", s::withDefault(s::array("Extra arguments appended to Envoy's command line.",
-                                                  s::string("An Envoy command-line argument.")),
-                                         json::array())}}),
+      s::object(
+          "The injected sidecar container.",
+          {{"mode", s::withDefault(s::enumeration("Native: an init container with restartPolicy Always, started "
+                                                  "before the app and stopped after it (Kubernetes 1.29+). "
+                                                  "Classic: a container next to the app's.",
+                                                  {"Native", "Classic"}),
+                                   "Native")},
+           {"image", s::withDefault(s::string("Sidecar image.", Format::kImage), d.sidecar.image)},
+           {"imagePullPolicy", s::withDefault(s::enumeration("Pull policy.", {"Always", "IfNotPresent", "Never"}),
+                                              d.sidecar.image_pull_policy)},
+           {"cpuRequest", s::withDefault(s::string("CPU request.", Format::kQuantity), d.sidecar.cpu_request)},
+           {"cpuLimit",
+            s::string("CPU limit (default: none, so the data path is never throttled).", Format::kQuantity)},
+           {"memoryRequest", s::withDefault(s::string("Memory request.", Format::kQuantity), d.sidecar.memory_request)},
+           {"memoryLimit", s::withDefault(s::string("Memory limit.", Format::kQuantity), d.sidecar.memory_limit)},
+           {"logLevel", s::withDefault(s::enumeration("Sidecar log level.",
+                                                      {"trace", "debug", "info", "warn", "error", "critical", "off"}),
+                                       d.sidecar.log_level)},
+           {"concurrency", s::withDefault(s::integer("Sidecar worker threads.", 1, 64), d.sidecar.concurrency)},
+           {"runAsUser", s::withDefault(s::integer("UID the sidecar runs as.", 1, 2147483647), d.sidecar.run_as_user)},
+           {"runAsGroup", s::withDefault(s::integer("GID the sidecar runs as; also the pod's fsGroup when the "
+                                                    "pod sets none, so the sidecar can read its key (mode 0440).",
+                                                    1, 2147483647),
+                                         d.sidecar.run_as_group)},
+           {"args", s::withDefault(s::array("Extra arguments appended to Envoy's command line.",
+                                            s::string("An Envoy command-line argument.")),
+                                   json::array())}}),
       json::object());
   auto injection = s::withDefault(
       s::object(
@@ -143,9 +142,9 @@ MeshConfigResult parseMeshConfig(const json& input) {
                                                        v["ca"]["secretPropagationDelay"].get<std::string>() +
                                                        "): each rotation phase waits half of it for the kubelets"});
   // Flags the injector sets itself: given twice, Envoy refuses to start.
-  static const std::set<std::string> kInjectorFlags = {"-c",         "--config-path",  "--service-node",
-                                                       "-l",         "--log-level",    "--concurrency",
-                                                       "--base-id",  "--disable-hot-restart"};
+  static const std::set<std::string> kInjectorFlags = {"-c",        "--config-path",        "--service-node",
+                                                       "-l",        "--log-level",          "--concurrency",
+                                                       "--base-id", "--disable-hot-restart"};
   const json& args = v["sidecar"]["args"];
   for (size_t i = 0; i < args.size(); ++i) {
     std::string flag = args[i].get<std::string>().substr(0, args[i].get<std::string>().find('='));
@@ -186,7 +185,7 @@ MeshConfigResult parseMeshConfig(const json& input) {
   c.injection.namespace_selector = v["injection"]["namespaceSelector"].get<std::map<std::string, std::string>>();
   c.injection.pod_annotation = v["injection"]["podAnnotation"];
   c.injection.unselected_pods = v["injection"]["unselectedPods"] == "Admit" ? MeshConfig::UnselectedPods::kAdmit
-                                                                             : MeshConfig::UnselectedPods::kRefuse;
+                                                                            : MeshConfig::UnselectedPods::kRefuse;
   const json& wh = v["webhook"];
   c.webhook.service_name = wh["serviceName"];
   c.webhook.namespace_ = wh["namespace"];

@@ -61,8 +61,8 @@ void Manager::startElection() {
 
 void Manager::startWatchingMeshConfig() {
   if (options_.mesh_config_path.empty()) return;
-  auto watcher = files::PathWatcher::start({options_.mesh_config_path},
-                                           [this](const std::vector<std::string>&) { notify(&Manager::mesh_changed_); });
+  auto watcher = files::PathWatcher::start(
+      {options_.mesh_config_path}, [this](const std::vector<std::string>&) { notify(&Manager::mesh_changed_); });
   if (!watcher.isOk()) {
     obs::logError("mesh config is not watched; changes need a restart", {{"error", watcher.status().toString()}});
     return;

@@ -111,7 +111,8 @@ struct IssuedSecret {
 };
 Result<IssuedSecret> issueTlsSecret(const model::PaymentService& service, const model::MeshConfig& mesh,
                                     const pki::CertificateAuthority& ca, const pki::TrustBundle& bundle,
-                                    pki::TimePoint now, const std::optional<ReplacedCertificate>& replaced = std::nullopt);
+                                    pki::TimePoint now,
+                                    const std::optional<ReplacedCertificate>& replaced = std::nullopt);
 
 // The service's current TLS Secret with `bundle` as ca.crt and its labels and owner as
 // childMetadata says (the certificate and key untouched).

@@ -196,7 +196,8 @@ TEST_F(ChartNotesTest, TellHowToLabelANamespaceAndCheckAPod) {
            "kubectl -n paymesh-system rollout status deployment/paymesh-blue-operator deployment/paymesh-blue-webhook",
            "kubectl label namespace <namespace> paymesh.io/injection=enabled tier=payments",
            "never kube-system or\n   paymesh-system",
-           "kubectl -n <namespace> get pod <pod> -o jsonpath='{.spec.initContainers[*].name} {.spec.containers[*].name}",
+           "kubectl -n <namespace> get pod <pod> -o jsonpath='{.spec.initContainers[*].name} "
+           "{.spec.containers[*].name}",
            "(the list shows paymesh-proxy)",
            "kubectl -n <namespace> get paymentservices",
        })
