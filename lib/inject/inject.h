@@ -11,13 +11,13 @@
 
 namespace paymesh::inject {
 
-// Strips any previous injection, then adds the sidecar (first init container in Native
-// mode, last container in Classic mode), the config and TLS volumes, PAYMESH_*_ADDR env to
-// every app container (and, in Native mode, to the init containers, which start after the
-// sidecar) without replacing a variable the user set, fsGroup = the sidecar's group when
-// the pod sets none, the label paymesh.io/service=<svc> and the paymesh.io/injected
-// annotation. Fails (InvalidArgument, naming the field) when the pod is not injectable
-// (see checkInjectable).
+// Strips any previous injection, then applies injectionPatch (injection_patch.h): the
+// sidecar (first init container in Native mode, last container in Classic mode), the
+// config and TLS volumes, PAYMESH_*_ADDR env to every app container (and, in Native mode,
+// to the init containers, which start after the sidecar) without replacing a variable the
+// user set, fsGroup = the sidecar's group when the pod sets none, the label
+// paymesh.io/service=<svc> and the paymesh.io/injected annotation. Fails (InvalidArgument,
+// naming the field) when the pod is not injectable (see checkInjectable).
 Result<nlohmann::json> injectPod(const nlohmann::json& pod, const model::PaymentService& service,
                                  const model::MeshConfig& mesh);
 

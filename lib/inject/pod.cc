@@ -96,6 +96,29 @@ Status checkInjectable(const json& pod) {
   return Status::ok();
 }
 
+const JsonShape& podShapeInjectionReads() {
+  static const JsonShape kShape = [] {
+    auto whole = JsonShape::whole();
+    auto named = JsonShape::object({{"name", whole}});
+    auto container = JsonShape::object({{"name", whole}, {"env", JsonShape::list(named)}});
+    return JsonShape::object({
+        {"metadata", JsonShape::object({{"name", whole},
+                                        {"generateName", whole},
+                                        {"namespace", whole},
+                                        {"labels", whole},
+                                        {"annotations", whole}})},
+        {"spec", JsonShape::object({{"hostNetwork", whole},
+                                    {"serviceAccountName", whole},
+                                    {"serviceAccount", whole},
+                                    {"securityContext", whole},
+                                    {"containers", JsonShape::list(container)},
+                                    {"initContainers", JsonShape::list(container)},
+                                    {"volumes", JsonShape::list(container)}})},  // checked as containers are
+    });
+  }();
+  return kShape;
+}
+
 std::string formatLabels(const Labels& labels) {
   if (labels.empty()) return "(no labels)";
   std::string out;

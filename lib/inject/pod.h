@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/json_shape.h"
 #include "base/status.h"
 
 namespace paymesh::inject {
@@ -30,6 +31,13 @@ Result<PodFacts> readPodFacts(const nlohmann::json& pod);
 // string names), spec.initContainers and spec.volumes (lists of objects), every
 // container's env (a list of objects with string names), spec.securityContext (an object).
 Status checkInjectable(const nlohmann::json& pod);
+
+// Every field of a pod the injection core reads (readPodFacts, checkInjectable,
+// carriesInjection, injectionPatch): a pod parsed with this shape (base/json_shape.h) gets
+// the same decision and the same patch as the whole pod, as long as carriesInjection is
+// false; a pod that carries an injection needs the whole pod (its patch is a diff).
+// Extend it with every field the core starts reading.
+const JsonShape& podShapeInjectionReads();
 
 // "app=settlement, tier=backend", or "(no labels)".
 std::string formatLabels(const Labels& labels);

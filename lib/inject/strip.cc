@@ -1,5 +1,6 @@
 #include "inject/strip.h"
 
+#include <algorithm>
 #include <set>
 #include <string>
 
@@ -29,10 +30,14 @@ void eraseIfEmpty(json& parent, const char* key) {
 void removeNamed(json& spec, const char* key, const std::set<std::string>& names, bool erase_empty = true) {
   auto it = spec.find(key);
   if (it == spec.end() || !it->is_array()) return;
+  auto named = [&](const json& item) {
+    auto name = item.is_object() ? item.find("name") : item.end();
+    return name != item.end() && name->is_string() && names.count(name->get_ref<const std::string&>()) > 0;
+  };
+  if (std::none_of(it->begin(), it->end(), named)) return;  // a list the injection never touched stays as it is
   json kept = json::array();
   for (auto& item : *it)
-    if (!(item.is_object() && item.contains("name") && item["name"].is_string() && names.count(item["name"])))
-      kept.push_back(std::move(item));
+    if (!named(item)) kept.push_back(std::move(item));
   *it = std::move(kept);
   if (erase_empty) eraseIfEmpty(spec, key);
 }
@@ -69,11 +74,30 @@ json stripInjection(json pod) {
     eraseIfEmpty(spec, "securityContext");
   }
   if (pod.contains("metadata") && pod["metadata"].is_object() && pod["metadata"].contains("annotations") &&
-      pod["metadata"]["annotations"].is_object()) {
-    pod["metadata"]["annotations"].erase(kInjectedAnnotation);
+      pod["metadata"]["annotations"].is_object() && pod["metadata"]["annotations"].erase(kInjectedAnnotation) > 0)
     eraseIfEmpty(pod["metadata"], "annotations");
-  }
   return pod;
+}
+
+bool carriesInjection(const json& pod) {
+  auto spec = pod.is_object() ? pod.find("spec") : pod.end();
+  if (spec == pod.end() || !spec->is_object()) return false;
+  auto has = [&](const char* list, std::initializer_list<const char*> names) {
+    auto it = spec->find(list);
+    if (it == spec->end() || !it->is_array()) return false;
+    return std::any_of(it->begin(), it->end(), [&](const json& item) {
+      auto name = item.is_object() ? item.find("name") : item.end();
+      return name != item.end() && name->is_string() &&
+             std::any_of(names.begin(), names.end(), [&](const char* n) { return *name == n; });
+    });
+  };
+  if (has("containers", {kProxyContainer}) || has("initContainers", {kProxyContainer}) ||
+      has("volumes", {kConfigVolume, kTlsVolume}))
+    return true;
+  auto meta = pod.find("metadata");
+  if (meta == pod.end() || !meta->is_object()) return false;
+  auto ann = meta->find("annotations");
+  return ann != meta->end() && ann->is_object() && ann->contains(kInjectedAnnotation);
 }
 
 }  // namespace paymesh::inject

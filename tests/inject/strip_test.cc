@@ -16,6 +16,14 @@ TEST(StripTest, APodNeverInjectedIsUnchanged) {
   EXPECT_EQ(stripInjection(json::array()), json::array());
 }
 
+TEST(StripTest, ListsAndMapsItDidNotTouchStayEvenWhenEmpty) {
+  json pod = testing::replicaSetPod("settlement");
+  pod["spec"]["initContainers"] = json::array();
+  pod["spec"]["volumes"] = json::array();
+  pod["metadata"]["annotations"] = json::object();
+  EXPECT_EQ(stripInjection(pod), pod);
+}
+
 TEST(StripTest, UndoesAnInjection) {
   for (const char* mode : {R"({})", R"({"sidecar": {"mode": "Classic"}})"}) {
     json pod = testing::replicaSetPod("payment");

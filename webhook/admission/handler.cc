@@ -6,7 +6,8 @@ HandledAdmission handleAdmission(const AdmissionRequest& request, const InjectCo
   HandledAdmission out;
   out.response.uid = request.uid;
   if (request.operation != "CREATE") return out;
-  inject::Outcome o = inject::admitPod(request.object, request.ns, *config.services, *config.mesh);
+  inject::Outcome o =
+      inject::admitPod(request.object, request.ns, *config.services, *config.mesh, inject::Produce::kPatch);
   out.verdict = o.verdict;
   out.response.warnings = std::move(o.warnings);
   if (o.verdict == inject::Verdict::kRefuse) {
