@@ -2,8 +2,8 @@
 // An HTTPS/1.1 server on Boost.Beast for small JSON APIs (the admission webhook): TLS 1.2
 // and up with a reloadable certificate (see serving_certificate.h), keep-alive, a cap on
 // the request body answered with 413 before the body is read, read and idle timeouts,
-// and a fixed pool of I/O threads that also run the handler (keep it short and
-// non-blocking). Anything the handler throws becomes a 500.
+// and a fixed set of I/O threads that also run the handler (keep it short and
+// non-blocking), each serving its own connections. Anything the handler throws becomes a 500.
 
 #include <chrono>
 #include <cstdint>
@@ -35,7 +35,7 @@ struct ServerOptions {
   std::string address = "0.0.0.0";
   uint16_t port = 0;                                // 0: any free port (see port())
   size_t max_body_bytes = size_t{7} * 1024 * 1024;  // as controller-runtime's webhook server
-  int threads = 2;
+  int threads = 2;                                  // each with its own connections (dealt out in turn)
   std::chrono::seconds handshake_timeout{10};
   std::chrono::seconds read_timeout{30};  // from the first byte of a request to its last
   std::chrono::seconds idle_timeout{90};  // a kept-alive connection waiting for its next request
