@@ -33,6 +33,7 @@ paymesh_find_package(OpenSSL libssl-dev 3)
 paymesh_find_package(Boost libboost-dev 1.74)  # Beast and Asio (lib/http), headers only
 paymesh_find_package(cpprestsdk libcpprest-dev)
 paymesh_find_package(prometheus-cpp prometheus-cpp-dev)
+paymesh_find_package(simdjson libsimdjson-dev)  # the webhook's review parsing (lib/base/json_shape)
 paymesh_pkg_check(LIBYAML yaml-0.1 libyaml-dev)
 paymesh_pkg_check(XXHASH libxxhash libxxhash-dev)
 

@@ -30,6 +30,7 @@ BUILD_PACKAGES=(
   build-essential cmake ninja-build pkg-config
   # libraries
   libcpprest-dev libboost-dev libyaml-dev nlohmann-json3-dev libxxhash-dev libssl-dev prometheus-cpp-dev
+  libsimdjson-dev
 )
 PACKAGES=(
   "${BUILD_PACKAGES[@]}"

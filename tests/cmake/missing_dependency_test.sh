@@ -20,7 +20,7 @@ expect() {  # expect PACKAGE CMAKE-ARGS...   (env assignments go before, via `en
   fi
 }
 for dep in "nlohmann_json nlohmann-json3-dev" "OpenSSL libssl-dev" "cpprestsdk libcpprest-dev" \
-  "prometheus-cpp prometheus-cpp-dev" "Boost libboost-dev" "GTest libgtest-dev" "benchmark libbenchmark-dev" "PkgConfig pkg-config"; do
+  "prometheus-cpp prometheus-cpp-dev" "simdjson libsimdjson-dev" "Boost libboost-dev" "GTest libgtest-dev" "benchmark libbenchmark-dev" "PkgConfig pkg-config"; do
   set -- $dep
   expect "$2" "$cmake" "-DCMAKE_DISABLE_FIND_PACKAGE_$1=ON"
 done

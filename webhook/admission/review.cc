@@ -1,6 +1,11 @@
 #include "webhook/admission/review.h"
 
+#include <optional>
+
 #include "base/base64.h"
+#include "base/json_shape.h"
+#include "inject/pod.h"
+#include "inject/strip.h"
 
 namespace paymesh::webhook {
 namespace {
@@ -21,11 +26,38 @@ std::string gvr(const json& r) {
 
 ReviewError badRequest(std::string message) { return {400, "invalid AdmissionReview: " + std::move(message), ""}; }
 
+// What parseReview reads of a review, with the pod as far as injection reads it.
+const JsonShape& reviewShape() {
+  static const JsonShape kShape = [] {
+    auto whole = JsonShape::whole();
+    return JsonShape::object({{"apiVersion", whole},
+                              {"kind", whole},
+                              {"request", JsonShape::object({{"uid", whole},
+                                                             {"resource", whole},
+                                                             {"subResource", whole},
+                                                             {"namespace", whole},
+                                                             {"operation", whole},
+                                                             {"dryRun", whole},
+                                                             {"object", inject::podShapeInjectionReads()}})}});
+  }();
+  return kShape;
+}
+
+std::optional<json> parseBody(const std::string& body, ReviewDetail detail) {
+  if (detail == ReviewDetail::kWhole) {
+    json review = json::parse(body, nullptr, false);
+    if (review.is_discarded()) return std::nullopt;
+    return review;
+  }
+  return parseShaped(body, reviewShape());
+}
+
 }  // namespace
 
-std::variant<AdmissionRequest, ReviewError> parseReview(const std::string& body) {
-  json review = json::parse(body, nullptr, false);
-  if (review.is_discarded()) return badRequest("the body is not JSON");
+std::variant<AdmissionRequest, ReviewError> parseReview(const std::string& body, ReviewDetail detail) {
+  auto parsed = parseBody(body, detail);
+  if (!parsed) return badRequest("the body is not JSON");
+  json& review = *parsed;
   if (!review.is_object()) return badRequest("the body is not a JSON object");
   if (str(review, "kind") != "AdmissionReview")
     return badRequest("kind is \"" + str(review, "kind").substr(0, 64) + "\", expected AdmissionReview");
@@ -57,6 +89,9 @@ std::variant<AdmissionRequest, ReviewError> parseReview(const std::string& body)
     out.ns = str(out.object["metadata"], "namespace");
   if (out.ns.empty()) out.ns = "default";
   out.dry_run = req->value("dryRun", false) == true;
+  // A pod injected before is stripped and diffed: that needs all of it.
+  if (detail == ReviewDetail::kInjectionFields && inject::carriesInjection(out.object))
+    return parseReview(body, ReviewDetail::kWhole);
   return out;
 }
 

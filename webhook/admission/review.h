@@ -22,7 +22,7 @@ struct AdmissionRequest {
   std::string uid;
   std::string ns;
   std::string operation;  // CREATE, UPDATE, ...
-  nlohmann::json object;  // the pod
+  nlohmann::json object;  // the pod (see ReviewDetail)
   bool dry_run = false;
 };
 
@@ -33,7 +33,14 @@ struct ReviewError {
   std::string uid;  // for the review error response
 };
 
-std::variant<AdmissionRequest, ReviewError> parseReview(const std::string& body);
+// How much of the pod a parsed request holds. kInjectionFields (what the webhook uses):
+// only what the injection core reads (inject::podShapeInjectionReads), the rest of the
+// body checked but never built, unless the pod carries a previous injection, which is
+// then parsed whole. kWhole: everything.
+enum class ReviewDetail { kInjectionFields, kWhole };
+
+std::variant<AdmissionRequest, ReviewError> parseReview(const std::string& body,
+                                                        ReviewDetail detail = ReviewDetail::kInjectionFields);
 
 struct AdmissionResponse {
   std::string uid;
