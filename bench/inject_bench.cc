@@ -4,6 +4,7 @@
 #include <benchmark/benchmark.h>
 
 #include "model/manifest.h"
+#include "webhook/admission/handler.h"
 #include "webhook/routes.h"
 
 namespace {
@@ -59,6 +60,35 @@ void BM_Route(benchmark::State& st) {
   st.SetBytesProcessed(static_cast<int64_t>(st.iterations()) * st.range(0));
 }
 BENCHMARK(BM_Route)->Arg(10 * 1024)->Arg(64 * 1024);
+
+// Parsing the review alone: whole, and as far as injection reads it (what the webhook does).
+void BM_ParseReview(benchmark::State& st) {
+  std::string body = review(static_cast<size_t>(st.range(0)));
+  auto detail = st.range(1) ? webhook::ReviewDetail::kWhole : webhook::ReviewDetail::kInjectionFields;
+  for (auto _ : st) {
+    auto r = webhook::parseReview(body, detail);
+    benchmark::DoNotOptimize(r);
+  }
+  st.SetLabel(st.range(1) ? "whole" : "injection fields");
+}
+BENCHMARK(BM_ParseReview)->Args({10 * 1024, 0})->Args({10 * 1024, 1})->Args({64 * 1024, 0})->Args({64 * 1024, 1});
+
+// A pod injected before (a re-invocation): stripped and injected again on a copy, then diffed.
+void BM_RouteAlreadyInjected(benchmark::State& st) {
+  static Fixture f;
+  json rev = json::parse(review(static_cast<size_t>(st.range(0))));
+  auto services = f.cache.inNamespace("payments");
+  auto parsed = webhook::parseReview(rev.dump());
+  auto once = webhook::handleAdmission(std::get<webhook::AdmissionRequest>(parsed), {services.get(), f.mesh.get()});
+  rev["request"]["object"] = rev["request"]["object"].patch(once.response.patch);
+  http::Request req{"POST", "/inject", "application/json", rev.dump()};
+  for (auto _ : st) {
+    auto r = webhook::route(req, f.state);
+    benchmark::DoNotOptimize(r);
+  }
+  st.SetBytesProcessed(static_cast<int64_t>(st.iterations()) * st.range(0));
+}
+BENCHMARK(BM_RouteAlreadyInjected)->Arg(10 * 1024);
 
 }  // namespace
 
