@@ -34,7 +34,6 @@ public:
     return s;
   }
 
-  bool isWhole() const { return kind_ == Kind::kWhole; }
   bool isObject() const { return kind_ == Kind::kObject; }
   bool isList() const { return kind_ == Kind::kList; }
   // The shape of member `key` of an object shape; nullptr: not kept.

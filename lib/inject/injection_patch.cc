@@ -130,8 +130,9 @@ private:
 
   // One entry of the map metadata.<map>, or the map whole when it is absent.
   void addEntry(const json& meta, const char* map, const char* key, json whole) {
-    if (absent(meta, map)) return ops_.push_back(add(pointerTo({"metadata", map}), std::move(whole)));
-    ops_.push_back(add(pointerTo({"metadata", map, key}), std::move(whole[key])));
+    const json::json_pointer path = json::json_pointer("/metadata") / map;  // to_string() escapes per RFC 6901
+    if (absent(meta, map)) return ops_.push_back(add(path.to_string(), std::move(whole)));
+    ops_.push_back(add((path / key).to_string(), std::move(whole[key])));
   }
 
   const json& pod_;
@@ -142,22 +143,6 @@ private:
 };
 
 }  // namespace
-
-std::string pointerTo(std::initializer_list<std::string_view> segments) {
-  std::string out;
-  for (std::string_view s : segments) {
-    out += '/';
-    for (char c : s) {
-      if (c == '~')
-        out += "~0";
-      else if (c == '/')
-        out += "~1";
-      else
-        out += c;
-    }
-  }
-  return out;
-}
 
 json injectionPatch(const json& pod, const model::PaymentService& service, const model::MeshConfig& mesh) {
   return Builder(pod, service, mesh).build();

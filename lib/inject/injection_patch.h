@@ -18,7 +18,4 @@ namespace paymesh::inject {
 nlohmann::json injectionPatch(const nlohmann::json& pod, const model::PaymentService& service,
                               const model::MeshConfig& mesh);
 
-// "/" + each segment escaped per RFC 6901 ("~" as "~0", "/" as "~1").
-std::string pointerTo(std::initializer_list<std::string_view> segments);
-
 }  // namespace paymesh::inject

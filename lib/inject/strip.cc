@@ -27,13 +27,16 @@ void eraseIfEmpty(json& parent, const char* key) {
   if (it != parent.end() && (it->is_array() || it->is_object()) && it->empty()) parent.erase(it);
 }
 
+// An object whose string "name" is one of `names`.
+bool namedOneOf(const json& item, const std::set<std::string>& names) {
+  auto name = item.is_object() ? item.find("name") : item.end();
+  return name != item.end() && name->is_string() && names.count(name->get_ref<const std::string&>()) > 0;
+}
+
 void removeNamed(json& spec, const char* key, const std::set<std::string>& names, bool erase_empty = true) {
   auto it = spec.find(key);
   if (it == spec.end() || !it->is_array()) return;
-  auto named = [&](const json& item) {
-    auto name = item.is_object() ? item.find("name") : item.end();
-    return name != item.end() && name->is_string() && names.count(name->get_ref<const std::string&>()) > 0;
-  };
+  auto named = [&](const json& item) { return namedOneOf(item, names); };
   if (std::none_of(it->begin(), it->end(), named)) return;  // a list the injection never touched stays as it is
   json kept = json::array();
   for (auto& item : *it)
@@ -82,14 +85,10 @@ json stripInjection(json pod) {
 bool carriesInjection(const json& pod) {
   auto spec = pod.is_object() ? pod.find("spec") : pod.end();
   if (spec == pod.end() || !spec->is_object()) return false;
-  auto has = [&](const char* list, std::initializer_list<const char*> names) {
+  auto has = [&](const char* list, const std::set<std::string>& names) {
     auto it = spec->find(list);
-    if (it == spec->end() || !it->is_array()) return false;
-    return std::any_of(it->begin(), it->end(), [&](const json& item) {
-      auto name = item.is_object() ? item.find("name") : item.end();
-      return name != item.end() && name->is_string() &&
-             std::any_of(names.begin(), names.end(), [&](const char* n) { return *name == n; });
-    });
+    return it != spec->end() && it->is_array() &&
+           std::any_of(it->begin(), it->end(), [&](const json& item) { return namedOneOf(item, names); });
   };
   if (has("containers", {kProxyContainer}) || has("initContainers", {kProxyContainer}) ||
       has("volumes", {kConfigVolume, kTlsVolume}))

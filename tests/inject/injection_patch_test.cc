@@ -86,10 +86,12 @@ TEST_F(InjectionPatchTest, EmptyListsItDoesNotNeedAreLeftAlone) {
   EXPECT_EQ(out["spec"]["containers"][0]["env"], json::array()) << "no dependency, no env written";
 }
 
-TEST(PointerToTest, EscapesPerRfc6901) {
-  EXPECT_EQ(pointerTo({"metadata", "labels", "example.com/x~y"}), "/metadata/labels/example.com~1x~0y");
-  EXPECT_EQ(pointerTo({}), "");
-  EXPECT_EQ(pointerTo({""}), "/");
+// The patch's metadata paths are built with json_pointer, relying on its RFC 6901 escaping.
+TEST(PointerTest, EscapesPerRfc6901) {
+  EXPECT_EQ((json::json_pointer("/metadata") / "labels" / "example.com/x~y").to_string(),
+            "/metadata/labels/example.com~1x~0y");
+  EXPECT_EQ(json::json_pointer().to_string(), "");
+  EXPECT_EQ((json::json_pointer() / "").to_string(), "/");
 }
 
 // carriesInjection is what lets a review skip the copy and the diff: it must be false only
