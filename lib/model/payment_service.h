@@ -13,6 +13,7 @@
 
 #include "base/duration.h"
 #include "base/key_algorithm.h"
+#include "model/authentication.h"
 #include "model/field_path.h"
 #include "model/object_meta.h"
 
@@ -96,6 +97,7 @@ struct Resilience {
   Retry retry;
   CircuitBreaker circuit_breaker;
   std::optional<std::string> fallback_service;
+  std::optional<RateLimit> rate_limit;  // inbound: protects this service from its callers
 };
 
 struct Dependency {
@@ -125,6 +127,8 @@ struct PaymentServiceSpec {
   std::vector<Dependency> dependencies;
   Tls tls;
   std::vector<std::string> allowed_callers;
+  std::optional<JwtAuthentication> jwt;       // spec.authentication.jwt
+  std::vector<RequiredClaim> required_claims;  // spec.authorization.requiredClaims
 };
 
 struct Condition {

@@ -29,6 +29,9 @@ ManifestInputs collectInputs(const std::vector<model::Manifest>& manifests) {
       pods.push_back(&m);
     } else if (m.kind() == "EndpointSlice") {
       slices.push_back(&m);
+    } else if (m.kind() == "ConfigMap" || m.kind() == "Secret") {
+      auto& space = out.namespaces[ns];
+      (m.kind() == "ConfigMap" ? space.config_maps : space.secrets)[m.name()] = m.doc.value;
     } else {
       ++out.skipped;
     }

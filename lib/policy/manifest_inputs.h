@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "model/endpoints.h"
 #include "model/manifest.h"
 #include "model/payment_service.h"
@@ -23,6 +25,9 @@ struct Namespace {
   std::map<std::string, model::PaymentService> services;
   std::map<std::string, std::string> service_files;  // name -> "FILE:LINE"
   std::map<std::string, std::vector<model::ServiceEndpoint>> endpoints;
+  // ConfigMaps and Secrets by name, as read: where a JWKS a service names may be.
+  std::map<std::string, nlohmann::json> config_maps;
+  std::map<std::string, nlohmann::json> secrets;
 };
 
 struct ManifestInputs {
@@ -33,6 +38,7 @@ struct ManifestInputs {
 
 // Pods are endpoints of every PaymentService in their namespace whose selector they
 // match; EndpointSlices of the service named by their kubernetes.io/service-name label.
+// ConfigMaps and Secrets are kept whole for the JWKS a service's providers name.
 ManifestInputs collectInputs(const std::vector<model::Manifest>& manifests);
 
 }  // namespace paymesh::policy
