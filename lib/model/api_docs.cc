@@ -32,6 +32,11 @@ std::string formatName(Format f) {
     case Format::kLabelValue: return "label value";
     case Format::kImage: return "image reference";
     case Format::kQuantity: return "resource quantity";
+    case Format::kUrl: return "http(s) URL";
+    case Format::kHttpsUrl: return "https URL";
+    case Format::kPathPrefix: return "URL path";
+    case Format::kClaimName: return "claim name";
+    case Format::kQueryParam: return "query parameter name";
     case Format::kDuration:
     case Format::kNone: return "";
   }

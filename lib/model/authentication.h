@@ -58,7 +58,7 @@ enum class JwtRuleAction { kRequire, kAllowMissing, kExempt };
 const char* toString(JwtRuleAction v);  // "Require", "AllowMissing", "Exempt"
 
 struct JwtRule {
-  std::vector<std::string> ports;      // port names; empty: every HTTP or GRPC port
+  std::vector<std::string> ports;  // port names; empty: every HTTP or GRPC port
   std::string path_prefix = "/";
   JwtRuleAction action = JwtRuleAction::kRequire;
   std::vector<std::string> providers;  // empty: any provider of the service

@@ -17,6 +17,17 @@ bool hasRingField(const PaymentService& ps, const char* field) {
   return ps.raw.at("spec").at("discovery").at("ring").contains(field);
 }
 
+const nlohmann::json& jwtProvidersRaw(const PaymentService& ps) {
+  return ps.raw.at("spec").at("authentication").at("jwt").at("providers");
+}
+
+// Whether the service has an HTTP or GRPC port (named `name`, when given).
+bool hasHttpPort(const PaymentService& ps, const std::optional<std::string>& name) {
+  for (const auto& p : ps.spec.ports)
+    if (p.protocol != Protocol::kTcp && (!name || p.name == *name)) return true;
+  return false;
+}
+
 // A table: one entry per rule, named as in the CRD's x-kubernetes-validations.
 const std::map<std::string, Check>& checks() {
   static const std::map<std::string, Check> table = {
@@ -85,6 +96,50 @@ const std::map<std::string, Check>& checks() {
       {"authorization-needs-tls",
        [](const PaymentService& ps) {
          return !ps.spec.allowed_callers.empty() && ps.spec.tls.mode == TlsMode::kDisable;
+       }},
+      {"jwks-exactly-one",
+       [](const PaymentService& ps) {
+         if (!ps.spec.jwt) return false;
+         for (const auto& p : jwtProvidersRaw(ps)) {
+           const auto& j = p.at("jwks");
+           if (j.contains("configMap") + j.contains("secret") + j.contains("remote") != 1) return true;
+         }
+         return false;
+       }},
+      {"jwt-rule-providers-declared",
+       [](const PaymentService& ps) {
+         if (!ps.spec.jwt) return false;
+         std::set<std::string> declared;
+         for (const auto& p : ps.spec.jwt->providers) declared.insert(p.name);
+         for (const auto& r : ps.spec.jwt->rules)
+           for (const auto& p : r.providers)
+             if (!declared.count(p)) return true;
+         return false;
+       }},
+      {"jwt-rule-ports-exist",
+       [](const PaymentService& ps) {
+         if (!ps.spec.jwt) return false;
+         for (const auto& r : ps.spec.jwt->rules)
+           for (const auto& name : r.ports)
+             if (!hasHttpPort(ps, name)) return true;
+         return false;
+       }},
+      {"jwt-needs-http-port", [](const PaymentService& ps) { return ps.spec.jwt && !hasHttpPort(ps, std::nullopt); }},
+      {"jwt-needs-inbound",
+       [](const PaymentService& ps) { return ps.spec.jwt && ps.spec.tls.mode == TlsMode::kDisable; }},
+      {"required-claims-need-jwt",
+       [](const PaymentService& ps) { return !ps.spec.required_claims.empty() && !ps.spec.jwt; }},
+      {"ratelimit-burst",
+       [](const PaymentService& ps) {
+         const auto& rl = ps.spec.resilience.rate_limit;
+         return rl && rl->burst < rl->requests_per_second;
+       }},
+      {"ratelimit-needs-inbound",
+       [](const PaymentService& ps) { return ps.spec.resilience.rate_limit && ps.spec.tls.mode == TlsMode::kDisable; }},
+      {"ratelimit-per-caller-needs-callers",
+       [](const PaymentService& ps) {
+         const auto& rl = ps.spec.resilience.rate_limit;
+         return rl && rl->per_caller && ps.spec.allowed_callers.empty();
        }},
       {"fallback-not-self",
        [](const PaymentService& ps) {

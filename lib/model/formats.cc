@@ -31,6 +31,17 @@ bool isQuantity(std::string_view s) {
   return !s.empty() && s.size() <= 64 && std::regex_match(s.begin(), s.end(), kQuantity);
 }
 
+constexpr const char* kUrlPattern = "^https?://[^\\s/?#@]+([/?#][^\\s]*)?$";
+constexpr const char* kHttpsUrlPattern = "^https://[^\\s/?#@]+([/?#][^\\s]*)?$";
+constexpr const char* kPathPrefixPattern = "^/[^\\s?#]*$";
+constexpr const char* kClaimNamePattern = "^[A-Za-z0-9_:-]+(\\.[A-Za-z0-9_:-]+)*$";
+constexpr const char* kQueryParamPattern = "^[A-Za-z0-9._~-]+$";
+
+bool matches(const char* pattern, std::string_view s, size_t max) {
+  std::regex re(pattern);
+  return !s.empty() && s.size() <= max && std::regex_match(s.begin(), s.end(), re);
+}
+
 std::string quoted(std::string_view s) {
   std::string out = "\"";
   out += s.substr(0, 64);
@@ -89,6 +100,21 @@ std::optional<std::string> checkFormat(Format format, std::string_view text) {
     case Format::kQuantity:
       if (isQuantity(text)) return std::nullopt;
       return "must be a resource quantity (a number with an optional suffix: 100m, 128Mi, 2G), got " + quoted(text);
+    case Format::kUrl:
+      if (matches(kUrlPattern, text, 2048)) return std::nullopt;
+      return "must be an absolute http:// or https:// URL with a host, got " + quoted(text);
+    case Format::kHttpsUrl:
+      if (matches(kHttpsUrlPattern, text, 2048)) return std::nullopt;
+      return "must be an absolute https:// URL with a host, got " + quoted(text);
+    case Format::kPathPrefix:
+      if (matches(kPathPrefixPattern, text, 1024)) return std::nullopt;
+      return "must be a URL path starting with '/', without spaces, '?' or '#', got " + quoted(text);
+    case Format::kClaimName:
+      if (matches(kClaimNamePattern, text, 256)) return std::nullopt;
+      return "must be a claim name (A-Z, a-z, 0-9, '_', ':' and '-', dots between nested names), got " + quoted(text);
+    case Format::kQueryParam:
+      if (matches(kQueryParamPattern, text, 256)) return std::nullopt;
+      return "must be a query parameter name (A-Z, a-z, 0-9, '.', '_', '~' and '-'), got " + quoted(text);
   }
   return std::nullopt;
 }
@@ -106,6 +132,11 @@ std::string formatPattern(Format format) {
     case Format::kLabelValue: return "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$";
     case Format::kImage: return "^[!-~]+$";
     case Format::kQuantity: return kQuantityPattern;
+    case Format::kUrl: return kUrlPattern;
+    case Format::kHttpsUrl: return kHttpsUrlPattern;
+    case Format::kPathPrefix: return kPathPrefixPattern;
+    case Format::kClaimName: return kClaimNamePattern;
+    case Format::kQueryParam: return kQueryParamPattern;
   }
   return "";
 }
@@ -120,6 +151,11 @@ size_t formatMaxLength(Format format) {
     case Format::kLabelValue: return 63;
     case Format::kImage: return 512;
     case Format::kQuantity: return 64;
+    case Format::kUrl:
+    case Format::kHttpsUrl: return 2048;
+    case Format::kPathPrefix: return 1024;
+    case Format::kClaimName:
+    case Format::kQueryParam: return 256;
     case Format::kNone: return 0;
   }
   return 0;

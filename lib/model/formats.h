@@ -18,6 +18,11 @@ enum class Format {
   kLabelValue,        // "" or [A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?, at most 63
   kImage,             // a container image reference, no whitespace
   kQuantity,          // a Kubernetes resource quantity: "100m", "128Mi", "1.5", "2e3"
+  kUrl,               // an absolute http or https URL with a host: "https://idp.example.com"
+  kHttpsUrl,          // the same, https only: "https://idp.example.com/jwks.json"
+  kPathPrefix,        // a URL path prefix: "/", "/v1/payments"
+  kClaimName,         // a JWT claim, dots naming nested ones: "sub", "realm.roles", "scp"
+  kQueryParam,        // a query parameter name: "access_token"
 };
 
 // nullopt when text conforms; otherwise what is wrong, e.g. "must be a lowercase RFC 1123 label ...".

@@ -108,6 +108,7 @@ PaymentServiceSpec readSpec(const json& spec, const std::string& name) {
   b.base_ejection_time = dur(cb.at("baseEjectionTime"));
   b.max_ejection_percent = cb.at("maxEjectionPercent").get<int64_t>();
   if (res.contains("fallback")) out.resilience.fallback_service = res.at("fallback").at("service").get<std::string>();
+  out.resilience.rate_limit = readRateLimit(res);
 
   if (spec.contains("dependencies")) {
     for (const auto& d : spec.at("dependencies")) {
@@ -128,6 +129,8 @@ PaymentServiceSpec readSpec(const json& spec, const std::string& name) {
   if (spec.contains("authorization") && spec.at("authorization").contains("allowedCallers")) {
     out.allowed_callers = spec.at("authorization").at("allowedCallers").get<std::vector<std::string>>();
   }
+  out.jwt = readJwtAuthentication(spec);
+  out.required_claims = readRequiredClaims(spec);
   return out;
 }
 

@@ -1,6 +1,7 @@
 #include "model/payment_service_schema.h"
 
 #include "base/json_fields.h"
+#include "model/authentication_schema.h"
 #include "model/payment_service.h"
 
 namespace paymesh::model {
@@ -44,6 +45,8 @@ std::string primeRule() {
   return "!has(self.tableSize) || (self.tableSize > 1 && [" + list +
          "].all(p, p * p > self.tableSize || p == self.tableSize || self.tableSize % p != 0))";
 }
+
+std::vector<CelRule> specRules();
 
 // One declaration of the whole spec, field by field in the order of the CRD it generates:
 // read top-down it is the API; split into pieces it would only be scattered.
@@ -187,7 +190,8 @@ SchemaPtr buildSpec() {
                                {{"timeout", s::withDefault(s::duration("Whole-request timeout.", "1ms", "1h"), "5s")},
                                 {"retry", retry},
                                 {"circuitBreaker", breaker},
-                                {"fallback", fallback}}),
+                                {"fallback", fallback},
+                                {"rateLimit", rateLimitSchema()}}),
                      json::object()),
       {{"retry-per-try-within-timeout",
         "!has(self.retry) || !has(self.retry.perTryTimeout) || duration(self.retry.perTryTimeout) <= "
@@ -240,7 +244,8 @@ SchemaPtr buildSpec() {
                                    m.list_type = "set";
                                    m.max_items = 256;
                                  });
-  auto authorization = s::object("Who may call this service.", {{"allowedCallers", allowed_callers}});
+  auto authorization = s::object("Who may call this service.",
+                                 {{"allowedCallers", allowed_callers}, {"requiredClaims", requiredClaimsSchema()}});
 
   return withRules(
       s::object("Desired state of a PaymentService.",
@@ -253,14 +258,22 @@ SchemaPtr buildSpec() {
                  {"resilience", resilience},
                  {"dependencies", dependencies},
                  {"tls", tls},
+                 {"authentication", authenticationSchema()},
                  {"authorization", authorization}},
                 {"selector", "ports"}),
-      {{"authorization-needs-tls",
-        "!has(self.authorization) || !has(self.authorization.allowedCallers) || "
-        "size(self.authorization.allowedCallers) == 0 || self.tls.mode != 'DISABLE'",
-        "authorization.allowedCallers needs tls.mode STRICT or PERMISSIVE: callers are identified by their "
-        "certificates",
-        ".authorization.allowedCallers"}});
+      specRules());
+}
+
+std::vector<CelRule> specRules() {
+  std::vector<CelRule> rules = {
+      {"authorization-needs-tls",
+       "!has(self.authorization) || !has(self.authorization.allowedCallers) || "
+       "size(self.authorization.allowedCallers) == 0 || self.tls.mode != 'DISABLE'",
+       "authorization.allowedCallers needs tls.mode STRICT or PERMISSIVE: callers are identified by their "
+       "certificates",
+       ".authorization.allowedCallers"}};
+  for (auto& r : authenticationSpecRules()) rules.push_back(std::move(r));
+  return rules;
 }
 
 SchemaPtr buildStatus() {

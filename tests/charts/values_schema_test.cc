@@ -96,6 +96,11 @@ Json otherValue(const Schema& s, int n) {
         case Format::kLabelKey: return "example.com/k" + i;
         case Format::kLabelValue: return "v" + i;
         case Format::kQuantity: return std::to_string(n + 1) + "00m";
+        case Format::kUrl:
+        case Format::kHttpsUrl: return "https://x" + i + ".example/";
+        case Format::kPathPrefix: return "/x" + i;
+        case Format::kClaimName:
+        case Format::kQueryParam: return "x" + i;
         case Format::kNone: return "v" + i;
       }
       return "v" + i;

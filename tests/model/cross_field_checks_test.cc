@@ -23,6 +23,12 @@ struct RuleCase {
 
 json& spec(json& v) { return v["spec"]; }
 
+// spec.authentication with one provider whose keys are in a ConfigMap.
+json jwt() {
+  return json::parse(R"({"jwt": {"providers": [{"name": "idp", "issuer": "https://idp.example.com",
+    "audiences": ["payments"], "jwks": {"configMap": {"name": "idp-jwks"}}}]}})");
+}
+
 std::vector<RuleCase> cases() {
   return {
       {"ports-unique-numbers",
@@ -115,6 +121,89 @@ std::vector<RuleCase> cases() {
          spec(v)["dependencies"] = {{{"name", "settlement"}}};
        },
        "spec.dependencies"},
+      {"jwks-exactly-one", [](json& v) { spec(v)["authentication"] = jwt(); },
+       [](json& v) {
+         spec(v)["authentication"] = jwt();
+         spec(v)["authentication"]["jwt"]["providers"][0]["jwks"]["secret"] = {{"name", "keys"}};
+       },
+       "spec.authentication.jwt.providers"},
+      {"jwt-rule-providers-declared",
+       [](json& v) {
+         spec(v)["authentication"] = jwt();
+         spec(v)["authentication"]["jwt"]["rules"] = {{{"providers", {"idp"}}}};
+       },
+       [](json& v) {
+         spec(v)["authentication"] = jwt();
+         spec(v)["authentication"]["jwt"]["rules"] = {{{"pathPrefix", "/"}}, {{"providers", {"other"}}}};
+       },
+       "spec.authentication.jwt.rules"},
+      {"jwt-rule-ports-exist",
+       [](json& v) {
+         spec(v)["authentication"] = jwt();
+         spec(v)["authentication"]["jwt"]["rules"] = {{{"ports", {"grpc"}}}};
+       },
+       [](json& v) {
+         spec(v)["authentication"] = jwt();
+         spec(v)["authentication"]["jwt"]["rules"] = {{{"ports", {"grpc"}}}, {{"ports", {"admin"}}}};
+       },
+       "spec.authentication.jwt.rules"},
+      {"jwt-needs-http-port",
+       [](json& v) {
+         spec(v)["ports"].push_back({{"name", "db"}, {"port", 5432}, {"protocol", "TCP"}});
+         spec(v)["authentication"] = jwt();
+       },
+       [](json& v) {
+         spec(v)["ports"] = {{{"name", "db"}, {"port", 5432}, {"protocol", "TCP"}}};
+         spec(v)["authentication"] = jwt();
+       },
+       "spec.authentication.jwt"},
+      {"jwt-needs-inbound",
+       [](json& v) {
+         spec(v)["tls"]["mode"] = "PERMISSIVE";
+         spec(v)["authentication"] = jwt();
+       },
+       [](json& v) {
+         spec(v)["tls"]["mode"] = "DISABLE";
+         spec(v)["authorization"] = json::object();
+         spec(v)["authentication"] = jwt();
+       },
+       "spec.authentication.jwt"},
+      {"required-claims-need-jwt",
+       [](json& v) {
+         spec(v)["authentication"] = jwt();
+         spec(v)["authorization"]["requiredClaims"] = {{{"claim", "scope"}, {"values", {"payments:write"}}}};
+       },
+       [](json& v) {
+         spec(v)["authorization"]["requiredClaims"] = {{{"claim", "scope"}, {"values", {"payments:write"}}}};
+       },
+       "spec.authorization.requiredClaims"},
+      {"ratelimit-burst",
+       [](json& v) {
+         spec(v)["resilience"]["rateLimit"] = {{"requestsPerSecond", 100}, {"burst", 100}};
+       },
+       [](json& v) {
+         spec(v)["resilience"]["rateLimit"] = {{"requestsPerSecond", 100}, {"burst", 99}};
+       },
+       "spec.resilience.rateLimit.burst"},
+      {"ratelimit-needs-inbound",
+       [](json& v) {
+         spec(v)["resilience"]["rateLimit"] = {{"requestsPerSecond", 100}};
+       },
+       [](json& v) {
+         spec(v)["tls"]["mode"] = "DISABLE";
+         spec(v)["authorization"] = json::object();
+         spec(v)["resilience"]["rateLimit"] = {{"requestsPerSecond", 100}};
+       },
+       "spec.resilience.rateLimit"},
+      {"ratelimit-per-caller-needs-callers",
+       [](json& v) {
+         spec(v)["resilience"]["rateLimit"] = {{"requestsPerSecond", 100}, {"perCaller", true}};
+       },
+       [](json& v) {
+         spec(v)["authorization"] = json::object();
+         spec(v)["resilience"]["rateLimit"] = {{"requestsPerSecond", 100}, {"perCaller", true}};
+       },
+       "spec.resilience.rateLimit.perCaller"},
   };
 }
 

@@ -33,6 +33,11 @@ std::string invalidSample(Format f) {
     case Format::kLabelValue: return "-bad-";
     case Format::kImage: return "bad image";
     case Format::kQuantity: return "1 gig";
+    case Format::kUrl: return "idp.example.com";
+    case Format::kHttpsUrl: return "http://idp.example.com/jwks";
+    case Format::kPathPrefix: return "payments";
+    case Format::kClaimName: return "a claim";
+    case Format::kQueryParam: return "a param";
     case Format::kNone: return "";
   }
   return "";
@@ -149,6 +154,15 @@ TEST(SchemaCoverageTest, EveryPaymentServiceSpecBoundHasAValidAndAnInvalidCase) 
   json base = testing::validPaymentService();
   // Give every optional object a presence so the walk reaches its fields.
   base["spec"]["discovery"]["hashKey"]["cookie"] = {{"name", "route"}};
+  base["spec"]["resilience"]["rateLimit"] = {{"requestsPerSecond", 10}, {"burst", 20}};
+  base["spec"]["authentication"]["jwt"] = json::parse(R"({
+    "providers": [{"name": "idp", "issuer": "https://idp.example.com", "audiences": ["payments"],
+                   "jwks": {"configMap": {"name": "jwks"}, "secret": {"name": "jwks"},
+                            "remote": {"uri": "https://idp.example.com/jwks"}},
+                   "fromHeaders": [{"name": "authorization", "valuePrefix": "Bearer "}],
+                   "fromParams": ["access_token"], "claimToHeaders": [{"claim": "sub", "header": "x-user"}]}],
+    "rules": [{"ports": ["grpc"], "providers": ["idp"]}]})");
+  base["spec"]["authorization"]["requiredClaims"] = json::parse(R"([{"claim": "scope", "values": ["pay"]}])");
   runProbes(paymentServiceSpecSchema(), base, json::json_pointer("/spec"), "spec", 150);
 }
 

@@ -1,0 +1,62 @@
+#include "model/authentication.h"
+
+#include <algorithm>
+
+namespace paymesh::model {
+
+const char* toString(JwksSourceKind v) {
+  switch (v) {
+    case JwksSourceKind::kConfigMap: return "ConfigMap";
+    case JwksSourceKind::kSecret: return "Secret";
+    case JwksSourceKind::kRemote: return "remote";
+  }
+  return "";
+}
+
+const char* toString(JwtRuleAction v) {
+  switch (v) {
+    case JwtRuleAction::kRequire: return "Require";
+    case JwtRuleAction::kAllowMissing: return "AllowMissing";
+    case JwtRuleAction::kExempt: return "Exempt";
+  }
+  return "";
+}
+
+namespace {
+
+bool appliesToPort(const JwtRule& rule, const std::string& port) {
+  return rule.ports.empty() || std::find(rule.ports.begin(), rule.ports.end(), port) != rule.ports.end();
+}
+
+std::vector<std::string> allProviders(const JwtAuthentication& jwt) {
+  std::vector<std::string> out;
+  for (const auto& p : jwt.providers) out.push_back(p.name);
+  return out;
+}
+
+DecidingRule resolved(const JwtAuthentication& jwt, size_t index) {
+  const JwtRule& rule = jwt.rules[index];
+  return {rule.action, rule.providers.empty() ? allProviders(jwt) : rule.providers, index};
+}
+
+}  // namespace
+
+std::vector<DecidingRule> rulesForPort(const JwtAuthentication& jwt, const std::string& port) {
+  std::vector<DecidingRule> out;
+  for (size_t i = 0; i < jwt.rules.size(); ++i)
+    if (appliesToPort(jwt.rules[i], port)) out.push_back(resolved(jwt, i));
+  out.push_back({JwtRuleAction::kRequire, allProviders(jwt), std::nullopt});
+  return out;
+}
+
+std::string rulePrefix(const JwtAuthentication& jwt, const DecidingRule& rule) {
+  return rule.index ? jwt.rules[*rule.index].path_prefix : "/";
+}
+
+DecidingRule decidingRule(const JwtAuthentication& jwt, const std::string& port, const std::string& path) {
+  for (const DecidingRule& rule : rulesForPort(jwt, port))
+    if (path.rfind(rulePrefix(jwt, rule), 0) == 0) return rule;
+  return {JwtRuleAction::kRequire, allProviders(jwt), std::nullopt};  // not reached: the default matches "/"
+}
+
+}  // namespace paymesh::model
