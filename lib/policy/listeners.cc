@@ -2,7 +2,9 @@
 
 #include "base/duration.h"
 #include "pki/spiffe.h"
+#include "policy/end_user_auth.h"
 #include "policy/names.h"
+#include "policy/rate_limit.h"
 #include "policy/tls_context.h"
 
 namespace paymesh::policy {
@@ -55,56 +57,127 @@ Json socketAddress(const std::string& ip, int32_t port) {
   return {{"socket_address", {{"address", ip}, {"port_value", port}}}};
 }
 
-// ALLOW rules naming each allowed caller's SPIFFE identity (the URI SAN of its
-// certificate). Connections from anyone else, or in plain text, match no policy.
-Json rbacRules(const PaymentService& self, const std::map<std::string, std::string>& caller_accounts,
-               const model::MeshConfig& mesh) {
-  Json principals = Json::array();
+// The SPIFFE identity of each allowed caller (the URI SAN of its certificate).
+CallerIdentities callerIdentities(const PaymentService& self, const std::map<std::string, std::string>& caller_accounts,
+                                  const model::MeshConfig& mesh) {
+  CallerIdentities out;
   for (const auto& caller : self.spec.allowed_callers) {
     auto it = caller_accounts.find(caller);
     std::string sa = it == caller_accounts.end() ? caller : it->second;
-    principals.push_back(
-        {{"authenticated",
-          {{"principal_name", {{"exact", pki::workloadSpiffeId(mesh.trust_domain, self.metadata.namespace_, sa)}}}}}});
+    out[caller] = pki::workloadSpiffeId(mesh.trust_domain, self.metadata.namespace_, sa);
   }
-  return {{"action", "ALLOW"},
-          {"policies",
-           {{"allowed-callers", {{"permissions", Json::array({{{"any", true}}})}, {"principals", principals}}}}}};
+  return out;
 }
 
-Json inboundFilters(const PaymentService& self, const model::Port& port, const Json* rules) {
+// Any allowed caller, by its certificate; null when allowedCallers is empty (anyone).
+Json callersPrincipal(const CallerIdentities& callers) {
+  if (callers.empty()) return nullptr;
+  Json ids = Json::array();
+  for (const auto& [name, id] : callers) ids.push_back({{"authenticated", {{"principal_name", {{"exact", id}}}}}});
+  return ids.size() == 1 ? ids[0] : Json{{"or_ids", {{"ids", ids}}}};
+}
+
+Json allOf(Json a, Json b) {
+  if (a.is_null()) return b.is_null() ? Json{{"any", true}} : b;
+  if (b.is_null()) return a;
+  return {{"and_ids", {{"ids", Json::array({std::move(a), std::move(b)})}}}};
+}
+
+Json pathPrefix(const std::string& prefix) { return {{"url_path", {{"path", {{"prefix", prefix}}}}}}; }
+
+// The requests a rule decides: its prefix, and none of the earlier rules' (the first
+// matching rule decides, as in jwt_authn; RBAC policies have no order of their own).
+Json decidedBy(const std::vector<std::string>& earlier, const std::string& prefix) {
+  if (earlier.empty()) return prefix == "/" ? Json{{"any", true}} : pathPrefix(prefix);
+  Json others = Json::array();
+  for (const auto& p : earlier) others.push_back(pathPrefix(p));
+  return {{"and_rules",
+           {{"rules", Json::array({pathPrefix(prefix), {{"not_rule", {{"or_rules", {{"rules", others}}}}}}})}}}};
+}
+
+// ALLOW rules: allowed callers by certificate and, where a token is required, the
+// required claims of the verified token. Null when neither is asked for. A plain-text
+// connection has no identity and matches no caller.
+Json rbacRules(const PaymentService& self, const model::Port& port, const Json& callers) {
+  Json claims = port.protocol == Protocol::kTcp ? Json(nullptr) : requiredClaimsPrincipal(self);
+  if (claims.is_null() && callers.is_null()) return nullptr;
+  Json policies = Json::object();
+  if (claims.is_null()) {
+    // One principal per caller: any of them matches.
+    Json principals = callers.contains("or_ids") ? callers["or_ids"]["ids"] : Json::array({callers});
+    policies["allowed-callers"] = {{"permissions", Json::array({{{"any", true}}})}, {"principals", principals}};
+  } else {
+    std::vector<std::string> earlier;
+    for (const auto& rule : model::rulesForPort(*self.spec.jwt, port.name)) {
+      std::string prefix = model::rulePrefix(*self.spec.jwt, rule);
+      Json principal = allOf(callers, rule.action == model::JwtRuleAction::kRequire ? claims : Json(nullptr));
+      std::string name = "rule-" + std::to_string(earlier.size()) + "-" + model::toString(rule.action);
+      policies[name] = {{"permissions", Json::array({decidedBy(earlier, prefix)})},
+                        {"principals", Json::array({principal})}};
+      earlier.push_back(prefix);
+    }
+  }
+  return {{"action", "ALLOW"}, {"policies", policies}};
+}
+
+// What the filters of every inbound port share.
+struct InboundContext {
+  CallerIdentities callers;
+  Json callers_principal;
+  const LocalJwks& jwks;
+};
+
+Json inboundRouteConfig(const PaymentService& self, const model::Port& port, const InboundContext& ctx) {
+  // The caller's sidecar enforces the request timeout; inbound lets it run that long.
+  Json action = {{"cluster", inboundCluster(port.name)},
+                 {"timeout", formatProtoDuration(self.spec.resilience.timeout)}};
+  Json limits = perCallerRateLimits(self, ctx.callers);
+  if (!limits.empty()) action["rate_limits"] = limits;
+  return {
+      {"name", inboundCluster(port.name)},
+      {"virtual_hosts", Json::array({{{"name", inboundCluster(port.name)},
+                                      {"domains", Json::array({"*"})},
+                                      {"routes", Json::array({{{"match", {{"prefix", "/"}}}, {"route", action}}})}}})}};
+}
+
+// In order: the rate limit (a flood is refused before any signature is checked), the
+// end user's token, then who may call (by certificate and by claims), then the router.
+Result<Json> inboundFilters(const PaymentService& self, const model::Port& port, const InboundContext& ctx) {
   std::string stat = "inbound_" + port.name;
+  Json rules = rbacRules(self, port, ctx.callers_principal);
+  const bool limited = self.spec.resilience.rate_limit.has_value();
   if (port.protocol == Protocol::kTcp) {
     Json filters = Json::array();
-    if (rules) {
+    if (limited) filters.push_back(tcpRateLimitFilter(self, port));
+    if (!rules.is_null()) {
       filters.push_back({{"name", "envoy.filters.network.rbac"},
                          {"typed_config",
                           {{"@type", "type.googleapis.com/envoy.extensions.filters.network.rbac.v3.RBAC"},
                            {"stat_prefix", stat + "_rbac"},
-                           {"rules", *rules}}}});
+                           {"rules", rules}}}});
     }
     filters.push_back(tcpProxy(stat, inboundCluster(port.name)));
     return filters;
   }
   Json http_filters = Json::array();
-  if (rules) {
+  if (limited) http_filters.push_back(httpRateLimitFilter(self, port));
+  if (self.spec.jwt) {
+    ASSIGN_OR_RETURN(Json jwt, jwtAuthnFilter(self, port, ctx.jwks));
+    http_filters.push_back(std::move(jwt));
+  }
+  if (!rules.is_null()) {
     http_filters.push_back(
         {{"name", "envoy.filters.http.rbac"},
          {"typed_config",
-          {{"@type", "type.googleapis.com/envoy.extensions.filters.http.rbac.v3.RBAC"}, {"rules", *rules}}}});
+          {{"@type", "type.googleapis.com/envoy.extensions.filters.http.rbac.v3.RBAC"}, {"rules", rules}}}});
   }
-  // The caller's sidecar enforces the request timeout; inbound lets it run that long.
-  Json route_config = {
-      {"name", inboundCluster(port.name)},
-      {"virtual_hosts",
-       Json::array(
-           {{{"name", inboundCluster(port.name)},
-             {"domains", Json::array({"*"})},
-             {"routes", Json::array({{{"match", {{"prefix", "/"}}},
-                                      {"route",
-                                       {{"cluster", inboundCluster(port.name)},
-                                        {"timeout", formatProtoDuration(self.spec.resilience.timeout)}}}}})}}})}};
-  return Json::array({httpConnectionManager(stat, route_config, http_filters)});
+  Json hcm = httpConnectionManager(stat, inboundRouteConfig(self, port, ctx), http_filters);
+  if (needsClientCertHeader(self)) {
+    // Set from the verified client certificate, whatever the client sent.
+    hcm["typed_config"]["forward_client_cert_details"] = "SANITIZE_SET";
+    hcm["typed_config"]["set_current_client_cert_details"] = {{"uri", true}};
+  }
+  return Json::array({hcm});
 }
 
 std::string retryOn(const model::Retry& retry) {
@@ -200,28 +273,30 @@ Json outboundListener(const PaymentService& target, int32_t local_port, const mo
           {"filter_chains", Json::array({{{"filters", filters}}})}};
 }
 
-Json inboundListener(const PaymentService& self, const std::map<std::string, std::string>& caller_accounts,
-                     const model::MeshConfig& mesh) {
-  Json rules = rbacRules(self, caller_accounts, mesh);
-  const Json* rbac = self.spec.allowed_callers.empty() ? nullptr : &rules;
+Result<Json> inboundListener(const PaymentService& self, const std::map<std::string, std::string>& caller_accounts,
+                             const LocalJwks& jwks, const model::MeshConfig& mesh) {
+  CallerIdentities callers = callerIdentities(self, caller_accounts, mesh);
+  InboundContext ctx{callers, callersPrincipal(callers), jwks};
   Json chains = Json::array();
   for (const auto& port : self.spec.ports) {
+    ASSIGN_OR_RETURN(Json filters, inboundFilters(self, port, ctx));
     chains.push_back(
         {{"name", inboundCluster(port.name)},
          {"filter_chain_match",
           {{"server_names", Json::array({portSni(port.name, self.metadata.name, self.metadata.namespace_)})},
            {"transport_protocol", "tls"}}},
-         {"filters", inboundFilters(self, port, rbac)},
+         {"filters", std::move(filters)},
          {"transport_socket", downstreamTlsSocket(mesh.trust_domain, true)}});
   }
   if (self.spec.tls.mode == model::TlsMode::kPermissive) {
     // Plain text reaches the first port; with allowedCallers set it is refused, as a
     // plain-text caller has no identity to check.
+    ASSIGN_OR_RETURN(Json filters, inboundFilters(self, self.spec.ports.front(), ctx));
     chains.push_back({{"name", "inbound|plaintext"},
                       {"filter_chain_match", {{"transport_protocol", "raw_buffer"}}},
-                      {"filters", inboundFilters(self, self.spec.ports.front(), rbac)}});
+                      {"filters", std::move(filters)}});
   }
-  return {
+  return Json{
       {"@type", "type.googleapis.com/envoy.config.listener.v3.Listener"},
       {"name", "inbound"},
       {"address", socketAddress("0.0.0.0", mesh.inbound_port)},

@@ -9,6 +9,7 @@
 
 #include "model/mesh_config.h"
 #include "model/payment_service.h"
+#include "policy/end_user_auth.h"
 
 namespace paymesh::policy {
 
@@ -36,8 +37,10 @@ inline constexpr int kHostSelectionAttempts = 5;
 
 // `callers` maps PaymentService names to their service accounts, to name the SPIFFE
 // identities allowed in; a caller not in the map is assumed to use its own name.
-Json inboundListener(const model::PaymentService& self, const std::map<std::string, std::string>& caller_accounts,
-                     const model::MeshConfig& mesh);
+// `jwks` holds the JWKS of every provider with a local source (see end_user_auth.h).
+Result<Json> inboundListener(const model::PaymentService& self,
+                             const std::map<std::string, std::string>& caller_accounts, const LocalJwks& jwks,
+                             const model::MeshConfig& mesh);
 
 // The listener the application reaches `target` through at 127.0.0.1:`local_port`.
 Json outboundListener(const model::PaymentService& target, int32_t local_port, const model::MeshConfig& mesh);

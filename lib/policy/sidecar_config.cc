@@ -9,6 +9,7 @@
 #include "policy/bootstrap.h"
 #include "policy/cluster.h"
 #include "policy/eds.h"
+#include "policy/end_user_auth.h"
 #include "policy/listeners.h"
 #include "policy/names.h"
 #include "policy/sds.h"
@@ -82,12 +83,14 @@ Result<SidecarConfig> renderSidecarConfig(const RenderInputs& in) {
   if (self.spec.tls.mode != model::TlsMode::kDisable) {
     std::map<std::string, std::string> accounts;
     for (const auto& [name, svc] : in.services) accounts[name] = svc->spec.service_account;
-    listeners.push_back(inboundListener(self, accounts, mesh));
+    ASSIGN_OR_RETURN(Json inbound, inboundListener(self, accounts, in.jwks, mesh));
+    listeners.push_back(std::move(inbound));
     for (const auto& port : self.spec.ports) {
       Json c = inboundCluster(self, port);
       c["@type"] = "type.googleapis.com/envoy.config.cluster.v3.Cluster";
       clusters.push_back(std::move(c));
     }
+    for (auto& c : jwksClusters(self)) clusters.push_back(std::move(c));
   }
 
   // Outbound: one listener and one cluster per dependency, in declared order.

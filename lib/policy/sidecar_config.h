@@ -26,6 +26,9 @@ struct RenderInputs {
   // Endpoints by service name; absent means none.
   std::map<std::string, std::vector<model::ServiceEndpoint>> endpoints;
   const model::MeshConfig* mesh = nullptr;
+  // The JWKS text of each of self's providers with a local source (ConfigMap or
+  // Secret), by provider name, checked by the caller (auth::parseJwks).
+  std::map<std::string, std::string> jwks;
 };
 
 struct SidecarConfig {
