@@ -84,7 +84,8 @@ Result<std::string> base64UrlDecode(std::string_view text) {
   std::string padded(text);
   for (size_t i = 0; i < padded.size(); ++i) {
     char& c = padded[i];
-    if (c == '+' || c == '/' || c == '=') {
+    const bool alnum = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+    if (!alnum && c != '-' && c != '_') {
       return invalidArgument("invalid base64url character at offset " + std::to_string(i));
     }
     if (c == '-') c = '+';
