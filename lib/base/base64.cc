@@ -69,4 +69,30 @@ Result<std::string> base64Decode(std::string_view text) {
   return out;
 }
 
+std::string base64UrlEncode(std::string_view bytes) {
+  std::string out = base64Encode(bytes);
+  while (!out.empty() && out.back() == '=') out.pop_back();
+  for (char& c : out) {
+    if (c == '+') c = '-';
+    if (c == '/') c = '_';
+  }
+  return out;
+}
+
+Result<std::string> base64UrlDecode(std::string_view text) {
+  if (text.size() % 4 == 1) return invalidArgument("base64url length leaves a lone character");
+  std::string padded(text);
+  for (size_t i = 0; i < padded.size(); ++i) {
+    char& c = padded[i];
+    const bool alnum = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+    if (!alnum && c != '-' && c != '_') {
+      return invalidArgument("invalid base64url character at offset " + std::to_string(i));
+    }
+    if (c == '-') c = '+';
+    if (c == '_') c = '/';
+  }
+  padded.append((4 - padded.size() % 4) % 4, '=');
+  return base64Decode(padded);
+}
+
 }  // namespace paymesh

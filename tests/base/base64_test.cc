@@ -42,5 +42,24 @@ TEST(Base64Test, RejectsMalformedPadding) {
   EXPECT_FALSE(base64Decode("Z===").isOk());
 }
 
+// RFC 7515 appendix C: the URL-safe alphabet without padding.
+TEST(Base64UrlTest, UnpaddedUrlSafeAlphabet) {
+  const std::string bytes = {'\x03', '\xec', '\xff', '\xe0', '\xc1'};
+  EXPECT_EQ(base64UrlEncode(bytes), "A-z_4ME");
+  EXPECT_EQ(*base64UrlDecode("A-z_4ME"), bytes);
+  EXPECT_EQ(base64UrlEncode("f"), "Zg");
+  EXPECT_EQ(*base64UrlDecode("Zg"), "f");
+  EXPECT_EQ(*base64UrlDecode(""), "");
+  std::string all;
+  for (int i = 0; i < 256; ++i) all += static_cast<char>(i);
+  EXPECT_EQ(*base64UrlDecode(base64UrlEncode(all)), all);
+}
+
+TEST(Base64UrlTest, RejectsPaddingAndTheStandardAlphabet) {
+  for (const char* bad : {"Zg==", "A+z/4D8", "Z", "Zm9 v", "Zm9v!"}) {
+    EXPECT_FALSE(base64UrlDecode(bad).isOk()) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace paymesh
