@@ -195,40 +195,58 @@ Result<auth::Jwks> providerJwks(const model::JwtProvider& p, const policy::Names
   return jwks;
 }
 
+Result<auth::TimePoint> readNow(const std::optional<std::string>& flag) {
+  if (!flag) return std::chrono::system_clock::now();
+  auto parsed = parseRfc3339(*flag);
+  if (!parsed) return invalidArgument("--now: not an RFC 3339 time: " + *flag);
+  return *parsed;
+}
+
+// The request to check, from the flags and the manifests they name.
+struct Request {
+  Target target;
+  std::string port;
+  std::string path;
+  std::optional<std::string> token;
+  auth::TimePoint now;
+  auth::JwksByProvider jwks;  // of the providers the check needs
+};
+
+Result<auth::JwksByProvider> loadJwks(const Request& r, const std::map<std::string, std::string>& files) {
+  const model::PaymentService& svc = *r.target.service;
+  auth::JwksByProvider jwks;
+  for (const auto& name : auth::providersToVerify(svc, r.port, r.path, r.token.has_value())) {
+    const model::JwtProvider* p = findProvider(svc, name);
+    if (p == nullptr) continue;  // checkAccess reports it
+    ASSIGN_OR_RETURN(auth::Jwks keys, providerJwks(*p, *r.target.space, svc.metadata.namespace_, files));
+    jwks.emplace(name, std::move(keys));
+  }
+  return jwks;
+}
+
+Result<Request> readRequest(const Flags& flags, const policy::ManifestInputs& inputs) {
+  Request r;
+  ASSIGN_OR_RETURN(r.target, findService(inputs, *flags.get("service"), flags.get("namespace")));
+  ASSIGN_OR_RETURN(r.port, choosePort(*r.target.service, flags.get("port")));
+  r.path = flags.value("path");
+  ASSIGN_OR_RETURN(r.token, readToken(flags.get("token")));
+  ASSIGN_OR_RETURN(r.now, readNow(flags.get("now")));
+  ASSIGN_OR_RETURN(auto files, jwksFlags(*r.target.service, flags.all("jwks")));
+  ASSIGN_OR_RETURN(r.jwks, loadJwks(r, files));
+  return r;
+}
+
 int runCheck(const Args& args) {
   auto command = parseCommand(checkSpec(), args);
   if (auto* code = std::get_if<int>(&command)) return *code;
   const Flags& flags = std::get<Flags>(command);
-  auto name = flags.get("service");
-  if (!name) return fail("--service NAME is required");
+  if (!flags.has("service")) return fail("--service NAME is required");
   if (!flags.has("file")) return fail("no input: give -f PATH");
   auto inputs = readInputs(flags.all("file"));
   if (!inputs) return fail(inputs.status().message());
-  auto target = findService(*inputs, *name, flags.get("namespace"));
-  if (!target) return fail(target.status().message());
-  const model::PaymentService& svc = *target->service;
-  auto port = choosePort(svc, flags.get("port"));
-  if (!port) return fail(port.status().message());
-  auto token = readToken(flags.get("token"));
-  if (!token) return fail(token.status().message());
-  auto now = std::chrono::system_clock::now();
-  if (auto at = flags.get("now")) {
-    auto parsed = parseRfc3339(*at);
-    if (!parsed) return fail("--now: not an RFC 3339 time: " + *at);
-    now = *parsed;
-  }
-  auto files = jwksFlags(svc, flags.all("jwks"));
-  if (!files) return fail(files.status().message());
-  const std::string path = flags.value("path");
-  auth::JwksByProvider jwks;
-  for (const auto& provider : auth::providersToVerify(svc, *port, path, token->has_value())) {
-    const model::JwtProvider* p = findProvider(svc, provider);
-    if (p == nullptr) continue;  // checkAccess reports it
-    auto keys = providerJwks(*p, *target->space, svc.metadata.namespace_, *files);
-    if (!keys) return fail(keys.status().message());
-    jwks.emplace(provider, std::move(*keys));
-  }
-  const auth::Verdict verdict = auth::checkAccess(svc, *port, path, *token, jwks, now);
+  auto r = readRequest(flags, *inputs);
+  if (!r) return fail(r.status().message());
+  const auth::Verdict verdict = auth::checkAccess(*r->target.service, r->port, r->path, r->token, r->jwks, r->now);
   for (const auto& step : verdict.steps) std::printf("%s\n", step.c_str());
   if (verdict.accepted) {
     std::printf("accepted\n");
