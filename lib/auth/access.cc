@@ -94,6 +94,9 @@ const model::Port* findPort(const model::PaymentService& service, const std::str
   return nullptr;
 }
 
+// Routes match the path without its query or fragment.
+std::string routePath(const std::string& path) { return path.substr(0, path.find_first_of("?#")); }
+
 }  // namespace
 
 Verdict checkAccess(const model::PaymentService& service, const std::string& port, const std::string& path,
@@ -110,7 +113,7 @@ Verdict checkAccess(const model::PaymentService& service, const std::string& por
     v.steps.push_back("port " + port + " is TCP: the sidecar authenticates no end user there");
     return decide(v, true, "no end-user authentication on a TCP port");
   }
-  const std::string route = path.substr(0, path.find_first_of("?#"));
+  const std::string route = routePath(path);
   const model::DecidingRule rule = model::decidingRule(*service.spec.jwt, port, route);
   v.steps.push_back(ruleLine(*service.spec.jwt, rule, port, route));
   if (rule.action == JwtRuleAction::kExempt) return decide(v, true, "exempt: no token is checked");
@@ -119,6 +122,15 @@ Verdict checkAccess(const model::PaymentService& service, const std::string& por
     return decide(v, false, "no token: the rule requires one from " + join(rule.providers));
   }
   return checkToken(service, rule, *token, jwks, now, v);
+}
+
+std::vector<std::string> providersToVerify(const model::PaymentService& service, const std::string& port,
+                                           const std::string& path, bool has_token) {
+  const model::Port* p = findPort(service, port);
+  if (!has_token || !service.spec.jwt || p == nullptr || p->protocol == model::Protocol::kTcp) return {};
+  const model::DecidingRule rule = model::decidingRule(*service.spec.jwt, port, routePath(path));
+  if (rule.action == JwtRuleAction::kExempt) return {};
+  return rule.providers;
 }
 
 }  // namespace paymesh::auth

@@ -37,4 +37,10 @@ using JwksByProvider = std::map<std::string, Jwks>;
 Verdict checkAccess(const model::PaymentService& service, const std::string& port, const std::string& path,
                     const std::optional<std::string>& token, const JwksByProvider& jwks, TimePoint now);
 
+// The providers whose keys checkAccess needs for this request: none without a token, on a
+// service without spec.jwt, on a TCP or unknown port or an Exempt rule; else the
+// deciding rule's providers. What `paymeshctl auth check` loads JWKS for.
+std::vector<std::string> providersToVerify(const model::PaymentService& service, const std::string& port,
+                                           const std::string& path, bool has_token);
+
 }  // namespace paymesh::auth

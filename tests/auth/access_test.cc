@@ -194,5 +194,15 @@ TEST(CheckAccessTest, ServiceWithoutJwtOrTcpPortChecksNoToken) {
   EXPECT_EQ(unknown.reason, "payments/payment has no port named \"grpc\"");
 }
 
+TEST(ProvidersToVerifyTest, OnlyWhereATokenIsChecked) {
+  const auto s = payment();
+  EXPECT_EQ(providersToVerify(s, "http", "/payments", true), std::vector<std::string>{"idp"});
+  EXPECT_EQ(providersToVerify(s, "http", "/public", true), std::vector<std::string>{"idp"});
+  EXPECT_TRUE(providersToVerify(s, "http", "/payments", false).empty());
+  EXPECT_TRUE(providersToVerify(s, "http", "/healthz?x", true).empty());
+  EXPECT_TRUE(providersToVerify(s, "tcp", "/", true).empty());
+  EXPECT_TRUE(providersToVerify(s, "grpc", "/", true).empty());
+}
+
 }  // namespace
 }  // namespace paymesh::auth
