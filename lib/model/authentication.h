@@ -19,6 +19,9 @@ enum class JwksSourceKind { kConfigMap, kSecret, kRemote };
 const char* toString(JwksSourceKind v);  // "ConfigMap", "Secret", "remote"
 
 inline constexpr const char* kDefaultJwksKey = "jwks.json";
+// The label a ConfigMap or Secret holding a JWKS carries so the operator watches it
+// (its informers list only labelled objects, not every ConfigMap and Secret).
+inline constexpr const char* kJwksLabel = "paymesh.io/jwks";
 
 // Where a provider's signing keys come from: a key of a ConfigMap or Secret in the
 // service's namespace (the operator copies it into the sidecar's configuration), or an

@@ -29,6 +29,9 @@ Json httpRateLimitFilter(const PaymentService& self, const model::Port& port) {
                  // A token arrives every second: a rejected caller may try again after one.
                  {"response_headers_to_add", Json::array({{{"append_action", "OVERWRITE_IF_EXISTS_OR_ADD"},
                                                            {"header", {{"key", "retry-after"}, {"value", "1"}}}}})}};
+  // A gRPC caller sees RESOURCE_EXHAUSTED rather than UNAVAILABLE, which its sidecar
+  // would retry (retryOn: unavailable), sending the flood again.
+  if (port.protocol == model::Protocol::kGrpc) config["rate_limited_as_resource_exhausted"] = true;
   if (rl.per_caller) {
     Json descriptors = Json::array();
     for (const auto& caller : self.spec.allowed_callers)

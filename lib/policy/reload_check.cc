@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/field_path.h"
+#include "policy/end_user_auth.h"
 #include "policy/names.h"
 #include "yaml/yaml.h"
 
@@ -81,6 +82,14 @@ private:
       checkSecret(node, path);
       return;
     }
+    if (node.contains("name") && node["name"].is_string() &&
+        node["name"].get<std::string>().rfind(jwksCluster(""), 0) == 0 && node.contains("transport_socket")) {
+      checkJwksCluster(node, path);
+      return;
+    }
+    if (node.contains("local_jwks") && node["local_jwks"].is_object() && node["local_jwks"].contains("filename"))
+      problem(childPath(childPath(path, "local_jwks"), "filename"),
+              "read once, when the filter is created: rotated keys would never be seen; carry them inline");
     if (node.contains("common_tls_context"))
       checkTlsContext(node["common_tls_context"], childPath(path, "common_tls_context"));
     if (isConfigSource(node)) checkConfigSource(node, path);
@@ -90,6 +99,20 @@ private:
         problem(p, "a file or bytes in a TLS context: read once when the listener or cluster is created");
       walk(value, p, in_transport_socket || key == "transport_socket");
     }
+  }
+
+  // A cluster to an issuer's JWKS: public HTTPS, verified against the image's CA bundle,
+  // which never changes in a pod; no client certificate, no other file or bytes.
+  void checkJwksCluster(const json& cluster, const std::string& path) {
+    std::string p = childPath(childPath(path, "transport_socket"), "typed_config");
+    const json& tls = cluster["transport_socket"].value("typed_config", json::object());
+    const json& ctx = tls.value("common_tls_context", json::object());
+    const json& ca = ctx.value("validation_context", json::object()).value("trusted_ca", json::object());
+    if (ca.value("filename", "") != kPublicCaBundle)
+      problem(childPath(p, "common_tls_context.validation_context.trusted_ca"),
+              std::string("must be the image's public CA bundle ") + kPublicCaBundle);
+    if (ctx.contains("tls_certificates") || ctx.contains("tls_certificate_sds_secret_configs"))
+      problem(childPath(p, "common_tls_context"), "no client certificate is presented to an issuer");
   }
 
   void checkConfigSource(const json& source, const std::string& path) {

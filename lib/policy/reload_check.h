@@ -16,7 +16,10 @@
 //   and carry no inline bytes (no key material in a ConfigMap);
 // - every config source is a path_config_source on a file of the ConfigMap, watching the
 //   ConfigMap mount (no xDS server exists, no unwatched path);
-// - the bootstrap holds no static secrets.
+// - the bootstrap holds no static secrets;
+// - a local JWKS is carried inline (a local_jwks file is read once, when the filter is
+//   created), and a cluster to a remote JWKS verifies the issuer against the image's
+//   public CA bundle, the one file a TLS context may name (it never changes in a pod).
 
 #include <map>
 #include <string>

@@ -17,4 +17,12 @@ std::vector<model::ServiceEndpoint> CacheView::endpoints(const model::PaymentSer
   return model::endpointsFromPods(service, ptrs).endpoints;
 }
 
+const nlohmann::json* CacheView::jwksObject(model::JwksSourceKind kind, const std::string& name) const {
+  const kube::Store& store = kind == model::JwksSourceKind::kSecret ? jwks_secrets_ : jwks_config_maps_;
+  kube::ObjectPtr object = store.get(ns_, name);
+  if (!object) return nullptr;
+  held_.push_back(object);
+  return object.get();
+}
+
 }  // namespace paymesh::ctrl

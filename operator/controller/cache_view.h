@@ -14,16 +14,26 @@ namespace paymesh::ctrl {
 
 class CacheView : public ServiceView {
 public:
-  CacheView(ServiceCache& services, const kube::Store& pods, std::string ns)
-      : services_(services), pods_(pods), ns_(std::move(ns)) {}
+  // `jwks_config_maps` and `jwks_secrets`: the objects labelled paymesh.io/jwks.
+  CacheView(ServiceCache& services, const kube::Store& pods, const kube::Store& jwks_config_maps,
+            const kube::Store& jwks_secrets, std::string ns)
+      : services_(services),
+        pods_(pods),
+        jwks_config_maps_(jwks_config_maps),
+        jwks_secrets_(jwks_secrets),
+        ns_(std::move(ns)) {}
 
   const model::PaymentService* find(const std::string& name) const override;
   std::vector<model::ServiceEndpoint> endpoints(const model::PaymentService& service) const override;
+  const nlohmann::json* jwksObject(model::JwksSourceKind kind, const std::string& name) const override;
 
 private:
   ServiceCache& services_;
   const kube::Store& pods_;
+  const kube::Store& jwks_config_maps_;
+  const kube::Store& jwks_secrets_;
   std::string ns_;
+  mutable std::vector<kube::ObjectPtr> held_;        // keeps what jwksObject() returned alive for the pass
   mutable std::map<std::string, ServicePtr> found_;  // keeps what find() returned alive for the pass
 };
 

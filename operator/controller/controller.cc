@@ -50,10 +50,13 @@ Controller::Controller(kube::Client& reads, kube::Client& writes, ControllerOpti
   pods_ = informer(res::kPods, model::kServiceLabel, kube::trimPod);
   config_maps_ = informer(res::kConfigMaps, managed, trimConfigMap);
   secrets_ = informer(res::kSecrets, managed, kube::dropManagedFields);
+  jwks_config_maps_ = informer(res::kConfigMaps, model::kJwksLabel, kube::dropManagedFields);
+  jwks_secrets_ = informer(res::kSecrets, model::kJwksLabel, kube::dropManagedFields);
   parsed_ = std::make_unique<ServiceCache>(services_->store());
   PassClock clock{options_.reconciler.now, options_.reconciler.clock_rate};
   service_reconciler_ = std::make_unique<PaymentServiceReconciler>(
-      PaymentServiceReconciler::Caches{*parsed_, pods_->store(), config_maps_->store(), secrets_->store()},
+      PaymentServiceReconciler::Caches{*parsed_, pods_->store(), config_maps_->store(), secrets_->store(),
+                                       jwks_config_maps_->store(), jwks_secrets_->store()},
       PaymentServiceReconciler::Parts{writes, children_, events_, gauges_, mesh_, clock, metrics_});
   ca_reconciler_ = std::make_unique<MeshCaReconciler>(
       MeshCaReconciler::Parts{writes, secrets_->store(), events_, mesh_, clock, metrics_, [this] { enqueueAll(); }});
@@ -108,6 +111,36 @@ void Controller::wireHandlers() {
     inf->addHandlers({[this, kind](const kube::ObjectPtr& o) { onChild(kind, o, false); },
                       [this, kind](const kube::ObjectPtr&, const kube::ObjectPtr& b) { onChild(kind, b, false); },
                       [this, kind](const kube::ObjectPtr& o) { onChild(kind, o, true); }});
+  }
+  for (auto [inf, kind] : {std::pair{jwks_config_maps_.get(), model::JwksSourceKind::kConfigMap},
+                           std::pair{jwks_secrets_.get(), model::JwksSourceKind::kSecret}}) {
+    inf->addHandlers({[this, kind](const kube::ObjectPtr& o) { onJwks(kind, *o); },
+                      [this, kind](const kube::ObjectPtr& a, const kube::ObjectPtr& b) {
+                        if (a == b || (*a).value(f::kData, Json()) != (*b).value(f::kData, Json()) ||
+                            (*a).value("stringData", Json()) != (*b).value("stringData", Json()) ||
+                            (*a).value("binaryData", Json()) != (*b).value("binaryData", Json()))
+                          onJwks(kind, *b);
+                      },
+                      [this, kind](const kube::ObjectPtr& o) { onJwks(kind, *o); }});
+  }
+}
+
+// Keys rotated, added or removed: every service of the namespace whose provider reads
+// that object renders again.
+void Controller::onJwks(model::JwksSourceKind kind, const Json& object) {
+  std::string ns = meta(object).value(f::kNamespace, "");
+  std::string name = meta(object).value(f::kName, "");
+  for (const auto& key : services_->store().keys()) {
+    kube::ObjectKey k = kube::ObjectKey::parse(key);
+    if (k.ns != ns) continue;
+    auto entry = parsed_->get(k);
+    if (!entry || !entry->service || !entry->service->spec.jwt) continue;
+    for (const auto& p : entry->service->spec.jwt->providers) {
+      if (p.jwks.kind == kind && p.jwks.name == name) {
+        enqueueService(k);
+        break;
+      }
+    }
   }
 }
 
@@ -183,8 +216,11 @@ void Controller::onChild(ChildKind kind, const kube::ObjectPtr& obj, bool delete
 Status Controller::start(MeshStatePtr mesh, std::chrono::milliseconds sync_timeout) {
   mesh_.set(std::move(mesh));
   auto began = std::chrono::steady_clock::now();
-  for (auto* inf : {services_.get(), pods_.get(), config_maps_.get(), secrets_.get()}) inf->start();
-  for (auto* inf : {services_.get(), pods_.get(), config_maps_.get(), secrets_.get()}) {
+  for (auto* inf :
+       {services_.get(), pods_.get(), config_maps_.get(), secrets_.get(), jwks_config_maps_.get(), jwks_secrets_.get()})
+    inf->start();
+  for (auto* inf : {services_.get(), pods_.get(), config_maps_.get(), secrets_.get(), jwks_config_maps_.get(),
+                    jwks_secrets_.get()}) {
     if (!inf->waitForSync(sync_timeout)) return unavailable("informer caches did not sync in time");
   }
   synced_ = true;
@@ -203,7 +239,9 @@ Status Controller::start(MeshStatePtr mesh, std::chrono::milliseconds sync_timeo
 void Controller::stop() {
   if (stopped_.exchange(true)) return;
   for (auto* runner : {services_runner_.get(), ca_runner_.get(), webhook_runner_.get()}) runner->stop();
-  for (auto* inf : {services_.get(), pods_.get(), config_maps_.get(), secrets_.get()}) inf->stop();
+  for (auto* inf :
+       {services_.get(), pods_.get(), config_maps_.get(), secrets_.get(), jwks_config_maps_.get(), jwks_secrets_.get()})
+    inf->stop();
 }
 
 void Controller::setMesh(MeshStatePtr mesh) {

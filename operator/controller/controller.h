@@ -89,6 +89,7 @@ private:
   void enqueueWithDependents(const std::string& ns, const std::string& name);
   void onService(const kube::ObjectPtr& old_obj, const kube::ObjectPtr& new_obj);
   void onPod(const kube::ObjectPtr& old_obj, const kube::ObjectPtr& new_obj);
+  void onJwks(model::JwksSourceKind kind, const Json& object);
   void onChild(ChildKind kind, const kube::ObjectPtr& obj, bool deleted);
   void enqueueCa();
 
@@ -96,6 +97,8 @@ private:
   ControllerOptions options_;
   obs::OperatorMetrics* metrics_;
   std::unique_ptr<kube::Informer> services_, pods_, config_maps_, secrets_;
+  // ConfigMaps and Secrets labelled paymesh.io/jwks: the keys services' providers name.
+  std::unique_ptr<kube::Informer> jwks_config_maps_, jwks_secrets_;
   std::unique_ptr<ServiceCache> parsed_;
   MeshStateHolder mesh_;
   ChildWriter children_;

@@ -43,7 +43,8 @@ Desired PaymentServiceReconciler::build(const ServiceCache::Entry& entry, const 
                                         pki::TimePoint now) {
   // An invalid spec (the API server's schema should have refused it): said in the status, not retried.
   if (!entry.service) return buildDesiredForInvalidSpec(entry.generation(), entry.error, now);
-  CacheView view(caches_.services, caches_.pods, entry.service->metadata.namespace_);
+  CacheView view(caches_.services, caches_.pods, caches_.jwks_config_maps, caches_.jwks_secrets,
+                 entry.service->metadata.namespace_);
   Signer signer{*mesh.ca, mesh.bundle};
   return buildDesired({*entry.service, view, mesh.mesh, &signer, secret, now});
 }

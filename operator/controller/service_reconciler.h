@@ -24,6 +24,8 @@ public:
     const kube::Store& pods;
     const kube::Store& config_maps;  // trimmed with trimConfigMap
     const kube::Store& secrets;
+    const kube::Store& jwks_config_maps;  // labelled paymesh.io/jwks, whole
+    const kube::Store& jwks_secrets;
   };
   struct Parts {
     kube::Client& client;  // writes the status (leader-gated)

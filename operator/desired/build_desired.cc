@@ -1,5 +1,6 @@
 #include "operator/desired/build_desired.h"
 
+#include "auth/jwks.h"
 #include "operator/desired/children.h"
 #include "pki/certificate.h"
 #include "policy/sidecar_config.h"
@@ -16,6 +17,12 @@ const PaymentService* NamespaceView::find(const std::string& name) const {
 std::vector<model::ServiceEndpoint> NamespaceView::endpoints(const PaymentService& service) const {
   auto it = space_.endpoints.find(service.metadata.name);
   return it == space_.endpoints.end() ? std::vector<model::ServiceEndpoint>{} : it->second;
+}
+
+const nlohmann::json* NamespaceView::jwksObject(model::JwksSourceKind kind, const std::string& name) const {
+  const auto& objects = kind == model::JwksSourceKind::kSecret ? space_.secrets : space_.config_maps;
+  auto it = objects.find(name);
+  return it == objects.end() ? nullptr : &it->second;
 }
 
 namespace {
@@ -59,6 +66,30 @@ std::map<std::string, std::vector<model::ServiceEndpoint>> endpointsRead(const P
       add(*it->second->spec.resilience.fallback_service);
   }
   return out;
+}
+
+// The JWKS of each provider with a local source, checked: a missing or malformed one
+// stops the render (the ConfigMap keeps its last good keys) and says why in the status.
+bool collectJwks(const PaymentService& self, const ServiceView& view, policy::RenderInputs& render, Desired& out) {
+  if (!self.spec.jwt) return true;
+  for (const auto& p : self.spec.jwt->providers) {
+    if (p.jwks.kind == model::JwksSourceKind::kRemote) continue;
+    std::string where = std::string(model::toString(p.jwks.kind)) + " " + self.metadata.namespace_ + "/" + p.jwks.name;
+    auto fail = [&](const char* reason, const std::string& why) {
+      out.observed.config_reason = reason;
+      out.observed.config_error = "provider " + p.name + ": " + why;
+      return false;
+    };
+    const nlohmann::json* object = view.jwksObject(p.jwks.kind, p.jwks.name);
+    if (!object) return fail("JwksNotFound", where + " not found (it must carry the label " + model::kJwksLabel + ")");
+    auto text = auth::jwksFromObject(*object, p.jwks);
+    if (!text.isOk()) return fail("JwksNotFound", text.status().message());
+    auto keys = auth::parseJwks(*text);
+    if (!keys.isOk()) return fail("JwksInvalid", where + " key " + p.jwks.key + ": " + keys.status().message());
+    // Compact: the same keys give the same bytes, however the object spaces them.
+    render.jwks[p.name] = nlohmann::json::parse(*text).dump();
+  }
+  return true;
 }
 
 void renderConfig(const policy::RenderInputs& render, Desired& out) {
@@ -126,7 +157,7 @@ Desired buildDesired(const DesiredInputs& in) {
   render.mesh = &in.mesh;
   if (auto it = render.endpoints.find(self.metadata.name); it != render.endpoints.end())
     out.observed.endpoints = static_cast<int64_t>(model::readyEndpoints(it->second).size());
-  renderConfig(render, out);
+  if (collectJwks(self, in.view, render, out)) renderConfig(render, out);
   if (in.signer) planSecret(in, out);
   out.status = computeStatus(out.observed, self.status, pki::formatTime(in.now));
   return out;

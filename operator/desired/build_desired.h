@@ -37,6 +37,11 @@ public:
   // Null when there is no such (valid) service in the namespace.
   virtual const model::PaymentService* find(const std::string& name) const = 0;
   virtual std::vector<model::ServiceEndpoint> endpoints(const model::PaymentService& service) const = 0;
+  // The ConfigMap or Secret `name` of the namespace a provider's JWKS is read from, or
+  // null when there is none (or, in the cluster, it lacks the paymesh.io/jwks label).
+  virtual const nlohmann::json* jwksObject(model::JwksSourceKind /*kind*/, const std::string& /*name*/) const {
+    return nullptr;
+  }
 };
 
 // The view over manifests read from files, as `paymeshctl render` reads them: the
@@ -47,6 +52,7 @@ public:
   explicit NamespaceView(const policy::Namespace& space) : space_(space) {}
   const model::PaymentService* find(const std::string& name) const override;
   std::vector<model::ServiceEndpoint> endpoints(const model::PaymentService& service) const override;
+  const nlohmann::json* jwksObject(model::JwksSourceKind kind, const std::string& name) const override;
 
 private:
   const policy::Namespace& space_;

@@ -81,7 +81,11 @@ model::PaymentServiceStatus computeStatus(const Observed& o, const model::Paymen
   } else {
     add(kRingReady, false, "RingNotPublished", o.notes.empty() ? std::string("ring not published") : o.notes.front());
   }
-  add(kConfigReady, o.config_ok, o.config_ok ? "Rendered" : "RenderFailed", config_msg);
+  add(kConfigReady, o.config_ok,
+      o.config_ok               ? "Rendered"
+      : o.config_reason.empty() ? "RenderFailed"
+                                : o.config_reason,
+      config_msg);
   add(kCertificateReady, o.certificate_ok, o.certificate_ok ? "Issued" : "IssueFailed", cert_msg);
   add(kDependenciesResolved, deps_ok, deps_ok ? "Resolved" : "DependencyNotFound", deps_msg);
   return st;

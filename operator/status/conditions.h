@@ -20,7 +20,8 @@ struct Observed {
   int64_t generation = 0;
   // Sidecar configuration: rendered and written (or already up to date)?
   bool config_ok = false;
-  std::string config_error;  // render or write failure
+  std::string config_error;   // render or write failure
+  std::string config_reason;  // ConfigReady's reason when it failed (default RenderFailed)
   std::string config_hash;
   std::vector<std::string> missing;            // dependencies or fallbacks not found
   std::vector<std::string> without_endpoints;  // services rendered with no endpoint

@@ -147,6 +147,40 @@ TEST_F(OperatorE2eTest, ScalingADependencyUpdatesItsRingAndItsDependents) {
   }));
 }
 
+// The keys payment's provider reads: a rotation in the ConfigMap reaches payment's
+// sidecar configuration through the operator's watch; a broken JWKS and a deleted one
+// leave the last good configuration in place with the reason in the status.
+TEST_F(OperatorE2eTest, RotatedJwksIsRenderedAndABrokenOneKeepsTheLastGoodConfig) {
+  converge();
+  auto cm = client_->get(res::kConfigMaps, "payments", "payment-idp-jwks");
+  ASSERT_TRUE(cm.isOk()) << cm.status().toString();
+  Json keys = Json::parse((*cm)["data"]["jwks.json"].get<std::string>());
+  Json rotated_key = keys["keys"][0];
+  rotated_key["kid"] = "idp-2027-01";
+  keys["keys"].push_back(rotated_key);
+  Json rotated = *cm;
+  rotated["data"]["jwks.json"] = keys.dump(2);
+  auto want = expectedConfigs({rotated});
+  ASSERT_NE(want.at("payments/payment").config_hash(), expectedConfigs().at("payments/payment").config_hash());
+  ASSERT_TRUE(client_->update(res::kConfigMaps, rotated).isOk());
+  expectConfigMaps(this, want);
+
+  auto reasonOf = [&] {
+    auto svc = client_->get(res::kPaymentServices, "payments", "payment");
+    if (!svc.isOk()) return std::string();
+    for (const auto& c : svc->value("status", Json::object()).value("conditions", Json::array()))
+      if (c.value("type", "") == kConfigReady) return c.value("reason", "");
+    return std::string();
+  };
+  Json broken = *client_->get(res::kConfigMaps, "payments", "payment-idp-jwks");
+  broken["data"]["jwks.json"] = R"({"keys": [{"kty": "oct", "k": "c2VjcmV0"}]})";
+  ASSERT_TRUE(client_->update(res::kConfigMaps, broken).isOk());
+  EXPECT_TRUE(waitFor([&] { return reasonOf() == "JwksInvalid"; })) << reasonOf();
+  ASSERT_TRUE(client_->remove(res::kConfigMaps, "payments", "payment-idp-jwks").isOk());
+  EXPECT_TRUE(waitFor([&] { return reasonOf() == "JwksNotFound"; })) << reasonOf();
+  EXPECT_EQ(configMapsDiffer(want), "") << "the sidecars keep the last good keys";
+}
+
 TEST_F(OperatorE2eTest, DeletingAPaymentServiceRemovesItsChildrenAndDependentsReportIt) {
   converge();
   ASSERT_TRUE(client_->remove(res::kPaymentServices, "payments", "ledger").isOk());

@@ -177,11 +177,14 @@ public:
     controller_.reset();
   }
 
-  // The PaymentServices of examples/payments (other kinds are not the operator's input).
+  // The PaymentServices of examples/payments and the JWKS ConfigMaps they read (other
+  // kinds are not the operator's input).
   void applyServices() {
     for (const auto& m : readAll({PAYMESH_SOURCE_DIR "/examples/payments"})) {
-      if (m.kind() != "PaymentService") continue;
-      auto r = client_->create(res::kPaymentServices, m.namespaceOr("default"), m.doc.value);
+      bool jwks = m.kind() == "ConfigMap" &&
+                  m.doc.value["metadata"].value("labels", Json::object()).contains(model::kJwksLabel);
+      if (m.kind() != "PaymentService" && !jwks) continue;
+      auto r = client_->create(jwks ? res::kConfigMaps : res::kPaymentServices, m.namespaceOr("default"), m.doc.value);
       ASSERT_TRUE(r.isOk()) << r.status().toString();
     }
   }

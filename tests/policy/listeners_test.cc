@@ -153,12 +153,14 @@ TEST(ListenersTest, InboundRequiresClientCertsAndChecksCallers) {
   EXPECT_EQ(chain["filter_chain_match"]["server_names"][0], "grpc.settlement.payments.svc");
   EXPECT_EQ(chain["transport_socket"]["typed_config"]["require_client_certificate"], true);
   json hcm = chain["filters"][0]["typed_config"];
-  EXPECT_EQ(hcm["http_filters"][0]["name"], "envoy.filters.http.rbac");
+  // settlement also limits its callers' rate (rate_limit_test.cc): first filter.
+  EXPECT_EQ(hcm["http_filters"][0]["name"], "envoy.filters.http.local_ratelimit");
+  EXPECT_EQ(hcm["http_filters"][1]["name"], "envoy.filters.http.rbac");
   EXPECT_EQ(
-      hcm["http_filters"][0]["typed_config"]["rules"]["policies"]["allowed-callers"]["principals"],
+      hcm["http_filters"][1]["typed_config"]["rules"]["policies"]["allowed-callers"]["principals"],
       json::parse(
           R"([{"authenticated": {"principal_name": {"exact": "spiffe://cluster.local/ns/payments/sa/payment"}}}])"));
-  EXPECT_EQ(hcm["http_filters"][1]["name"], "envoy.filters.http.router");
+  EXPECT_EQ(hcm["http_filters"][2]["name"], "envoy.filters.http.router");
 }
 
 TEST(ListenersTest, PermissiveAddsAPlainTextChain) {
@@ -174,7 +176,11 @@ TEST(ListenersTest, PermissiveAddsAPlainTextChain) {
 
 TEST(ListenersTest, NoAllowedCallersMeansNoRbacFilter) {
   auto in = exampleInputs();
-  json lds = file(render(in.namespaces.at("payments"), "payment"), "lds.yaml");
+  auto& space = in.namespaces.at("payments");
+  // payment, without its end-user authentication: nothing left for RBAC to check.
+  space.services.at("payment").spec.jwt.reset();
+  space.services.at("payment").spec.required_claims.clear();
+  json lds = file(render(space, "payment"), "lds.yaml");
   json hcm = listenerNamed(lds, "inbound")["filter_chains"][0]["filters"][0]["typed_config"];
   ASSERT_EQ(hcm["http_filters"].size(), 1u);
   EXPECT_EQ(hcm["http_filters"][0]["name"], "envoy.filters.http.router");

@@ -171,6 +171,23 @@ TEST(ReloadCheckTest, ConfigSourcesMustWatchTheConfigMapMount) {
             std::string::npos);
 }
 
+TEST(ReloadCheckTest, KeysFromAFileAndAJwksClusterOffTheImageBundleAreFound) {
+  Files files = renderedFiles("payment");
+  auto from_file = edited(files, kListenersFile, [](json& lds) {
+    for (auto& f : lds["resources"][0]["filter_chains"][0]["filters"][0]["typed_config"]["http_filters"])
+      if (f["name"] == "envoy.filters.http.jwt_authn")
+        f["typed_config"]["providers"]["payments-idp"]["local_jwks"] = {{"filename", "/etc/paymesh/config/jwks.json"}};
+  });
+  EXPECT_NE(first(reloadProblems(from_file)).find("local_jwks.filename: read once"), std::string::npos)
+      << first(reloadProblems(from_file));
+  auto cluster = edited(files, kClustersFile, [](json& cds) {
+    cds["resources"].push_back(json::parse(R"({"name": "jwks|idp", "transport_socket": {"typed_config":
+        {"common_tls_context": {"validation_context": {"trusted_ca": {"filename": "/tmp/ca.pem"}}}}}})"));
+  });
+  EXPECT_NE(first(reloadProblems(cluster)).find("must be the image's public CA bundle"), std::string::npos)
+      << first(reloadProblems(cluster));
+}
+
 TEST(ReloadCheckTest, AFileThatDoesNotParseIsReported) {
   Files files = renderedFiles("payment");
   files["eds-clearing.json"] = "{\"resources\": [";

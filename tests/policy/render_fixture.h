@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "auth/jwks.h"
 #include "model/manifest.h"
 #include "policy/manifest_inputs.h"
 #include "policy/sidecar_config.h"
@@ -33,6 +34,15 @@ inline RenderInputs inputsFor(const Namespace& space, const std::string& name,
   in.endpoints = space.endpoints;
   in.mesh = &mesh;
   in.self = &space.services.at(name);
+  // The keys of its providers, read from the manifests as the operator reads them.
+  if (in.self->spec.jwt) {
+    for (const auto& p : in.self->spec.jwt->providers) {
+      if (p.jwks.kind == model::JwksSourceKind::kRemote) continue;
+      const auto& objects = p.jwks.kind == model::JwksSourceKind::kSecret ? space.secrets : space.config_maps;
+      if (auto it = objects.find(p.jwks.name); it != objects.end())
+        if (auto text = auth::jwksFromObject(it->second, p.jwks); text.isOk()) in.jwks[p.name] = *text;
+    }
+  }
   return in;
 }
 

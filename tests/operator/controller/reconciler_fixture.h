@@ -59,6 +59,8 @@ protected:
   kube::Store pods_{kube::trimPod};
   kube::Store config_maps_{trimConfigMap};
   kube::Store secrets_{kube::dropManagedFields};
+  kube::Store jwks_config_maps_{kube::dropManagedFields};
+  kube::Store jwks_secrets_{kube::dropManagedFields};
   ServiceCache parsed_{services_};
   ChildWriter children_{client_, nullptr};
   EventRecorder events_{client_, "paymesh-operator", [] { return fixedNow(); }, nullptr};

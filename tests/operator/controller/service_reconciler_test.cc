@@ -15,7 +15,7 @@ namespace {
 class ServiceReconcilerTest : public ReconcilerTest {
 protected:
   PaymentServiceReconciler reconciler(kube::Client& client) {
-    return PaymentServiceReconciler({parsed_, pods_, config_maps_, secrets_},
+    return PaymentServiceReconciler({parsed_, pods_, config_maps_, secrets_, jwks_config_maps_, jwks_secrets_},
                                     {client, children_, events_, gauges_, mesh_, clock(), nullptr});
   }
   Result<kube::Action> pass(const std::string& name) { return reconciler(client_).reconcile({"payments", name}); }
@@ -49,7 +49,7 @@ TEST_F(ServiceReconcilerTest, FirstPassWritesConfigMapSecretAndStatusOnce) {
   auto calls = client_.calls();
   ASSERT_EQ(calls.size(), 3u);
   // Exactly what buildDesired gives for the same caches: one computation.
-  CacheView view(parsed_, pods_, "payments");
+  CacheView view(parsed_, pods_, jwks_config_maps_, jwks_secrets_, "payments");
   auto svc = *parsed_.get({"payments", "ledger"})->service;
   Desired want = buildDesired({svc, view, mesh().mesh, nullptr, nullptr, fixedNow()});
   EXPECT_EQ(calls[0].body, Json(*want.config_map));
@@ -134,7 +134,7 @@ TEST_F(ServiceReconcilerTest, ADueCertificateIsRenewedWithAnEvent) {
   client_.expectUpdate(res::kSecrets, "payments", "ledger-paymesh-tls")
       .expectCreate(res::kEvents, "payments", "")
       .expectPatch(res::kPaymentServices, "payments", "ledger");
-  PaymentServiceReconciler r({parsed_, pods_, config_maps_, secrets_},
+  PaymentServiceReconciler r({parsed_, pods_, config_maps_, secrets_, jwks_config_maps_, jwks_secrets_},
                              {client_, children_, events_, gauges_, mesh_, later, nullptr});
   ASSERT_TRUE(r.reconcile({"payments", "ledger"}).isOk());
   auto calls = client_.calls();
@@ -149,7 +149,7 @@ TEST_F(ServiceReconcilerTest, AReplicaThatDoesNotLeadWritesNothing) {
   std::atomic<bool> may_write{false};
   kube::LeaderGatedClient gated(client_, may_write);
   ChildWriter children(gated, nullptr);
-  PaymentServiceReconciler r({parsed_, pods_, config_maps_, secrets_},
+  PaymentServiceReconciler r({parsed_, pods_, config_maps_, secrets_, jwks_config_maps_, jwks_secrets_},
                              {gated, children, events_, gauges_, mesh_, clock(), nullptr});
   auto action = r.reconcile({"payments", "ledger"});
   ASSERT_FALSE(action.isOk());

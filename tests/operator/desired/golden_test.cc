@@ -97,12 +97,28 @@ TEST(GoldenTest, PaymeshctlRenderErrors) {
   using paymesh::testing::runCommand;
   const std::string ctl = paymesh::testing::paymeshctl();
   // A dependency that does not exist is an error naming it, and nothing is printed.
-  auto missing = runCommand(ctl + " render -f " PAYMESH_SOURCE_DIR "/examples/payments/payment.yaml");
+  auto missing =
+      runCommand(ctl + " render -f " PAYMESH_SOURCE_DIR "/examples/payments/payment.yaml -f " PAYMESH_SOURCE_DIR
+                       "/examples/payments/payment-idp-jwks.yaml");
   EXPECT_EQ(missing.exit_code, 1);
   EXPECT_NE(missing.err.find("payments/payment: PaymentService \"settlement\" not found in namespace payments"),
             std::string::npos)
       << missing.err;
   EXPECT_EQ(missing.out, "");
+  // The keys a provider names: absent, or not a JWKS, is an error naming the object.
+  auto no_keys = runCommand(ctl + " render -f " PAYMESH_SOURCE_DIR "/examples/payments/payment.yaml");
+  EXPECT_EQ(no_keys.exit_code, 1);
+  EXPECT_NE(no_keys.err.find("payments/payment: provider payments-idp: ConfigMap payments/payment-idp-jwks not found"),
+            std::string::npos)
+      << no_keys.err;
+  EXPECT_EQ(no_keys.out, "");
+  auto bad_keys =
+      runCommand(ctl + " render -f " PAYMESH_SOURCE_DIR "/examples/payments/payment.yaml -f -",
+                 "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: payment-idp-jwks, namespace: payments}\n"
+                 "data:\n  jwks.json: '{\"keys\": [{\"kty\": \"EC\", \"crv\": \"P-256\", \"alg\": \"HS999\"}]}'\n");
+  EXPECT_EQ(bad_keys.exit_code, 1);
+  EXPECT_NE(bad_keys.err.find("ConfigMap payments/payment-idp-jwks key jwks.json: keys[0]"), std::string::npos)
+      << bad_keys.err;
   // No endpoints: renders, and says so.
   auto empty = runCommand(ctl + " render -f " PAYMESH_SOURCE_DIR "/examples/payments/ledger.yaml");
   EXPECT_EQ(empty.exit_code, 0) << empty.err;
