@@ -42,6 +42,35 @@ openssl verify -CAfile "$out/ca/ca.crt" "$out/settlement/tls.crt"
 openssl x509 -in "$out/settlement/tls.crt" -noout -ext subjectAltName,extendedKeyUsage | sed 's/^/  /'
 ls -l "$out/settlement/tls.key" | awk '{print "  tls.key mode: " $1}'
 
+say "6b. End-user tokens: would payment's sidecar accept them? (paymeshctl auth check, offline)"
+# A stand-in for the payments identity provider: an RSA key, its JWKS in the ConfigMap
+# payment reads, and tokens signed with openssl (RS256 = RSASSA-PKCS1-v1_5 with SHA-256).
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$out/idp.key" 2>/dev/null
+b64url() { python3 -c 'import base64, sys; print(base64.urlsafe_b64encode(sys.stdin.buffer.read()).rstrip(b"=").decode())'; }
+modulus="$(openssl rsa -in "$out/idp.key" -noout -modulus 2>/dev/null | cut -d= -f2 | python3 -c 'import sys; sys.stdout.buffer.write(bytes.fromhex(sys.stdin.read().strip()))' | b64url)"
+cat >"$out/idp-jwks.yaml" <<YAML
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: payment-idp-jwks, namespace: payments, labels: {paymesh.io/jwks: "true"}}
+data:
+  jwks.json: '{"keys": [{"kty": "RSA", "kid": "demo", "alg": "RS256", "n": "$modulus", "e": "AQAB"}]}'
+YAML
+token() {  # token SCOPE: signed by the demo key, valid for 10 minutes
+  local header payload
+  header="$(printf '{"alg":"RS256","kid":"demo","typ":"JWT"}' | b64url)"
+  payload="$(printf '{"iss":"https://idp.payments.example.com","aud":"payments-api","sub":"user-42","scope":"%s","exp":%d}' \
+    "$1" "$(($(date +%s) + 600))" | b64url)"
+  printf '%s.%s.%s' "$header" "$payload" \
+    "$(printf '%s.%s' "$header" "$payload" | openssl dgst -sha256 -sign "$out/idp.key" | b64url)"
+}
+auth() { $ctl auth check --service payment -f examples/payments/payment.yaml -f "$out/idp-jwks.yaml" "$@" | sed 's/^/  /'; }
+echo "  a token with the payments:write scope on /v1/payments:"
+auth --path /v1/payments --token "$(token 'payments:read payments:write')"
+echo "  the same user without the scope:"
+auth --path /v1/payments --token "$(token 'payments:read')" || echo "  (exit code $?, as expected)"
+echo "  the health check, without any token:"
+auth --path /healthz
+
 kubectl=tools/bin/kubectl helm=tools/bin/helm   # as scripts/install-deps.sh installed them
 # The containers of the chart's Deployments run here as processes, with the pods' arguments
 # and the files the kubelet would mount (the mesh config, the webhook's serving Secret).

@@ -38,9 +38,17 @@ public:
     auto it = endpoints_.find(s.metadata.name);
     return it == endpoints_.end() ? std::vector<model::ServiceEndpoint>{} : it->second;
   }
+  const nlohmann::json* jwksObject(model::JwksSourceKind kind, const std::string& name) const override {
+    auto it = keys_.find({kind, name});
+    return it == keys_.end() ? nullptr : &it->second;
+  }
+  void addKeys(model::JwksSourceKind kind, const std::string& name, nlohmann::json object) {
+    keys_[{kind, name}] = std::move(object);
+  }
   mutable std::set<std::string> found_, endpoints_of_;
 
 private:
+  std::map<std::pair<model::JwksSourceKind, std::string>, nlohmann::json> keys_;
   std::map<std::string, model::PaymentService> services_;
   std::map<std::string, std::vector<model::ServiceEndpoint>> endpoints_;
 };
@@ -214,6 +222,7 @@ TEST_F(BuildDesiredTest, NamespaceViewOfTheExamplesIsByteStable) {
     auto it = space.endpoints.find(name);
     view.add(svc, it == space.endpoints.end() ? std::vector<model::ServiceEndpoint>{} : it->second);
   }
+  for (const auto& [name, cm] : space.config_maps) view.addKeys(model::JwksSourceKind::kConfigMap, name, cm);
   for (const auto& [name, svc] : space.services) {
     auto a = buildDesired({svc, files, mesh()});
     auto b = buildDesired({svc, view, mesh()});
