@@ -1,5 +1,7 @@
 #include "model/formats.h"
 
+#include <map>
+#include <mutex>
 #include <regex>
 
 #include "base/dns_name.h"
@@ -31,15 +33,29 @@ bool isQuantity(std::string_view s) {
   return !s.empty() && s.size() <= 64 && std::regex_match(s.begin(), s.end(), kQuantity);
 }
 
-constexpr const char* kUrlPattern = "^https?://[^\\s/?#@]+([/?#][^\\s]*)?$";
-constexpr const char* kHttpsUrlPattern = "^https://[^\\s/?#@]+([/?#][^\\s]*)?$";
+// A host name or IPv4 address and an optional port (1..65535), then an optional path, query or
+// fragment: what the sidecar can dial (a JWKS URI) or an issuer compares as text.
+constexpr const char* kUrlPattern =
+    "^https?://"
+    "[A-Za-z0-9.-]+(:([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?([/"
+    "?#][^\\s]*)?$";
+constexpr const char* kHttpsUrlPattern =
+    "^https://"
+    "[A-Za-z0-9.-]+(:([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?([/"
+    "?#][^\\s]*)?$";
 constexpr const char* kPathPrefixPattern = "^/[^\\s?#]*$";
 constexpr const char* kClaimNamePattern = "^[A-Za-z0-9_:-]+(\\.[A-Za-z0-9_:-]+)*$";
 constexpr const char* kQueryParamPattern = "^[A-Za-z0-9._~-]+$";
 
 bool matches(const char* pattern, std::string_view s, size_t max) {
-  std::regex re(pattern);
-  return !s.empty() && s.size() <= max && std::regex_match(s.begin(), s.end(), re);
+  static std::map<const char*, std::regex> compiled;  // one per pattern, built on first use
+  static std::mutex mu;
+  const std::regex* re = nullptr;
+  {
+    std::lock_guard lock(mu);
+    re = &compiled.try_emplace(pattern, pattern).first->second;
+  }
+  return !s.empty() && s.size() <= max && std::regex_match(s.begin(), s.end(), *re);
 }
 
 std::string quoted(std::string_view s) {
@@ -102,10 +118,11 @@ std::optional<std::string> checkFormat(Format format, std::string_view text) {
       return "must be a resource quantity (a number with an optional suffix: 100m, 128Mi, 2G), got " + quoted(text);
     case Format::kUrl:
       if (matches(kUrlPattern, text, 2048)) return std::nullopt;
-      return "must be an absolute http:// or https:// URL with a host, got " + quoted(text);
+      return "must be an absolute http:// or https:// URL with a host (and a port from 1 to 65535), got " +
+             quoted(text);
     case Format::kHttpsUrl:
       if (matches(kHttpsUrlPattern, text, 2048)) return std::nullopt;
-      return "must be an absolute https:// URL with a host, got " + quoted(text);
+      return "must be an absolute https:// URL with a host (and a port from 1 to 65535), got " + quoted(text);
     case Format::kPathPrefix:
       if (matches(kPathPrefixPattern, text, 1024)) return std::nullopt;
       return "must be a URL path starting with '/', without spaces, '?' or '#', got " + quoted(text);

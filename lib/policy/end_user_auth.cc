@@ -100,7 +100,7 @@ UriParts splitHttpsUri(const std::string& uri) {
   UriParts out{authority};
   if (size_t colon = authority.rfind(':'); colon != std::string::npos && authority.find(']') == std::string::npos) {
     out.host = authority.substr(0, colon);
-    out.port = std::stoi(authority.substr(colon + 1));
+    out.port = std::atoi(authority.substr(colon + 1).c_str());  // digits: the schema's format
   }
   return out;
 }
