@@ -1,8 +1,8 @@
 #include "policy/listeners.h"
 
 #include "base/duration.h"
-#include "pki/spiffe.h"
 #include "policy/end_user_auth.h"
+#include "policy/inbound_rbac.h"
 #include "policy/names.h"
 #include "policy/rate_limit.h"
 #include "policy/tls_context.h"
@@ -55,69 +55,6 @@ Json tcpProxy(const std::string& stat_prefix, const std::string& cluster) {
 
 Json socketAddress(const std::string& ip, int32_t port) {
   return {{"socket_address", {{"address", ip}, {"port_value", port}}}};
-}
-
-// The SPIFFE identity of each allowed caller (the URI SAN of its certificate).
-CallerIdentities callerIdentities(const PaymentService& self, const std::map<std::string, std::string>& caller_accounts,
-                                  const model::MeshConfig& mesh) {
-  CallerIdentities out;
-  for (const auto& caller : self.spec.allowed_callers) {
-    auto it = caller_accounts.find(caller);
-    std::string sa = it == caller_accounts.end() ? caller : it->second;
-    out[caller] = pki::workloadSpiffeId(mesh.trust_domain, self.metadata.namespace_, sa);
-  }
-  return out;
-}
-
-// Any allowed caller, by its certificate; null when allowedCallers is empty (anyone).
-Json callersPrincipal(const CallerIdentities& callers) {
-  if (callers.empty()) return nullptr;
-  Json ids = Json::array();
-  for (const auto& [name, id] : callers) ids.push_back({{"authenticated", {{"principal_name", {{"exact", id}}}}}});
-  return ids.size() == 1 ? ids[0] : Json{{"or_ids", {{"ids", ids}}}};
-}
-
-Json allOf(Json a, Json b) {
-  if (a.is_null()) return b.is_null() ? Json{{"any", true}} : b;
-  if (b.is_null()) return a;
-  return {{"and_ids", {{"ids", Json::array({std::move(a), std::move(b)})}}}};
-}
-
-Json pathPrefix(const std::string& prefix) { return {{"url_path", {{"path", {{"prefix", prefix}}}}}}; }
-
-// The requests a rule decides: its prefix, and none of the earlier rules' (the first
-// matching rule decides, as in jwt_authn; RBAC policies have no order of their own).
-Json decidedBy(const std::vector<std::string>& earlier, const std::string& prefix) {
-  if (earlier.empty()) return prefix == "/" ? Json{{"any", true}} : pathPrefix(prefix);
-  Json others = Json::array();
-  for (const auto& p : earlier) others.push_back(pathPrefix(p));
-  return {{"and_rules",
-           {{"rules", Json::array({pathPrefix(prefix), {{"not_rule", {{"or_rules", {{"rules", others}}}}}}})}}}};
-}
-
-// ALLOW rules: allowed callers by certificate and, where a token is required, the
-// required claims of the verified token. Null when neither is asked for. A plain-text
-// connection has no identity and matches no caller.
-Json rbacRules(const PaymentService& self, const model::Port& port, const Json& callers) {
-  Json claims = port.protocol == Protocol::kTcp ? Json(nullptr) : requiredClaimsPrincipal(self);
-  if (claims.is_null() && callers.is_null()) return nullptr;
-  Json policies = Json::object();
-  if (claims.is_null()) {
-    // One principal per caller: any of them matches.
-    Json principals = callers.contains("or_ids") ? callers["or_ids"]["ids"] : Json::array({callers});
-    policies["allowed-callers"] = {{"permissions", Json::array({{{"any", true}}})}, {"principals", principals}};
-  } else {
-    std::vector<std::string> earlier;
-    for (const auto& rule : model::rulesForPort(*self.spec.jwt, port.name)) {
-      std::string prefix = model::rulePrefix(*self.spec.jwt, rule);
-      Json principal = allOf(callers, rule.action == model::JwtRuleAction::kRequire ? claims : Json(nullptr));
-      std::string name = "rule-" + std::to_string(earlier.size()) + "-" + model::toString(rule.action);
-      policies[name] = {{"permissions", Json::array({decidedBy(earlier, prefix)})},
-                        {"principals", Json::array({principal})}};
-      earlier.push_back(prefix);
-    }
-  }
-  return {{"action", "ALLOW"}, {"policies", policies}};
 }
 
 // What the filters of every inbound port share.
