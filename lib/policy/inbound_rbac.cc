@@ -64,15 +64,26 @@ Json rbacRules(const PaymentService& self, const model::Port& port, const Json& 
     Json principals = callers.contains("or_ids") ? callers["or_ids"]["ids"] : Json::array({callers});
     policies["allowed-callers"] = {{"permissions", Json::array({{{"any", true}}})}, {"principals", principals}};
   } else {
+    // Two policies, so the claims are written once per port whatever the number of
+    // rules: the paths whose deciding rule needs no token (Exempt, AllowMissing) check
+    // the caller only; every other path also the claims.
     std::vector<std::string> earlier;
+    Json optional = Json::array();
     for (const auto& rule : model::rulesForPort(*self.spec.jwt, port.name)) {
       std::string prefix = model::rulePrefix(*self.spec.jwt, rule);
-      Json principal = allOf(callers, rule.action == model::JwtRuleAction::kRequire ? claims : Json(nullptr));
-      std::string name = "rule-" + std::to_string(earlier.size()) + "-" + model::toString(rule.action);
-      policies[name] = {{"permissions", Json::array({decidedBy(earlier, prefix)})},
-                        {"principals", Json::array({principal})}};
+      if (rule.action != model::JwtRuleAction::kRequire) optional.push_back(decidedBy(earlier, prefix));
       earlier.push_back(prefix);
     }
+    Json caller = callers.is_null() ? Json{{"any", true}} : callers;
+    Json required_paths = Json{{"any", true}};
+    if (!optional.empty()) {
+      Json any_optional = optional.size() == 1 ? optional[0] : Json{{"or_rules", {{"rules", optional}}}};
+      policies["token-optional-paths"] = {{"permissions", Json::array({any_optional})},
+                                          {"principals", Json::array({caller})}};
+      required_paths = {{"not_rule", any_optional}};
+    }
+    policies["token-required-paths"] = {{"permissions", Json::array({required_paths})},
+                                        {"principals", Json::array({allOf(callers, claims)})}};
   }
   return {{"action", "ALLOW"}, {"policies", policies}};
 }

@@ -1,9 +1,9 @@
 #pragma once
 // Who may call a service, as the inbound RBAC filter says it: the SPIFFE identities of
 // spec.authorization.allowedCallers and, where a JWT rule requires a token, the claims of
-// spec.authorization.requiredClaims. The policies mirror the port's JWT rules in order
-// (rule n decides the paths under its prefix and under no earlier rule's), since RBAC
-// policies are unordered and jwt_authn takes the first match.
+// spec.authorization.requiredClaims. Which paths need a token follows the port's JWT
+// rules in order (rule n decides the paths under its prefix and under no earlier rule's),
+// since RBAC policies are unordered and jwt_authn takes the first match.
 
 #include <map>
 #include <string>

@@ -123,20 +123,20 @@ TEST(EndUserAuthTest, RequiredClaimsAreCheckedWhereATokenIsRequired) {
   json rbac = filterNamed(httpFilters(renderAuth(authService()), "http"), "envoy.filters.http.rbac")["rules"];
   ASSERT_EQ(rbac["action"], "ALLOW");
   const json& policies = rbac["policies"];
-  ASSERT_EQ(policies.size(), 3u);
-  // Exempt: the caller's certificate only, on /healthz.
-  const json& exempt = policies["rule-0-Exempt"];
-  EXPECT_EQ(exempt["permissions"][0], json::parse(R"({"url_path": {"path": {"prefix": "/healthz"}}})"));
-  EXPECT_EQ(exempt["principals"][0]["authenticated"]["principal_name"]["exact"],
-            "spiffe://cluster.local/ns/payments/sa/payment");
-  // AllowMissing: /public but not /healthz, the caller only.
-  const json& missing = policies["rule-1-AllowMissing"];
-  EXPECT_EQ(missing["permissions"][0]["and_rules"]["rules"][1]["not_rule"]["or_rules"]["rules"][0]["url_path"]["path"]
-                   ["prefix"],
+  ASSERT_EQ(policies.size(), 2u) << "the claims once per port, whatever the number of rules";
+  // Exempt (/healthz) and AllowMissing (/public but not /healthz): the caller only.
+  const json& optional = policies["token-optional-paths"];
+  const json& paths = optional["permissions"][0]["or_rules"]["rules"];
+  ASSERT_EQ(paths.size(), 2u);
+  EXPECT_EQ(paths[0], json::parse(R"({"url_path": {"path": {"prefix": "/healthz"}}})"));
+  EXPECT_EQ(paths[1]["and_rules"]["rules"][0]["url_path"]["path"]["prefix"], "/public");
+  EXPECT_EQ(paths[1]["and_rules"]["rules"][1]["not_rule"]["or_rules"]["rules"][0]["url_path"]["path"]["prefix"],
             "/healthz");
-  EXPECT_TRUE(missing["principals"][0].contains("authenticated"));
-  // The default Require: the caller and every value of the claim, from either provider.
-  const json& require = policies["rule-2-Require"];
+  EXPECT_EQ(optional["principals"][0]["authenticated"]["principal_name"]["exact"],
+            "spiffe://cluster.local/ns/payments/sa/payment");
+  // Every other path: the caller and every value of the claim, from either provider.
+  const json& require = policies["token-required-paths"];
+  EXPECT_EQ(require["permissions"][0]["not_rule"], optional["permissions"][0]);
   const json& both = require["principals"][0]["and_ids"]["ids"];
   ASSERT_EQ(both.size(), 2u);
   EXPECT_TRUE(both[0].contains("authenticated"));
