@@ -73,7 +73,9 @@ TEST(ReviewTest, HugeValuesAreCutInMessages) {
 // drops, or expects another type for.
 TEST(ReviewTest, TheInjectionFieldsGiveTheAnswersOfTheWholeReview) {
   ServiceCache cache;
-  for (const auto& m : *model::readManifests(PAYMESH_SOURCE_DIR "/examples/payments"))
+  auto manifests = model::readManifests(PAYMESH_SOURCE_DIR "/examples/payments");
+  ASSERT_TRUE(manifests.isOk()) << manifests.status().message();
+  for (const auto& m : *manifests)
     if (m.kind() == "PaymentService") cache.upsert(m.doc.value);
   std::vector<std::pair<std::string, json>> pods;
   for (const auto& c : inject::testing::goldenCases()) pods.emplace_back(c.name, c.pod);
