@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "base/base64.h"
 #include "operator/controller/service_reconciler.h"
 #include "operator/status/conditions.h"
 #include "operator/test_util.h"
@@ -110,6 +111,25 @@ TEST_F(JwksReconcileTest, KeysAreCopiedIntoTheListenerAndFollowedWhenTheyRotate)
   EXPECT_EQ(renderedJwks(config_map_)["keys"][1]["kid"], "k2");
   EXPECT_NE(config_map_["metadata"]["annotations"]["paymesh.io/config-hash"],
             cm["metadata"]["annotations"]["paymesh.io/config-hash"]);
+}
+
+TEST_F(JwksReconcileTest, KeysInASecretAreReadFromItsBase64Data) {
+  auto key = SigningKey::ec("from-secret");
+  Json spec = jwtSpec();
+  spec["authentication"]["jwt"]["providers"][0]["jwks"] = {{"secret", {{"name", "idp-keys"}, {"key", "keys.json"}}}};
+  cache(services_, serviceJson("payment", spec));
+  Json secret = {
+      {"apiVersion", "v1"},
+      {"kind", "Secret"},
+      {"metadata", {{"name", "idp-keys"}, {"namespace", "payments"}, {"labels", {{model::kJwksLabel, "true"}}}}},
+      {"data", {{"keys.json", base64Encode(paymesh::testing::jwksText({key.jwk()}))}}}};
+  cache(jwks_secrets_, secret);
+  client_.expectCreate(res::kConfigMaps, "payments", "payment-paymesh")
+      .expectCreate(res::kSecrets, "payments", "payment-paymesh-tls")
+      .expectPatch(res::kPaymentServices, "payments", "payment");
+  pass();
+  ASSERT_TRUE(wrote_config_map_);
+  EXPECT_EQ(renderedJwks(config_map_)["keys"][0]["kid"], "from-secret");
 }
 
 TEST_F(JwksReconcileTest, MissingKeysGiveJwksNotFoundAndTheCertificateIsStillIssued) {
