@@ -127,7 +127,7 @@ struct PaymentServiceSpec {
   std::vector<Dependency> dependencies;
   Tls tls;
   std::vector<std::string> allowed_callers;
-  std::optional<JwtAuthentication> jwt;       // spec.authentication.jwt
+  std::optional<JwtAuthentication> jwt;        // spec.authentication.jwt
   std::vector<RequiredClaim> required_claims;  // spec.authorization.requiredClaims
 };
 
