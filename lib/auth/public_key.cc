@@ -10,36 +10,20 @@
 
 #include <vector>
 
+#include "pki/ossl.h"
+
 namespace paymesh::auth {
 namespace {
 
-template <typename T, void (*Free)(T*)>
-struct Deleter {
-  void operator()(T* p) const { Free(p); }
-};
-using BignumPtr = std::unique_ptr<BIGNUM, Deleter<BIGNUM, BN_free>>;
+using pki::ossl::BignumPtr;
+using pki::ossl::Deleter;
+using pki::ossl::PkeyCtxPtr;
 using ParamBldPtr = std::unique_ptr<OSSL_PARAM_BLD, Deleter<OSSL_PARAM_BLD, OSSL_PARAM_BLD_free>>;
 using ParamsPtr = std::unique_ptr<OSSL_PARAM, Deleter<OSSL_PARAM, OSSL_PARAM_free>>;
-using PkeyCtxPtr = std::unique_ptr<EVP_PKEY_CTX, Deleter<EVP_PKEY_CTX, EVP_PKEY_CTX_free>>;
 using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, Deleter<EVP_MD_CTX, EVP_MD_CTX_free>>;
 using EcdsaSigPtr = std::unique_ptr<ECDSA_SIG, Deleter<ECDSA_SIG, ECDSA_SIG_free>>;
 
-// The thread's OpenSSL error queue as one line (reasons only, never input bytes).
-std::string drainErrors() {
-  std::string out;
-  while (unsigned long e = ERR_get_error()) {
-    char buf[256];
-    ERR_error_string_n(e, buf, sizeof(buf));
-    if (!out.empty()) out += "; ";
-    out += buf;
-  }
-  return out;
-}
-
-Status opensslError(const std::string& what) {
-  std::string reasons = drainErrors();
-  return invalidArgument(reasons.empty() ? what : what + ": " + reasons);
-}
+Status opensslError(const std::string& what) { return pki::ossl::error(Code::kInvalidArgument, what); }
 
 BignumPtr bignum(std::string_view bytes) {
   return BignumPtr(

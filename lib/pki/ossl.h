@@ -1,7 +1,7 @@
 #pragma once
-// RAII owners for OpenSSL objects and the error-queue helper shared by lib/pki.
-// Not part of the public API of the library: include it only from lib/pki sources
-// and tests that need raw OpenSSL handles.
+// RAII owners for OpenSSL objects and the error-queue helper shared by lib/pki and the
+// token verification of lib/auth. Not part of the public API of the library: include it
+// only from those sources and tests that need raw OpenSSL handles.
 
 #include <openssl/bio.h>
 #include <openssl/evp.h>
