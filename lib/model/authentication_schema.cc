@@ -14,6 +14,20 @@ SchemaPtr withMax(SchemaPtr x, int64_t max, const char* list_type = "") {
   });
 }
 
+// A set of 1 to 16 strings of 1 to 256 characters: audiences, claim values.
+SchemaPtr textSet(const char* description, const char* item) {
+  return s::with(s::array(description, s::with(s::string(item),
+                                               [](Schema& m) {
+                                                 m.min_length = 1;
+                                                 m.max_length = 256;
+                                               })),
+                 [](Schema& m) {
+                   m.min_items = 1;
+                   m.max_items = 16;
+                   m.list_type = "set";
+                 });
+}
+
 SchemaPtr objectReference(const char* what) {
   return s::object(std::string("A key of a ") + what + " in the service's namespace.",
                    {{"name", s::string(std::string(what) + " name.", Format::kDns1123Subdomain)},
@@ -48,17 +62,7 @@ SchemaPtr providerSchema() {
                                    {{"claim", s::string("Claim name; dots name nested claims.", Format::kClaimName)},
                                     {"header", s::string("Header name, lowercase.", Format::kHttpHeaderName)}},
                                    {"claim", "header"});
-  auto audiences =
-      s::with(s::array("Audiences a token must name one of (its aud claim).", s::with(s::string("An audience."),
-                                                                                      [](Schema& m) {
-                                                                                        m.min_length = 1;
-                                                                                        m.max_length = 256;
-                                                                                      })),
-              [](Schema& m) {
-                m.min_items = 1;
-                m.max_items = 16;
-                m.list_type = "set";
-              });
+  auto audiences = textSet("Audiences a token must name one of (its aud claim).", "An audience.");
   return s::object(
       "An issuer of end-user tokens.",
       {{"name", s::string("Provider name, unique in the list.", Format::kDns1123Label)},
@@ -122,16 +126,7 @@ SchemaPtr authenticationSchema() {
 }
 
 SchemaPtr requiredClaimsSchema() {
-  auto values = s::with(s::array("Values the claim must contain, every one.", s::with(s::string("A value."),
-                                                                                      [](Schema& m) {
-                                                                                        m.min_length = 1;
-                                                                                        m.max_length = 256;
-                                                                                      })),
-                        [](Schema& m) {
-                          m.min_items = 1;
-                          m.max_items = 16;
-                          m.list_type = "set";
-                        });
+  auto values = textSet("Values the claim must contain, every one.", "A value.");
   auto claim =
       s::object("A claim a verified token must carry (a string claim is read as space-separated words, as scope).",
                 {{"claim", s::string("Claim name; dots name nested claims.", Format::kClaimName)}, {"values", values}},
