@@ -213,14 +213,16 @@ void Controller::onChild(ChildKind kind, const kube::ObjectPtr& obj, bool delete
   enqueueService({meta(*obj).value(f::kNamespace, ""), owner});
 }
 
+std::vector<kube::Informer*> Controller::informers() const {
+  return {services_.get(),         pods_.get(),        config_maps_.get(), secrets_.get(),
+          jwks_config_maps_.get(), jwks_secrets_.get()};
+}
+
 Status Controller::start(MeshStatePtr mesh, std::chrono::milliseconds sync_timeout) {
   mesh_.set(std::move(mesh));
   auto began = std::chrono::steady_clock::now();
-  for (auto* inf :
-       {services_.get(), pods_.get(), config_maps_.get(), secrets_.get(), jwks_config_maps_.get(), jwks_secrets_.get()})
-    inf->start();
-  for (auto* inf : {services_.get(), pods_.get(), config_maps_.get(), secrets_.get(), jwks_config_maps_.get(),
-                    jwks_secrets_.get()}) {
+  for (auto* inf : informers()) inf->start();
+  for (auto* inf : informers()) {
     if (!inf->waitForSync(sync_timeout)) return unavailable("informer caches did not sync in time");
   }
   synced_ = true;
@@ -239,9 +241,7 @@ Status Controller::start(MeshStatePtr mesh, std::chrono::milliseconds sync_timeo
 void Controller::stop() {
   if (stopped_.exchange(true)) return;
   for (auto* runner : {services_runner_.get(), ca_runner_.get(), webhook_runner_.get()}) runner->stop();
-  for (auto* inf :
-       {services_.get(), pods_.get(), config_maps_.get(), secrets_.get(), jwks_config_maps_.get(), jwks_secrets_.get()})
-    inf->stop();
+  for (auto* inf : informers()) inf->stop();
 }
 
 void Controller::setMesh(MeshStatePtr mesh) {

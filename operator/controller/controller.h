@@ -90,6 +90,7 @@ private:
   void onService(const kube::ObjectPtr& old_obj, const kube::ObjectPtr& new_obj);
   void onPod(const kube::ObjectPtr& old_obj, const kube::ObjectPtr& new_obj);
   void onJwks(model::JwksSourceKind kind, const Json& object);
+  std::vector<kube::Informer*> informers() const;  // every one, to start, sync and stop together
   void onChild(ChildKind kind, const kube::ObjectPtr& obj, bool deleted);
   void enqueueCa();
 
