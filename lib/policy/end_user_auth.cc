@@ -98,7 +98,7 @@ UriParts splitHttpsUri(const std::string& uri) {
   std::string rest = uri.substr(std::string("https://").size());
   std::string authority = rest.substr(0, rest.find_first_of("/?#"));
   UriParts out{authority};
-  if (size_t colon = authority.rfind(':'); colon != std::string::npos && authority.find(']') == std::string::npos) {
+  if (size_t colon = authority.rfind(':'); colon != std::string::npos) {
     out.host = authority.substr(0, colon);
     out.port = std::atoi(authority.substr(colon + 1).c_str());  // digits: the schema's format
   }
@@ -107,7 +107,8 @@ UriParts splitHttpsUri(const std::string& uri) {
 
 Json jwksClusterFor(const model::JwtProvider& p) {
   UriParts uri = splitHttpsUri(p.jwks.uri);
-  Json tls = {{"sni", uri.host},
+  Json tls = {{"@type", "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext"},
+              {"sni", uri.host},
               {"common_tls_context",
                {{"validation_context",
                  {{"trusted_ca", {{"filename", kPublicCaBundle}}},
@@ -127,13 +128,7 @@ Json jwksClusterFor(const model::JwtProvider& p) {
                 Json::array({{{"endpoint",
                                {{"address",
                                  {{"socket_address", {{"address", uri.host}, {"port_value", uri.port}}}}}}}}})}}})}}},
-      {"transport_socket",
-       {{"name", "envoy.transport_sockets.tls"},
-        {"typed_config", [&] {
-           Json c = {{"@type", "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext"}};
-           for (auto it = tls.begin(); it != tls.end(); ++it) c[it.key()] = it.value();
-           return c;
-         }()}}}};
+      {"transport_socket", {{"name", "envoy.transport_sockets.tls"}, {"typed_config", std::move(tls)}}}};
 }
 
 }  // namespace

@@ -30,6 +30,19 @@ Json decidedBy(const std::vector<std::string>& earlier, const std::string& prefi
            {{"rules", Json::array({pathPrefix(prefix), {{"not_rule", {{"or_rules", {{"rules", others}}}}}}})}}}};
 }
 
+// One principal per caller, by its certificate.
+Json callerPrincipals(const CallerIdentities& callers) {
+  Json ids = Json::array();
+  for (const auto& [name, id] : callers) ids.push_back({{"authenticated", {{"principal_name", {{"exact", id}}}}}});
+  return ids;
+}
+
+// Any of them; null when there are none (anyone may call).
+Json anyOf(const Json& principals) {
+  if (principals.empty()) return nullptr;
+  return principals.size() == 1 ? principals[0] : Json{{"or_ids", {{"ids", principals}}}};
+}
+
 }  // namespace
 
 // The SPIFFE identity of each allowed caller (the URI SAN of its certificate).
@@ -44,24 +57,16 @@ CallerIdentities callerIdentities(const PaymentService& self, const std::map<std
   return out;
 }
 
-// Any allowed caller, by its certificate; null when allowedCallers is empty (anyone).
-Json callersPrincipal(const CallerIdentities& callers) {
-  if (callers.empty()) return nullptr;
-  Json ids = Json::array();
-  for (const auto& [name, id] : callers) ids.push_back({{"authenticated", {{"principal_name", {{"exact", id}}}}}});
-  return ids.size() == 1 ? ids[0] : Json{{"or_ids", {{"ids", ids}}}};
-}
-
 // ALLOW rules: allowed callers by certificate and, where a token is required, the
 // required claims of the verified token. Null when neither is asked for. A plain-text
 // connection has no identity and matches no caller.
-Json rbacRules(const PaymentService& self, const model::Port& port, const Json& callers) {
+Json rbacRules(const PaymentService& self, const model::Port& port, const CallerIdentities& identities) {
   Json claims = port.protocol == Protocol::kTcp ? Json(nullptr) : requiredClaimsPrincipal(self);
-  if (claims.is_null() && callers.is_null()) return nullptr;
+  if (claims.is_null() && identities.empty()) return nullptr;
+  Json principals = callerPrincipals(identities);
+  Json callers = anyOf(principals);
   Json policies = Json::object();
   if (claims.is_null()) {
-    // One principal per caller: any of them matches.
-    Json principals = callers.contains("or_ids") ? callers["or_ids"]["ids"] : Json::array({callers});
     policies["allowed-callers"] = {{"permissions", Json::array({{{"any", true}}})}, {"principals", principals}};
   } else {
     // Two policies, so the claims are written once per port whatever the number of
@@ -74,12 +79,11 @@ Json rbacRules(const PaymentService& self, const model::Port& port, const Json& 
       if (rule.action != model::JwtRuleAction::kRequire) optional.push_back(decidedBy(earlier, prefix));
       earlier.push_back(prefix);
     }
-    Json caller = callers.is_null() ? Json{{"any", true}} : callers;
     Json required_paths = Json{{"any", true}};
     if (!optional.empty()) {
       Json any_optional = optional.size() == 1 ? optional[0] : Json{{"or_rules", {{"rules", optional}}}};
       policies["token-optional-paths"] = {{"permissions", Json::array({any_optional})},
-                                          {"principals", Json::array({caller})}};
+                                          {"principals", Json::array({allOf(callers, nullptr)})}};
       required_paths = {{"not_rule", any_optional}};
     }
     policies["token-required-paths"] = {{"permissions", Json::array({required_paths})},

@@ -24,10 +24,8 @@ CallerIdentities callerIdentities(const model::PaymentService& self,
                                   const std::map<std::string, std::string>& caller_accounts,
                                   const model::MeshConfig& mesh);
 
-// Any of the callers, by certificate; null when there are none (anyone may call).
-Json callersPrincipal(const CallerIdentities& callers);
-
-// The RBAC `rules` of the inbound filter on `port`, or null when there is nothing to check.
-Json rbacRules(const model::PaymentService& self, const model::Port& port, const Json& callers);
+// The RBAC `rules` of the inbound filter on `port` for the allowed callers' identities, or
+// null when there is nothing to check.
+Json rbacRules(const model::PaymentService& self, const model::Port& port, const CallerIdentities& callers);
 
 }  // namespace paymesh::policy

@@ -60,7 +60,6 @@ Json socketAddress(const std::string& ip, int32_t port) {
 // What the filters of every inbound port share.
 struct InboundContext {
   CallerIdentities callers;
-  Json callers_principal;
   const LocalJwks& jwks;
 };
 
@@ -81,7 +80,7 @@ Json inboundRouteConfig(const PaymentService& self, const model::Port& port, con
 // end user's token, then who may call (by certificate and by claims), then the router.
 Result<Json> inboundFilters(const PaymentService& self, const model::Port& port, const InboundContext& ctx) {
   std::string stat = "inbound_" + port.name;
-  Json rules = rbacRules(self, port, ctx.callers_principal);
+  Json rules = rbacRules(self, port, ctx.callers);
   const bool limited = self.spec.resilience.rate_limit.has_value();
   if (port.protocol == Protocol::kTcp) {
     Json filters = Json::array();
@@ -212,8 +211,7 @@ Json outboundListener(const PaymentService& target, int32_t local_port, const mo
 
 Result<Json> inboundListener(const PaymentService& self, const std::map<std::string, std::string>& caller_accounts,
                              const LocalJwks& jwks, const model::MeshConfig& mesh) {
-  CallerIdentities callers = callerIdentities(self, caller_accounts, mesh);
-  InboundContext ctx{callers, callersPrincipal(callers), jwks};
+  InboundContext ctx{callerIdentities(self, caller_accounts, mesh), jwks};
   Json chains = Json::array();
   for (const auto& port : self.spec.ports) {
     ASSIGN_OR_RETURN(Json filters, inboundFilters(self, port, ctx));
