@@ -27,8 +27,11 @@ SchemaPtr buildMeshSchema() {
             s::withDefault(s::enumeration("Key algorithm of a created CA.", keyAlgorithmNames()), "ECDSAP256")},
            {"duration", s::withDefault(s::duration("Lifetime of a created CA.", "24h", "876000h"), "87600h")},
            {"rotationOverlap",
-            s::withDefault(s::duration("How long old and new CA are both trusted during rotation.", "1m", "8760h"),
-                           "48h")},
+            s::withDefault(
+                s::duration("How long old and new CA are both trusted during rotation; at most a sixth of duration "
+                            "(a rotation starts when a third of the CA's life is left).",
+                            "1m", "8760h"),
+                "48h")},
            {"secretPropagationDelay",
             s::withDefault(s::duration("How long kubelets take to bring an updated Secret into running pods (their "
                                        "sync period plus their Secret cache TTL); at most half of rotationOverlap.",
@@ -141,6 +144,17 @@ MeshConfigResult parseMeshConfig(const json& input) {
     result.errors.push_back({"ca.rotationOverlap", "must be at least twice ca.secretPropagationDelay (" +
                                                        v["ca"]["secretPropagationDelay"].get<std::string>() +
                                                        "): each rotation phase waits half of it for the kubelets"});
+  // A rotation starts at 2/3 of the CA's life and needs rotationOverlap to finish; as much
+  // again is kept in reserve before the old CA expires (the held rotation's alerts, then the
+  // forced step at notAfter - rotationOverlap: docs/operator.md). So a third of the life
+  // must hold two overlaps.
+  auto ca_duration = parseDuration(v["ca"]["duration"].get<std::string>()).value();
+  if (!v["ca"]["existing"].get<bool>() && 6 * overlap > ca_duration)
+    result.errors.push_back(
+        {"ca.rotationOverlap", "must be at most a sixth of ca.duration (" + v["ca"]["duration"].get<std::string>() +
+                                   "): the rotation starts when a third of the CA's life is left and needs "
+                                   "rotationOverlap to finish, with as much again in reserve before the old CA "
+                                   "expires"});
   // Flags the injector sets itself: given twice, Envoy refuses to start.
   static const std::set<std::string> kInjectorFlags = {"-c",        "--config-path",        "--service-node",
                                                        "-l",        "--log-level",          "--concurrency",
@@ -166,7 +180,7 @@ MeshConfigResult parseMeshConfig(const json& input) {
   c.ca.namespace_ = ca["namespace"];
   c.ca.existing = ca["existing"];
   c.ca.key_algorithm = parseKeyAlgorithm(ca["keyAlgorithm"].get<std::string>()).value();  // schema-checked
-  c.ca.duration = parseDuration(ca["duration"].get<std::string>()).value();
+  c.ca.duration = ca_duration;
   c.ca.rotation_overlap = overlap;
   c.ca.secret_propagation_delay = propagation;
   const json& sc = v["sidecar"];

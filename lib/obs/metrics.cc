@@ -72,6 +72,21 @@ OperatorMetrics::OperatorMetrics() : registry_(std::make_shared<prometheus::Regi
                      .Register(*registry_);
   for (const char* p : {"Active", "NewCaStaged", "NewCaActive", "OldCaRemoved"})
     ca_phase_.emplace_back(p, &phases.Add({{"phase", p}}));
+  ca_held_ = &prometheus::BuildGauge()
+                  .Name("paymesh_mesh_ca_rotation_held")
+                  .Help("1 while a mesh CA rotation phase waits past its time on peers that have not caught up")
+                  .Register(*registry_)
+                  .Add({});
+  ca_holders_ = &prometheus::BuildGauge()
+                     .Name("paymesh_mesh_ca_rotation_holders")
+                     .Help("Objects holding a mesh CA rotation phase (Secrets or the webhook configuration)")
+                     .Register(*registry_)
+                     .Add({});
+  ca_forced_ = &prometheus::BuildCounter()
+                    .Name("paymesh_mesh_ca_rotation_forced_total")
+                    .Help("Mesh CA rotation phases moved on without the peers holding them")
+                    .Register(*registry_)
+                    .Add({});
   leader_ = &prometheus::BuildGauge()
                  .Name("paymesh_leader")
                  .Help("1 when this replica holds the leader Lease")
@@ -100,6 +115,11 @@ double OperatorMetrics::writeCount(WriteKind kind) const { return writes_[static
 void OperatorMetrics::setMeshCa(const std::string& phase, double seconds_to_expiry) {
   for (auto& [name, gauge] : ca_phase_) gauge->Set(name == phase ? 1 : 0);
   ca_expiry_->Set(seconds_to_expiry);
+}
+
+void OperatorMetrics::setMeshCaRotationHeld(bool held, double holders) {
+  ca_held_->Set(held ? 1 : 0);
+  ca_holders_->Set(holders);
 }
 
 std::string OperatorMetrics::meshCaPhase() const {

@@ -37,6 +37,11 @@ public:
   // OldCaRemoved; one series per phase, 1 for the current) and its seconds to expiry.
   void setMeshCa(const std::string& phase, double seconds_to_expiry);
   std::string meshCaPhase() const;  // for tests: the phase whose series is 1
+  // A rotation phase waiting past its time on peers that have not caught up (1, and how
+  // many objects hold it), and the phases moved on without them.
+  void setMeshCaRotationHeld(bool held, double holders);
+  void meshCaRotationForced() { ca_forced_->Increment(); }
+  double meshCaRotationHeld() const { return ca_held_->Value(); }  // for tests
 
   // For tests: the current value of a series.
   double reconcileCount(ControllerName controller, ReconcileResult result) const;
@@ -54,6 +59,9 @@ private:
   prometheus::Gauge* leader_;
   prometheus::Gauge* services_;
   prometheus::Gauge* ca_expiry_;
+  prometheus::Gauge* ca_held_;
+  prometheus::Gauge* ca_holders_;
+  prometheus::Counter* ca_forced_;
   std::vector<std::pair<std::string, prometheus::Gauge*>> ca_phase_;
 };
 

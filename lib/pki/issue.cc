@@ -81,7 +81,14 @@ Result<IssuedCertificate> issueCertificate(const CertificateAuthority& ca, const
 RenewalDecision decideCertificateRenewal(const Certificate& cert, std::optional<std::chrono::seconds> renew_before,
                                          TimePoint now, const Certificate* signing_ca) {
   bool by_signer = signing_ca == nullptr || cert.isSignedBy(*signing_ca);
-  return decideRenewal(cert.notBefore(), cert.notAfter(), renew_before, now, by_signer);
+  RenewalDecision d = decideRenewal(cert.notBefore(), cert.notAfter(), renew_before, now, by_signer);
+  bool capped = signing_ca != nullptr && by_signer && cert.notAfter() >= signing_ca->notAfter();
+  if (d.renew && capped && now < cert.notAfter()) {
+    d.renew = false;
+    d.reason = "capped by its CA";
+    d.next_check = cert.notAfter();
+  }
+  return d;
 }
 
 }  // namespace paymesh::pki

@@ -65,7 +65,11 @@ Result<IssuedCertificate> signCertificate(const CertificateAuthority& ca, const 
                                           TimePoint now);
 
 // decideRenewal on an issued certificate's validity. With signing_ca, a certificate that
-// CA did not sign (the CA was switched) is renewed at once.
+// CA did not sign (the CA was switched) is renewed at once, and one cut to that CA's
+// notAfter is not renewed while it is valid: a new one would end at the same moment, so
+// it is renewed when the CA rotates (reason "capped by its CA"; next_check its expiry).
+// Else a CA with less life left than renewBefore would get a leaf due at birth, reissued
+// on every pass.
 RenewalDecision decideCertificateRenewal(const Certificate& cert, std::optional<std::chrono::seconds> renew_before,
                                          TimePoint now, const Certificate* signing_ca = nullptr);
 

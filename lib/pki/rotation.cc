@@ -2,6 +2,26 @@
 
 namespace paymesh::pki {
 
+namespace {
+
+// t - d and t + d, saturating at the ends of the clock instead of overflowing (a far
+// `since` in a hand-edited annotation, an old CA that never expires).
+TimePoint earlierBy(TimePoint t, std::chrono::seconds d) {
+  TimePoint::rep out;
+  auto by = std::chrono::duration_cast<TimePoint::duration>(d).count();
+  if (__builtin_sub_overflow(t.time_since_epoch().count(), by, &out)) return TimePoint::min();
+  return TimePoint(TimePoint::duration(out));
+}
+
+TimePoint laterBy(TimePoint t, std::chrono::seconds d) {
+  TimePoint::rep out;
+  auto by = std::chrono::duration_cast<TimePoint::duration>(d).count();
+  if (__builtin_add_overflow(t.time_since_epoch().count(), by, &out)) return TimePoint::max();
+  return TimePoint(TimePoint::duration(out));
+}
+
+}  // namespace
+
 TimePoint renewalTime(TimePoint not_before, TimePoint not_after, std::optional<std::chrono::seconds> renew_before) {
   auto lifetime = not_after - not_before;
   if (renew_before && *renew_before > std::chrono::seconds(0) && *renew_before < lifetime) {
@@ -74,35 +94,46 @@ Result<CaRotationState> startCaRotation(const CaRotationState& state, std::strin
 
 CaRotationStep advanceCaRotation(const CaRotationState& state, const CaRotationConfig& config,
                                  const CaRotationObservation& observed, TimePoint now) {
-  CaRotationStep step{state, false, now + config.propagation_delay};
-  auto settled = state.phase_since + config.propagation_delay;
+  const auto wait = config.propagation_delay;
+  CaRotationStep step{state, false, laterBy(now, wait)};
+  auto settled = laterBy(state.phase_since, wait);
   auto enter = [&](CaPhase phase) {
     step.state.phase = phase;
     step.state.phase_since = now;
     step.state.old_leaves_gone_since.reset();
     step.changed = true;
-    step.next_check = now + config.propagation_delay;
+    step.next_check = laterBy(now, wait);
+  };
+  // Waits on the peers until `deadline`, then moves on without them.
+  auto waitOrForce = [&](CaPhase next, TimePoint deadline) {
+    step.forced_at = deadline;
+    if (observed.bundles_distributed && now >= settled) {
+      enter(next);
+    } else if (now >= deadline) {
+      enter(next);
+      step.forced = true;
+    } else {
+      step.held = now >= settled;
+      step.next_check = std::min(now < settled ? settled : deadline, deadline);
+    }
   };
   switch (state.phase) {
     case CaPhase::kActive:
       step.next_check = TimePoint::max();  // nothing to do until a rotation starts
       break;
     case CaPhase::kNewCaStaged:
-      if (observed.bundles_distributed && now >= settled) {
-        enter(CaPhase::kNewCaActive);
-      } else if (now < settled) {
-        step.next_check = settled;
-      }
+      waitOrForce(CaPhase::kNewCaActive, earlierBy(observed.old_ca_not_after, 2 * wait));
       break;
     case CaPhase::kNewCaActive: {
       if (observed.live_leaves_signed_by_old > 0) {
         step.state.old_leaves_gone_since.reset();
+        step.held = now >= settled;
         break;
       }
       TimePoint gone = state.old_leaves_gone_since.value_or(now);
       step.state.old_leaves_gone_since = gone;
       step.changed = !state.old_leaves_gone_since.has_value();
-      TimePoint ready = std::max(settled, gone + config.propagation_delay);
+      TimePoint ready = std::max(settled, laterBy(gone, wait));
       if (now >= ready) {
         step.state.retired_ca = state.ca;
         step.state.ca = state.next_ca;
@@ -114,12 +145,10 @@ CaRotationStep advanceCaRotation(const CaRotationState& state, const CaRotationC
       break;
     }
     case CaPhase::kOldCaRemoved:
-      if (observed.bundles_distributed && now >= settled) {
+      waitOrForce(CaPhase::kActive, laterBy(settled, 2 * wait));
+      if (step.state.phase == CaPhase::kActive) {
         step.state.retired_ca.clear();
-        enter(CaPhase::kActive);
         step.next_check = TimePoint::max();
-      } else if (now < settled) {
-        step.next_check = settled;
       }
       break;
   }

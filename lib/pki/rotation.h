@@ -68,12 +68,27 @@ struct CaRotationObservation {
   bool bundles_distributed = false;
   // Live (not expired, still served) leaves signed by the old CA.
   size_t live_leaves_signed_by_old = 0;
+  // What keeps the phase's condition from holding ("ns/name: why"), for alerts.
+  std::vector<std::string> holders;
+  // In NewCaStaged: when the CA being replaced expires.
+  TimePoint old_ca_not_after = TimePoint::max();
 };
 
+// A phase is held when its wait is over but the peers have not caught up. The rotation
+// does not wait for them forever (docs/operator.md, "A held rotation"):
+//   NewCaStaged   goes on when the old CA has less than two waits (the whole overlap) of
+//                 life left: leaving it to expire would break every workload, going on
+//                 breaks only the peers that did not take the new bundle.
+//   NewCaActive   ends by itself: the old CA's leaves stop counting when they expire.
+//   OldCaRemoved  goes on after two more waits: a peer still trusting both CAs trusts the
+//                 one that signs, and the next rotation must be able to start.
 struct CaRotationStep {
   CaRotationState state;
   bool changed = false;
   TimePoint next_check;
+  bool held = false;
+  bool forced = false;                     // moved on by the rule above, not by the peers
+  TimePoint forced_at = TimePoint::max();  // when a held phase is moved on
 };
 
 CaRotationState initialCaState(std::string ca, TimePoint now);

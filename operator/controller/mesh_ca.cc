@@ -3,9 +3,13 @@
 #include <algorithm>
 #include <thread>
 
+#include "base/base64.h"
 #include "kube/errors.h"
 #include "kube/leader_gated_client.h"
+#include "obs/log.h"
 #include "operator/desired/children.h"
+#include "pki/certificate.h"
+#include "pki/tls_secret.h"
 
 namespace paymesh::ctrl {
 
@@ -51,6 +55,33 @@ Result<MeshStatePtr> fromSecret(const model::MeshConfig& mesh, const Json& secre
   return meshStateFrom(mesh, view);
 }
 
+// An operator-created CA that has expired (the operator was down through its whole
+// rotation) can only be replaced: nothing it signed verifies any more, and waiting
+// changes nothing. A CA managed elsewhere, or a Secret paymesh did not write, is left alone.
+bool expiredOwnCa(const model::MeshConfig& mesh, const Json& secret, pki::TimePoint now) {
+  if (mesh.ca.existing) return false;
+  const Json& labels = secret.value("metadata", Json::object()).value("labels", Json::object());
+  if (!labels.is_object() || labels.value(kManagedByLabel, "") != kManagedByValue ||
+      labels.value(kRoleLabel, "") != kRoleMeshCa)
+    return false;
+  const Json& data = secret.value("data", Json::object());
+  if (!data.is_object() || !data.contains(pki::kTlsCertKey) || !data[pki::kTlsCertKey].is_string()) return false;
+  auto pem = base64Decode(data[pki::kTlsCertKey].get<std::string>());
+  auto certs = pem.isOk() ? pki::parsePemCertificates(*pem) : Result<std::vector<pki::Certificate>>(pem.status());
+  return certs.isOk() && !certs->empty() && certs->front().notAfter() < now;
+}
+
+Result<MeshStatePtr> replaceExpiredCa(kube::Client& client, const model::MeshConfig& mesh, const Json& secret,
+                                      pki::TimePoint now) {
+  ASSIGN_OR_RETURN(auto ca, createMeshCa(mesh, now));
+  Json fresh = caSecretObject(mesh, ca);
+  fresh["metadata"]["resourceVersion"] = secret["metadata"].value("resourceVersion", "");  // conditional
+  ASSIGN_OR_RETURN(Json updated, client.update(kube::resources::kSecrets, fresh));
+  obs::logError("mesh CA had expired: replaced by a new CA; every workload certificate is reissued",
+                {{"secret", caSecretWhere(mesh)}});
+  return fromSecret(mesh, updated, now);
+}
+
 }  // namespace
 
 Result<MeshStatePtr> ensureMeshCa(kube::Client& client, const model::MeshConfig& mesh, pki::TimePoint now) {
@@ -59,6 +90,12 @@ Result<MeshStatePtr> ensureMeshCa(kube::Client& client, const model::MeshConfig&
   for (int attempt = 0; attempt < 8; ++attempt) {
     if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(50) * (1 << std::min(attempt, 5)));
     auto got = client.get(secrets, mesh.ca.namespace_, mesh.ca.secret_name);
+    if (got.isOk() && expiredOwnCa(mesh, *got, now)) {
+      auto replaced = replaceExpiredCa(client, mesh, *got, now);
+      if (replaced.isOk() || kube::isNotLeader(replaced.status())) return replaced;
+      last = replaced.status();  // a conflict: another replica replaced it, read theirs
+      continue;
+    }
     if (got.isOk()) return fromSecret(mesh, *got, now);
     if (!kube::isNotFound(got.status())) {
       last = got.status();  // transient (500, 429, transport): try again

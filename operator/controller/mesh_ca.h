@@ -28,7 +28,9 @@ MeshStatePtr meshStateFrom(const model::MeshConfig& mesh, const CaSecretView& vi
 std::string caIdentity(const CaSecretView& view);
 
 // Loads (or creates) the CA and returns the mesh state built on it. Through a
-// leader-gated client, a replica that may not write does not create one.
+// leader-gated client, a replica that may not write does not create one. A CA paymesh
+// created that has expired (the operator was down through its rotation) is replaced by a
+// new one, logged at error: nothing the old one signed verifies any more.
 Result<MeshStatePtr> ensureMeshCa(kube::Client& client, const model::MeshConfig& mesh, pki::TimePoint now);
 
 }  // namespace paymesh::ctrl

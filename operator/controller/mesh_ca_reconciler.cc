@@ -60,6 +60,7 @@ Result<pki::TimePoint> MeshCaReconciler::rotate(const Json& secret, CaSecretView
   }
   ASSIGN_OR_RETURN(auto plan, planCaRotation(view, caRotationConfig(mesh.ca.rotation_overlap), observed, now,
                                              [&] { return createMeshCa(mesh, now); }));
+  reportHold(secret, view, plan);
   if (plan.write) RETURN_IF_ERROR(writeRotation(secret, plan));
   view = std::move(plan.next);
   return plan.next_check;
@@ -95,6 +96,51 @@ Status MeshCaReconciler::writeRotation(const Json& secret, const CaRotationPlan&
   obs::logInfo(plan.event, {{"secret", kube::Store::keyOf(*updated)}, {"phase", phase}});
   parts_.events.onSecret(*updated, "Normal", "MeshCa" + phase, plan.event);
   return Status::ok();
+}
+
+namespace {
+
+std::string holderList(const std::vector<std::string>& holders) {
+  constexpr size_t kNamed = 10;  // an Event stays readable; the log has the count
+  std::string out;
+  for (size_t i = 0; i < holders.size() && i < kNamed; ++i) out += (i ? "; " : "") + holders[i];
+  if (holders.size() > kNamed) out += "; and " + std::to_string(holders.size() - kNamed) + " more";
+  return out;
+}
+
+}  // namespace
+
+void MeshCaReconciler::reportHold(const Json& secret, const CaSecretView& before, const CaRotationPlan& plan) {
+  if (parts_.metrics) {
+    parts_.metrics->setMeshCaRotationHeld(plan.held, static_cast<double>(plan.held ? plan.holders.size() : 0));
+    if (plan.forced) parts_.metrics->meshCaRotationForced();
+  }
+  const std::string phase = pki::caPhaseName(before.rotation.phase);
+  if (!plan.held && !plan.forced) {
+    if (!reported_hold_.empty()) obs::logInfo("mesh CA rotation no longer held", {{"phase", phase}});
+    reported_hold_.clear();
+    return;
+  }
+  std::string message;
+  if (plan.forced) {
+    message = "mesh CA rotation moved on from " + phase + " without " + std::to_string(plan.holders.size()) +
+              " peer(s) that had not caught up (the old CA would otherwise expire first; docs/operator.md): " +
+              holderList(plan.holders);
+  } else {
+    message =
+        "mesh CA rotation held in " + phase + " by " + std::to_string(plan.holders.size()) +
+        " object(s): " + holderList(plan.holders) +
+        (plan.forced_at == pki::TimePoint::max() ? std::string("; it moves on when they expire")
+                                                 : "; it moves on without them at " + pki::formatTime(plan.forced_at));
+    if (before.rotation.phase == pki::CaPhase::kNewCaStaged)
+      message += " (the old CA expires at " + pki::formatTime(before.signing.certificate().notAfter()) + ")";
+  }
+  if (message == reported_hold_) return;
+  reported_hold_ = message;
+  obs::logWarn(
+      message,
+      {{"secret", kube::Store::keyOf(secret)}, {"phase", phase}, {"holders", std::to_string(plan.holders.size())}});
+  parts_.events.onSecret(secret, "Warning", plan.forced ? "MeshCaRotationForced" : "MeshCaRotationHeld", message);
 }
 
 void MeshCaReconciler::publish(const CaSecretView& view, const MeshState& state, pki::TimePoint now) {

@@ -45,9 +45,13 @@ private:
   Result<pki::CaRotationObservation> observePeers(const CaSecretView& view, const model::MeshConfig& mesh,
                                                   pki::TimePoint now);
   Status writeRotation(const Json& secret, const CaRotationPlan& plan);
+  // A held or forced phase: logged, an Event on the CA Secret and the metrics, once per
+  // change of what holds it.
+  void reportHold(const Json& secret, const CaSecretView& before, const CaRotationPlan& plan);
   void publish(const CaSecretView& view, const MeshState& state, pki::TimePoint now);
 
   Parts parts_;
+  std::string reported_hold_;  // the last hold reported ("" when none)
 };
 
 }  // namespace paymesh::ctrl

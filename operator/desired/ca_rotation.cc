@@ -4,6 +4,7 @@
 
 #include "base/base64.h"
 #include "base/time_format.h"
+#include "model/endpoints.h"
 #include "pki/certificate.h"
 #include "pki/tls_secret.h"
 
@@ -57,6 +58,17 @@ std::optional<pki::CaRotationState> stateFromJson(const std::string& text) {
     s.old_leaves_gone_since = *gone;
   }
   return s;
+}
+
+// A leaf Secret no PaymentService owns any more (deleted with --cascade=orphan) is
+// updated by no one: said in the alert, with what to do.
+std::string orphanNote(const Json& secret) {
+  const Json& meta = secret.value("metadata", Json::object());
+  const Json& owners = meta.value("ownerReferences", Json::array());
+  if (owners.is_array() && !owners.empty()) return "";
+  const Json& labels = meta.value("labels", Json::object());
+  if (!labels.is_object() || !labels.contains(model::kServiceLabel)) return "";
+  return " (no PaymentService owns it: recreate the service to adopt it, or delete the Secret)";
 }
 
 // Whether the annotation describes these certificates (else the Secret was replaced).
@@ -144,16 +156,33 @@ pki::CaRotationObservation observeCaRotation(const CaSecretView& view, const std
                                              bool webhook_bundle_current, pki::TimePoint now) {
   pki::CaRotationObservation o;
   o.bundles_distributed = webhook_bundle_current;
+  if (!webhook_bundle_current) o.holders.push_back("the injector's MutatingWebhookConfiguration: caBundle not updated");
+  if (view.rotation.phase == pki::CaPhase::kNewCaStaged) o.old_ca_not_after = view.signing.certificate().notAfter();
   std::string want = view.bundle.toPem();
   for (const Json* secret : leaf_secrets) {
-    auto bundle = dataField(*secret, pki::kCaCertKey, "");
-    if (!bundle.isOk() || *bundle != want) o.bundles_distributed = false;
-    if (view.rotation.phase != pki::CaPhase::kNewCaActive) continue;
+    const Json& meta = secret->value("metadata", Json::object());
+    const std::string where = meta.value("namespace", "") + "/" + meta.value("name", "");
     auto crt = dataField(*secret, pki::kTlsCertKey, "");
     auto certs = crt.isOk() ? pki::parsePemCertificates(*crt) : Result<std::vector<pki::Certificate>>(crt.status());
-    if (!certs.isOk() || certs->empty()) continue;  // unreadable: it is reissued (by the new CA) anyway
-    const pki::Certificate& leaf = certs->front();
-    if (leaf.isValidAt(now) && !leaf.isSignedBy(view.signing.certificate())) ++o.live_leaves_signed_by_old;
+    bool readable = certs.isOk() && !certs->empty();
+    // An expired leaf serves no one (an orphan left to run out): it holds nothing.
+    if (readable && certs->front().notAfter() < now) continue;
+    auto bundle = dataField(*secret, pki::kCaCertKey, "");
+    bool stale = !bundle.isOk() || *bundle != want;
+    if (stale) o.bundles_distributed = false;
+    // Only the phases that wait on bundles are held by a stale one.
+    if (stale && view.rotation.phase != pki::CaPhase::kNewCaActive)
+      o.holders.push_back(where + ": ca.crt not updated" + orphanNote(*secret));
+    if (view.rotation.phase != pki::CaPhase::kNewCaActive || !readable) continue;
+    // Unreadable: it is reissued (by the new CA) anyway.
+    if (!certs->front().isSignedBy(view.signing.certificate())) {
+      ++o.live_leaves_signed_by_old;
+      o.holders.push_back(where + ": certificate still signed by the old CA" + orphanNote(*secret));
+    }
+  }
+  if (view.rotation.phase == pki::CaPhase::kNewCaActive) {
+    // NewCaActive waits on leaves only: a stale bundle is not what holds it.
+    std::erase_if(o.holders, [](const std::string& h) { return h.find("caBundle not updated") != std::string::npos; });
   }
   return o;
 }
@@ -161,7 +190,7 @@ pki::CaRotationObservation observeCaRotation(const CaSecretView& view, const std
 Result<CaRotationPlan> planCaRotation(const CaSecretView& current, const pki::CaRotationConfig& config,
                                       const pki::CaRotationObservation& observed, pki::TimePoint now,
                                       const std::function<Result<pki::CertificateAuthority>()>& make_ca) {
-  CaRotationPlan plan{current, false, now, ""};
+  CaRotationPlan plan{current, false, now, "", false, false, pki::TimePoint::max(), {}};
   if (current.rotation.phase == pki::CaPhase::kActive) {
     auto due = caRotationDue(current.signing.certificate());
     if (now < due) {
@@ -182,6 +211,10 @@ Result<CaRotationPlan> planCaRotation(const CaSecretView& current, const pki::Ca
   plan.next.rotation = step.state;
   plan.write = step.changed;
   plan.next_check = step.next_check;
+  plan.held = step.held;
+  plan.forced = step.forced;
+  plan.forced_at = step.forced_at;
+  if (step.held || step.forced) plan.holders = observed.holders;
   if (step.state.phase == current.rotation.phase) return plan;
   switch (step.state.phase) {
     case pki::CaPhase::kNewCaActive: {

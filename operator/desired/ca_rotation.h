@@ -63,6 +63,12 @@ struct CaRotationPlan {
   bool write = false;
   pki::TimePoint next_check;
   std::string event;  // what changed, for logs and events ("" when nothing)
+  // The phase waits past its time on `holders` (pki::CaRotationStep), or moved on
+  // without them (`forced`); `forced_at` is when a held phase is moved on.
+  bool held = false;
+  bool forced = false;
+  pki::TimePoint forced_at = pki::TimePoint::max();
+  std::vector<std::string> holders;
 };
 
 // One pass: starts a rotation when the signing CA is due (make_ca creates the new one and

@@ -445,5 +445,128 @@ TEST_F(ZeroOutageRotationTest, EveryTalkingPairTrustsWhatTheOtherPresentsThrough
   EXPECT_GT(slow.longest_window, Seconds(0));
 }
 
+// A rotation some peer cannot follow: what holds it is reported and the rotation moves on
+// by the documented rule before the old CA expires, and a leaf cut to its CA's end waits
+// for the rotation instead of being reissued on every pass. Same operator, clock and
+// every-instant handshake check as above.
+class HeldRotationTest : public ZeroOutageRotationTest {
+protected:
+  Json caSecret() {
+    auto ca = client_->get(res::kSecrets, mesh_.ca.namespace_, mesh_.ca.secret_name);
+    return ca.isOk() ? *ca : Json::object();
+  }
+  pki::TimePoint caNotAfter() {
+    auto view = readCaSecret(caSecret(), "CA", now());
+    return view.isOk() ? view->signing.certificate().notAfter() : pki::TimePoint::min();
+  }
+  // The Events on the mesh CA Secret with `reason`: their messages.
+  std::vector<std::string> caEvents(const std::string& reason) {
+    std::vector<std::string> out;
+    auto list = client_->list(res::kEvents, mesh_.ca.namespace_, {});
+    if (!list.isOk()) return out;
+    for (const auto& e : list->items)
+      if (e.value("reason", "") == reason) out.push_back(e.value("message", ""));
+    return out;
+  }
+  void addService(const Json& svc) {
+    ASSERT_TRUE(client_->create(res::kPaymentServices, "payments", svc).isOk());
+    auto parsed = model::parsePaymentService(svc);
+    ASSERT_TRUE(parsed.object);
+    specs_[parsed.object->metadata.name] = *parsed.object;
+  }
+  static Json serviceNamed(const std::string& name, const Json& certificate) {
+    return {{"apiVersion", "paymesh.io/v1alpha1"},
+            {"kind", "PaymentService"},
+            {"metadata", {{"name", name}, {"namespace", "payments"}}},
+            {"spec",
+             {{"selector", {{"matchLabels", {{"app", name}}}}},
+              {"ports", {{{"name", "grpc"}, {"port", 50051}, {"protocol", "GRPC"}}}},
+              {"tls", {{"certificate", certificate}}}}}};
+  }
+};
+
+// `kubectl delete psvc ghost --cascade=orphan` leaves ghost-paymesh-tls behind, owned by
+// nothing and updated by no one: its ca.crt never takes the new CA, which used to hold the
+// rotation in NewCaStaged, silently, until the old CA expired under every workload.
+TEST_F(HeldRotationTest, AnOrphanedSecretHoldsTheRotationVisiblyAndTheRotationMovesOnBeforeTheOldCaExpires) {
+  const Seconds lag = caRotationConfig(mesh_.ca.rotation_overlap).propagation_delay;  // 1h
+  const auto overlap = std::chrono::duration_cast<Seconds>(mesh_.ca.rotation_overlap);
+  ASSERT_NO_FATAL_FAILURE(settleAt(start_));
+  ASSERT_TRUE(client_->create(res::kPaymentServices, "payments", serviceNamed("ghost", {{"duration", "72h"}})).isOk());
+  ASSERT_NO_FATAL_FAILURE(settleAt(start_ + 1min));
+  ASSERT_TRUE(client_->get(res::kSecrets, "payments", "ghost-paymesh-tls").isOk())
+      << client_->get(res::kPaymentServices, "payments", "ghost")->dump();
+  kube::DeleteOptions orphan;
+  orphan.propagation_policy = "Orphan";
+  ASSERT_TRUE(client_->remove(res::kPaymentServices, "payments", "ghost", orphan).isOk());
+  ASSERT_TRUE(waitFor([&] {
+    auto s = client_->get(res::kSecrets, "payments", "ghost-paymesh-tls");
+    return s.isOk() && s->at("metadata").value("ownerReferences", Json::array()).empty();
+  })) <<
+      [&] {
+        auto s = client_->get(res::kSecrets, "payments", "ghost-paymesh-tls");
+        return s.isOk() ? s->at("metadata").dump() : s.status().toString();
+      }();
+  const pki::TimePoint old_ca_end = caNotAfter();
+
+  TimePoint t = start_ + 1min;
+  while (caPhase() == "Active" && t < start_ + 72h) ASSERT_NO_FATAL_FAILURE(settleAt(t += 2h));
+  ASSERT_EQ(caPhase(), "NewCaStaged");
+  // Hourly through the rotation: at every step, the phase is where the rule says.
+  std::set<std::string> phases_seen;
+  bool held_seen = false;
+  while (caPhase() != "Active" && t < start_ + 96h) {
+    ASSERT_NO_FATAL_FAILURE(settleAt(t += 1h));
+    phases_seen.insert(caPhase());
+    if (caPhase() == "NewCaStaged") {
+      EXPECT_LT(t, old_ca_end - overlap) << "still staging with less than rotationOverlap of the old CA left";
+      if (metrics_.meshCaRotationHeld() == 1) held_seen = true;
+    }
+  }
+  ASSERT_EQ(caPhase(), "Active") << "the rotation did not finish";
+  EXPECT_LT(t, old_ca_end + 6h);
+  EXPECT_TRUE(held_seen) << "paymesh_mesh_ca_rotation_held never rose";
+  EXPECT_EQ(metrics_.meshCaRotationHeld(), 0);
+
+  auto held = caEvents("MeshCaRotationHeld");
+  ASSERT_FALSE(held.empty());
+  EXPECT_NE(held.front().find("held in NewCaStaged by 1 object(s): payments/ghost-paymesh-tls: ca.crt not updated "
+                              "(no PaymentService owns it"),
+            std::string::npos)
+      << held.front();
+  auto forced = caEvents("MeshCaRotationForced");
+  ASSERT_GE(forced.size(), 1u);
+  EXPECT_NE(forced.front().find("moved on from NewCaStaged without 1 peer(s)"), std::string::npos) << forced.front();
+
+  // Every live pair kept trusting each other at every instant; only the orphan was left behind.
+  Verdict within = judge(lag);
+  EXPECT_EQ(within.longest_window, Seconds(0)) << within.first_failure;
+}
+
+// A 48h certificate renewed 40h before its end, under a 72h CA: the leaf issued at +24h
+// is cut to the CA's end and due at birth (+32h); a new one would end at the same moment.
+// It used to be reissued on every pass (the operator never settled); it is now kept until
+// the new CA signs, then renewed once.
+TEST_F(HeldRotationTest, ALeafCutToItsCasEndIsRenewedByTheNewCaNotOnEveryPass) {
+  ASSERT_NO_FATAL_FAILURE(addService(serviceNamed("fx", {{"duration", "48h"}, {"renewBefore", "40h"}})));
+  const Seconds lag = caRotationConfig(mesh_.ca.rotation_overlap).propagation_delay;
+  ASSERT_NO_FATAL_FAILURE(settleAt(start_));
+  const pki::TimePoint old_ca_end = caNotAfter();
+  TimePoint t = start_;
+  while (caPhase() != "NewCaActive" && t < start_ + 72h) ASSERT_NO_FATAL_FAILURE(settleAt(t += 1h));
+  ASSERT_EQ(caPhase(), "NewCaActive");
+  ASSERT_NO_FATAL_FAILURE(settleAt(t += 1h));
+  size_t capped = 0;
+  std::set<std::string> leaves;
+  for (const auto& v : history_["fx"])
+    if (v.identity.certificate.notAfter() == old_ca_end) leaves.insert(v.identity.certificate.fingerprintSha256());
+  capped = leaves.size();
+  EXPECT_EQ(capped, 1u) << "one leaf cut to the old CA's end, kept until the new CA signed";
+  const auto& last = history_["fx"].back().identity.certificate;
+  EXPECT_GT(last.notAfter(), old_ca_end) << "renewed by the new CA";
+  Verdict within = judge(lag);
+  EXPECT_EQ(within.longest_window, Seconds(0)) << within.first_failure;
+}
+
 }  // namespace
 }  // namespace paymesh::ctrl::testing

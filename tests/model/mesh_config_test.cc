@@ -61,6 +61,20 @@ TEST(MeshConfigTest, RotationOverlapCoversTheKubeletsTwice) {
       parseMeshConfig(json{{"ca", {{"rotationOverlap", "1m"}, {"secretPropagationDelay", "30s"}}}}).errors.empty());
 }
 
+// The rotation starts when a third of the CA's life is left and needs rotationOverlap, with
+// as much again in reserve: a 24h CA with the default 48h overlap would expire while its
+// successor is still being staged, so it is refused, naming the field.
+TEST(MeshConfigTest, ARotationThatCannotFinishBeforeTheOldCaExpiresIsRefused) {
+  auto r = parseMeshConfig(json{{"ca", {{"duration", "24h"}}}});
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].path, "ca.rotationOverlap");
+  EXPECT_NE(r.errors[0].message.find("at most a sixth of ca.duration (24h)"), std::string::npos) << r.errors[0].message;
+  EXPECT_FALSE(parseMeshConfig(json{{"ca", {{"duration", "24h"}, {"rotationOverlap", "4h1m"}}}}).errors.empty());
+  EXPECT_TRUE(parseMeshConfig(json{{"ca", {{"duration", "24h"}, {"rotationOverlap", "4h"}}}}).errors.empty());
+  // A CA managed elsewhere is only followed: its lifetime is not ca.duration.
+  EXPECT_TRUE(parseMeshConfig(json{{"ca", {{"duration", "24h"}, {"existing", true}}}}).errors.empty());
+}
+
 TEST(MeshConfigTest, InjectionSettings) {
   auto defaults = parseMeshConfig(json());
   ASSERT_TRUE(defaults.config);

@@ -212,6 +212,33 @@ TEST_F(IssueTest, RenewalOfAnIssuedCertificate) {
   EXPECT_EQ(switched.reason, "issuer rotated");
 }
 
+// A CA with 6h of life left signs a 24h leaf cut to those 6h, due 2h before its end. A new
+// one would end at the same moment, and the next sooner still: it used to be reissued ever
+// more often towards the CA's end. It is kept until the CA rotates (a leaf the signing CA
+// did not sign is renewed at once) or it expires.
+TEST_F(IssueTest, ALeafCutToItsCasEndIsRenewedWhenTheCaRotatesNotOnEveryPass) {
+  auto short_ca = CertificateAuthority::create({"short", KeyAlgorithm::kEcdsaP256, 6h}, fixedNow());
+  ASSERT_TRUE(short_ca.isOk());
+  auto spec = workloadLeafSpec(settlement(), 24h, KeyAlgorithm::kEcdsaP256);
+  auto issued = issueCertificate(*short_ca, *spec, fixedNow());
+  ASSERT_TRUE(issued.isOk());
+  ASSERT_EQ(issued->certificate.notAfter(), short_ca->certificate().notAfter());
+  EXPECT_EQ(decideCertificateRenewal(issued->certificate, 2h, fixedNow() + 1h, &short_ca->certificate()).reason,
+            "not due");
+  for (auto at : {fixedNow() + 4h, fixedNow() + 5h, fixedNow() + 5h + 59min}) {
+    auto d = decideCertificateRenewal(issued->certificate, 2h, at, &short_ca->certificate());
+    EXPECT_FALSE(d.renew) << "at +" << std::chrono::duration_cast<std::chrono::minutes>(at - fixedNow()).count();
+    EXPECT_EQ(d.reason, "capped by its CA");
+    EXPECT_EQ(d.next_check, issued->certificate.notAfter());
+  }
+  auto next_ca = CertificateAuthority::create({"next", KeyAlgorithm::kEcdsaP256, 24h * 365}, fixedNow() + 4h);
+  auto rotated = decideCertificateRenewal(issued->certificate, 2h, fixedNow() + 4h, &next_ca->certificate());
+  EXPECT_TRUE(rotated.renew);
+  EXPECT_EQ(rotated.reason, "issuer rotated");
+  // Without the CA to compare with (a caller that cannot tell), the plain rule applies.
+  EXPECT_TRUE(decideCertificateRenewal(issued->certificate, 2h, fixedNow() + 4h).renew);
+}
+
 TEST_F(IssueTest, BadSpecsGiveClearErrors) {
   struct Case {
     LeafSpec spec;

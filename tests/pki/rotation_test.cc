@@ -16,6 +16,14 @@ namespace {
 using namespace std::chrono_literals;
 using testing::fixedNow;
 
+// What the operator observed of the peers (no names, the old CA far from its end).
+CaRotationObservation seen(bool bundles_distributed, size_t live_leaves_signed_by_old) {
+  CaRotationObservation o;
+  o.bundles_distributed = bundles_distributed;
+  o.live_leaves_signed_by_old = live_leaves_signed_by_old;
+  return o;
+}
+
 // --- renewal decisions ---
 
 TEST(RenewalTest, RenewBeforeSetsTheTime) {
@@ -74,7 +82,7 @@ TEST(CaRotationTest, WalksThePhasesInOrder) {
   CaRotationState s = initialCaState("A", t);
   EXPECT_EQ(trustedCas(s), std::vector<std::string>{"A"});
   EXPECT_EQ(signingCa(s), "A");
-  EXPECT_EQ(advanceCaRotation(s, cfg, {true, 0}, t).next_check, TimePoint::max());
+  EXPECT_EQ(advanceCaRotation(s, cfg, seen(true, 0), t).next_check, TimePoint::max());
 
   s = *startCaRotation(s, "B", t);
   EXPECT_EQ(s.phase, CaPhase::kNewCaStaged);
@@ -82,15 +90,15 @@ TEST(CaRotationTest, WalksThePhasesInOrder) {
   EXPECT_EQ(signingCa(s), "A");
   EXPECT_FALSE(startCaRotation(s, "C", t).isOk());
 
-  // Bundles not yet everywhere: wait, however long it takes.
-  auto step = advanceCaRotation(s, cfg, {false, 3}, t + 1h);
+  // Bundles not yet everywhere: wait (the old CA is far from its end).
+  auto step = advanceCaRotation(s, cfg, seen(false, 3), t + 1h);
   EXPECT_FALSE(step.changed);
   EXPECT_EQ(step.state.phase, CaPhase::kNewCaStaged);
   // Distributed, but not yet propagated for the minimum delay.
-  step = advanceCaRotation(s, cfg, {true, 3}, t + 5min);
+  step = advanceCaRotation(s, cfg, seen(true, 3), t + 5min);
   EXPECT_FALSE(step.changed);
   EXPECT_EQ(step.next_check, t + 10min);
-  step = advanceCaRotation(s, cfg, {true, 3}, t + 10min);
+  step = advanceCaRotation(s, cfg, seen(true, 3), t + 10min);
   ASSERT_TRUE(step.changed);
   s = step.state;
   EXPECT_EQ(s.phase, CaPhase::kNewCaActive);
@@ -99,21 +107,21 @@ TEST(CaRotationTest, WalksThePhasesInOrder) {
 
   // Old leaves still live: stay.
   TimePoint t2 = t + 10min;
-  step = advanceCaRotation(s, cfg, {true, 2}, t2 + 1h);
+  step = advanceCaRotation(s, cfg, seen(true, 2), t2 + 1h);
   EXPECT_EQ(step.state.phase, CaPhase::kNewCaActive);
   EXPECT_FALSE(step.state.old_leaves_gone_since.has_value());
   // Gone: wait one propagation delay from the moment they went.
-  step = advanceCaRotation(s, cfg, {true, 0}, t2 + 2h);
+  step = advanceCaRotation(s, cfg, seen(true, 0), t2 + 2h);
   EXPECT_EQ(step.state.phase, CaPhase::kNewCaActive);
   EXPECT_EQ(step.state.old_leaves_gone_since, t2 + 2h);
   EXPECT_EQ(step.next_check, t2 + 2h + 10min);
   s = step.state;
   // One reappears (a peer still serving an old leaf): the wait restarts.
-  step = advanceCaRotation(s, cfg, {true, 1}, t2 + 2h + 5min);
+  step = advanceCaRotation(s, cfg, seen(true, 1), t2 + 2h + 5min);
   EXPECT_FALSE(step.state.old_leaves_gone_since.has_value());
   s = step.state;
-  s = advanceCaRotation(s, cfg, {true, 0}, t2 + 3h).state;
-  step = advanceCaRotation(s, cfg, {true, 0}, t2 + 3h + 10min);
+  s = advanceCaRotation(s, cfg, seen(true, 0), t2 + 3h).state;
+  step = advanceCaRotation(s, cfg, seen(true, 0), t2 + 3h + 10min);
   ASSERT_EQ(step.state.phase, CaPhase::kOldCaRemoved);
   s = step.state;
   EXPECT_EQ(trustedCas(s), std::vector<std::string>{"B"});
@@ -121,12 +129,71 @@ TEST(CaRotationTest, WalksThePhasesInOrder) {
   EXPECT_EQ(s.retired_ca, "A");
   EXPECT_FALSE(startCaRotation(s, "C", t2 + 4h).isOk());
 
-  s = advanceCaRotation(s, cfg, {true, 0}, t2 + 4h).state;
+  s = advanceCaRotation(s, cfg, seen(true, 0), t2 + 4h).state;
   EXPECT_EQ(s.phase, CaPhase::kActive);
   EXPECT_EQ(s.ca, "B");
   EXPECT_TRUE(startCaRotation(s, "C", t2 + 4h).isOk());
   EXPECT_FALSE(startCaRotation(s, "B", t2 + 4h).isOk());
   EXPECT_FALSE(startCaRotation(s, "", t2 + 4h).isOk());
+}
+
+// A phase whose wait is over while peers lag is held (and said so); NewCaStaged moves on
+// when the old CA has less than the whole overlap (two waits) left, OldCaRemoved two waits
+// after its own, whatever the peers hold.
+TEST(CaRotationTest, AHeldPhaseIsReportedAndMovedOnByTheRule) {
+  CaRotationConfig cfg{std::chrono::minutes(60)};
+  TimePoint t = fixedNow();
+  CaRotationState s = *startCaRotation(initialCaState("A", t), "B", t);
+  CaRotationObservation lagging = seen(false, 0);
+  lagging.holders = {"payments/ghost-paymesh-tls: ca.crt not updated"};
+  lagging.old_ca_not_after = t + 10h;
+  auto step = advanceCaRotation(s, cfg, lagging, t + 30min);
+  EXPECT_FALSE(step.held) << "within its wait a phase is not held";
+  EXPECT_EQ(step.next_check, t + 1h);
+  for (auto at : {t + 1h, t + 5h, t + 7h + 59min}) {
+    step = advanceCaRotation(s, cfg, lagging, at);
+    EXPECT_TRUE(step.held);
+    EXPECT_FALSE(step.changed);
+    EXPECT_EQ(step.forced_at, t + 8h);
+    EXPECT_EQ(step.next_check, t + 8h);
+  }
+  step = advanceCaRotation(s, cfg, lagging, t + 8h);
+  ASSERT_EQ(step.state.phase, CaPhase::kNewCaActive);
+  EXPECT_TRUE(step.forced);
+  // An old CA already past that point (a CA made by hand, shorter than ca.duration) goes on at once.
+  lagging.old_ca_not_after = t + 90min;
+  EXPECT_TRUE(advanceCaRotation(s, cfg, lagging, t + 1min).forced);
+
+  // NewCaActive: held by live old leaves, never forced (they stop counting when they expire).
+  s = step.state;
+  step = advanceCaRotation(s, cfg, seen(true, 2), t + 9h + 1min);
+  EXPECT_TRUE(step.held);
+  EXPECT_FALSE(step.forced);
+  s = advanceCaRotation(s, cfg, seen(true, 0), t + 10h).state;
+  s = advanceCaRotation(s, cfg, seen(true, 0), t + 11h).state;
+  ASSERT_EQ(s.phase, CaPhase::kOldCaRemoved);
+
+  // OldCaRemoved: a peer still trusting both CAs trusts the one that signs; finish two waits on.
+  step = advanceCaRotation(s, cfg, seen(false, 0), t + 12h);
+  EXPECT_TRUE(step.held);
+  EXPECT_EQ(step.forced_at, t + 14h);
+  step = advanceCaRotation(s, cfg, seen(false, 0), t + 14h);
+  EXPECT_EQ(step.state.phase, CaPhase::kActive);
+  EXPECT_TRUE(step.forced);
+  EXPECT_TRUE(step.state.retired_ca.empty());
+}
+
+// Far annotations (a hand-edited "since") saturate instead of overflowing.
+TEST(CaRotationTest, FarTimesSaturate) {
+  CaRotationConfig cfg{std::chrono::minutes(60)};
+  CaRotationState s = *startCaRotation(initialCaState("A", TimePoint::max() - 1min), "B", TimePoint::max() - 1min);
+  auto step = advanceCaRotation(s, cfg, seen(true, 0), fixedNow());
+  EXPECT_FALSE(step.changed);
+  EXPECT_GT(step.next_check, TimePoint::max() - 24h) << "saturated, not wrapped into the past";
+  CaRotationObservation old_at_dawn = seen(false, 0);
+  old_at_dawn.old_ca_not_after = TimePoint::min() + 1min;
+  s = *startCaRotation(initialCaState("A", fixedNow()), "B", fixedNow());
+  EXPECT_TRUE(advanceCaRotation(s, cfg, old_at_dawn, fixedNow()).forced);
 }
 
 // --- a simulated mesh across CA rotations and leaf renewals ---

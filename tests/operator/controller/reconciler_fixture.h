@@ -14,6 +14,7 @@
 #include "operator/controller/fleet_gauges.h"
 #include "operator/controller/mesh_ca.h"
 #include "operator/controller/mesh_state.h"
+#include "operator/controller/pass_clock.h"
 #include "operator/controller/service_cache.h"
 #include "operator/desired/children.h"
 #include "support/scripted_client.h"

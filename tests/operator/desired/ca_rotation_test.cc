@@ -9,6 +9,14 @@
 namespace paymesh::ctrl {
 namespace {
 
+// What the operator observed of the peers (no names, the old CA far from its end).
+pki::CaRotationObservation peers(bool bundles_distributed, size_t live_leaves_signed_by_old) {
+  pki::CaRotationObservation o;
+  o.bundles_distributed = bundles_distributed;
+  o.live_leaves_signed_by_old = live_leaves_signed_by_old;
+  return o;
+}
+
 using Json = nlohmann::json;
 using namespace std::chrono_literals;
 
@@ -168,8 +176,8 @@ TEST(CaRotationTest, FullRotationThroughTheSecret) {
   EXPECT_NE(decoded(secret, kNextCaKeyKey).find("PRIVATE KEY"), std::string::npos);
 
   // B does not sign before every peer trusts it, and not before the propagation delay.
-  pki::CaRotationObservation distributed{true, 0};
-  EXPECT_FALSE(planCaRotation(staged, config, {false, 0}, now + 2h, make)->write);
+  pki::CaRotationObservation distributed = peers(true, 0);
+  EXPECT_FALSE(planCaRotation(staged, config, peers(false, 0), now + 2h, make)->write);
   plan = planCaRotation(staged, config, distributed, now + 30min, make);
   EXPECT_FALSE(plan->write);
   EXPECT_EQ(plan->next_check, now + 1h);
@@ -184,7 +192,7 @@ TEST(CaRotationTest, FullRotationThroughTheSecret) {
 
   // A stays trusted while leaves it signed live, then for one more delay.
   now += 2h;
-  EXPECT_FALSE(planCaRotation(active, config, {true, 3}, now, make)->write);
+  EXPECT_FALSE(planCaRotation(active, config, peers(true, 3), now, make)->write);
   active = written(active, distributed, now);  // records since when no old leaf is seen
   EXPECT_EQ(active.rotation.phase, pki::CaPhase::kNewCaActive);
   ASSERT_TRUE(active.rotation.old_leaves_gone_since.has_value());
