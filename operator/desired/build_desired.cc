@@ -136,7 +136,13 @@ void planSecret(const DesiredInputs& in, Desired& out) {
       plan.next_check = in.now;
     }
   }
-  out.observed.certificate_ok = true;
+  // A timing that cannot be kept is said, while the certificate is still issued and renewed.
+  std::string timing = certificateTimingProblem(in.service, in.mesh);
+  out.observed.certificate_ok = timing.empty();
+  if (!timing.empty()) {
+    out.observed.certificate_error = timing;
+    out.observed.certificate_reason = "RenewalTooLate";
+  }
   out.observed.certificate_not_after = pki::formatTime(plan.not_after);
   out.observed.mounted_certificate_not_after = pki::formatTime(plan.mounted_not_after);
   out.not_after = plan.mounted_not_after;

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "base/base64.h"
+#include "base/duration.h"
 #include "base/json_fields.h"
 #include "base/time_format.h"
 #include "pki/issue.h"
@@ -255,6 +256,17 @@ CertificatePlan keepCertificate(const model::PaymentService& service, const mode
   plan.mounted_not_after = mounted.not_after;
   if (mounted.changes_at) plan.next_check = std::min(plan.next_check, *mounted.changes_at);
   return plan;
+}
+
+std::string certificateTimingProblem(const model::PaymentService& service, const model::MeshConfig& mesh) {
+  const auto& cert = service.spec.tls.certificate;
+  auto lead = cert.renew_before ? *cert.renew_before : cert.duration / 3;
+  if (lead > mesh.ca.secret_propagation_delay) return "";
+  std::string field = cert.renew_before ? "spec.tls.certificate.renewBefore (" + formatDuration(lead) + ")"
+                                        : "a third of spec.tls.certificate.duration (" + formatDuration(lead) + ")";
+  return field + " must be longer than the mesh's ca.secretPropagationDelay (" +
+         formatDuration(mesh.ca.secret_propagation_delay) +
+         "): sidecars would present an expired certificate until the kubelet mounts the renewed one";
 }
 
 std::chrono::milliseconds requeueDelay(pki::TimePoint next_check, pki::TimePoint now) {

@@ -146,6 +146,12 @@ CertificatePlan keepCertificate(const model::PaymentService& service, const mode
                                 const pki::Certificate& leaf, const std::optional<ReplacedCertificate>& replaced,
                                 const pki::CertificateAuthority& ca, pki::TimePoint now);
 
+// What is wrong with a service's certificate timing against the mesh ("" when nothing):
+// its renewal lead (renewBefore, else a third of duration) must be longer than
+// ca.secretPropagationDelay, or sidecars present an expired certificate until the kubelet
+// has mounted the renewed one. Named by field path, with both values.
+std::string certificateTimingProblem(const model::PaymentService& service, const model::MeshConfig& mesh);
+
 // The requeue delay for a renewal due at `next_check`: at least 1 s, never negative.
 std::chrono::milliseconds requeueDelay(pki::TimePoint next_check, pki::TimePoint now);
 

@@ -86,7 +86,11 @@ model::PaymentServiceStatus computeStatus(const Observed& o, const model::Paymen
       : o.config_reason.empty() ? "RenderFailed"
                                 : o.config_reason,
       config_msg);
-  add(kCertificateReady, o.certificate_ok, o.certificate_ok ? "Issued" : "IssueFailed", cert_msg);
+  add(kCertificateReady, o.certificate_ok,
+      o.certificate_ok               ? "Issued"
+      : o.certificate_reason.empty() ? "IssueFailed"
+                                     : o.certificate_reason,
+      cert_msg);
   add(kDependenciesResolved, deps_ok, deps_ok ? "Resolved" : "DependencyNotFound", deps_msg);
   return st;
 }

@@ -33,6 +33,7 @@ struct Observed {
   // Certificate.
   bool certificate_ok = false;
   std::string certificate_error;
+  std::string certificate_reason;             // CertificateReady's reason when it failed (default IssueFailed)
   std::string certificate_not_after;          // RFC 3339
   std::string mounted_certificate_not_after;  // RFC 3339: see model::PaymentServiceStatus
 };

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
 
 #include "operator/desired/children.h"
@@ -152,6 +153,31 @@ TEST_F(BuildDesiredTest, IssuesAMissingCertificateWithTheChildMetadata) {
   EXPECT_EQ(d.next_check, fixedNow() + 16h);
   EXPECT_TRUE(d.observed.certificate_ok);
   EXPECT_EQ(d.status.certificate_not_after, pki::formatTime(*d.not_after));
+}
+
+// Renewed 1m before its end in a mesh whose kubelets take 2m to mount a Secret: sidecars
+// would present an expired certificate for a minute at every renewal. Said on
+// CertificateReady with the field and both values; the certificate is still issued.
+TEST_F(BuildDesiredTest, ARenewalLeadShorterThanTheKubeletsDelayIsSaidAndTheCertificateStillIssued) {
+  FakeView view;
+  auto svc = service("a", {{"tls", {{"certificate", {{"duration", "1h"}, {"renewBefore", "1m"}}}}}});
+  Desired d = build(svc, view);
+  ASSERT_TRUE(d.secret);
+  EXPECT_TRUE(d.issued);
+  EXPECT_FALSE(d.observed.certificate_ok);
+  auto cond = std::find_if(d.status.conditions.begin(), d.status.conditions.end(),
+                           [](const auto& c) { return c.type == "CertificateReady"; });
+  ASSERT_NE(cond, d.status.conditions.end());
+  EXPECT_EQ(cond->status, "False");
+  EXPECT_EQ(cond->reason, "RenewalTooLate");
+  EXPECT_EQ(cond->message,
+            "spec.tls.certificate.renewBefore (1m0s) must be longer than the mesh's ca.secretPropagationDelay (2m0s): "
+            "sidecars would present an expired certificate until the kubelet mounts the renewed one");
+  // Without renewBefore the lead is a third of the duration: 5m gives 1m40s.
+  auto short_default = service("b", {{"tls", {{"certificate", {{"duration", "5m"}}}}}});
+  EXPECT_NE(certificateTimingProblem(short_default, mesh()).find("a third of spec.tls.certificate.duration (1m40s)"),
+            std::string::npos);
+  EXPECT_EQ(certificateTimingProblem(service("c", {{"tls", {{"certificate", {{"duration", "7m"}}}}}}), mesh()), "");
 }
 
 TEST_F(BuildDesiredTest, KeepsAFreshCertificateAndRewritesOnlyTheBundleWhenItChanges) {
