@@ -54,6 +54,9 @@ Status ChildWriter::removeOrphan(const kube::ResourceRef& resource, const Json* 
   if (!ours) return Status::ok();
   kube::DeleteOptions options;
   options.precondition_uid = meta.value(f::kUid, "");
+  // As read: a child someone changed since (a new leader adopting it) is not deleted.
+  const Json& rv = meta.value(f::kResourceVersion, Json());
+  if (rv.is_string()) options.precondition_resource_version = rv.get<std::string>();
   Status s = client_.remove(resource, meta.value(f::kNamespace, ""), meta.value(f::kName, ""), options);
   return s.isOk() || kube::isNotFound(s) ? Status::ok() : s;
 }
