@@ -152,7 +152,10 @@ int main(int argc, char** argv) {
   auto options = managerOptions(flags);
   if (app::failed(kProgram, options, exit_code)) return exit_code;
   app::StopSignals signals;  // before any thread starts (the client's too): every thread inherits the mask
-  auto client = app::connect(flags, kProgram);
+  // With election, the user agent names the replica (its Lease identity): audit logs
+  // tell replicas apart.
+  const auto& election = std::get<0>(options).election;
+  auto client = app::connect(flags, kProgram, election ? election->identity : "");
   if (app::failed(kProgram, client, exit_code)) return exit_code;
 
   obs::OperatorMetrics metrics;

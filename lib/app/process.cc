@@ -26,11 +26,13 @@ Status configureLogging(const cli::Flags& flags) {
   return Status::ok();
 }
 
-OrFailure<std::unique_ptr<kube::RestClient>> connect(const cli::Flags& flags, const std::string& program) {
+OrFailure<std::unique_ptr<kube::RestClient>> connect(const cli::Flags& flags, const std::string& program,
+                                                     const std::string& instance) {
   auto cluster = kube::loadConfig(flags.value("kubeconfig"), flags.value("context"));
   if (!cluster.isOk()) return Failure{2, cluster.status().message()};
   kube::RestClientOptions options;
   options.user_agent = program + "/" + version();
+  if (!instance.empty()) options.user_agent += " (" + instance + ")";
   auto client = kube::RestClient::create(*cluster, options);
   if (!client.isOk()) return Failure{1, client.status().message()};
   return std::move(client).value();

@@ -43,8 +43,10 @@ void printFailure(const std::string& program, const Failure& f);
 Status configureLogging(const cli::Flags& flags);
 
 // A client for the cluster of --kubeconfig / --context (in-cluster, then $KUBECONFIG by
-// default); its user agent "<program>/<version>" names the binary in audit logs.
-OrFailure<std::unique_ptr<kube::RestClient>> connect(const cli::Flags& flags, const std::string& program);
+// default); its user agent "<program>/<version>" names the binary in audit logs, and
+// "<program>/<version> (<instance>)" the replica too when `instance` is given.
+OrFailure<std::unique_ptr<kube::RestClient>> connect(const cli::Flags& flags, const std::string& program,
+                                                     const std::string& instance = "");
 
 // Prometheus text on http://ADDR/metrics for `registry`; ":8080" listens on every
 // address; "0" serves nothing (nullptr).

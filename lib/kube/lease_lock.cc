@@ -36,13 +36,12 @@ LeaseAction decideLease(const std::optional<LeaseRecord>& current, const std::st
 
 std::string microTime(std::chrono::system_clock::time_point t) { return formatRfc3339(t, 6); }
 
-LeaderElector::LeaderElector(Client& client, LeaderElectionOptions options)
-    : client_(client), options_(std::move(options)) {}
+LeaderElector::LeaderElector(Client& client, LeaderElectionOptions options, WriteGate* gate)
+    : client_(client), options_(std::move(options)), gate_(gate) {}
 
-bool LeaderElector::tryAcquireOrRenew() {
+bool LeaderElector::tryAcquireOrRenew(std::chrono::steady_clock::time_point now) {
   const auto& leases = resources::kLeases;
   auto now_wall = std::chrono::system_clock::now();
-  auto now = std::chrono::steady_clock::now();
   auto got = client_.get(leases, options_.ns, options_.name);
   std::optional<LeaseRecord> record;
   Json lease;
@@ -106,22 +105,30 @@ void LeaderElector::run(std::stop_token stop, const std::function<void()>& on_st
     std::unique_lock lock(m);
     cv.wait_for(lock, stop, d, [] { return false; });
   };
-  auto last_renew = std::chrono::steady_clock::now();
+  auto last_renew = options_.clock();
   while (!stop.stop_requested()) {
-    bool ok = tryAcquireOrRenew();
-    auto now = std::chrono::steady_clock::now();
-    if (ok) {
-      last_renew = now;
+    // The renewal counts from before the Lease is read: a standby's wait for the record
+    // to stay unchanged cannot have started earlier.
+    auto began = options_.clock();
+    if (tryAcquireOrRenew(began)) {
+      last_renew = began;
+      if (gate_) gate_->renewed(began, options_.renew_deadline);
       if (!leader_.exchange(true) && on_started) on_started();
-    } else if (leader_ && (held_by_other_ || now - last_renew >= options_.renew_deadline)) {
-      leader_ = false;  // writers check this flag: no write from here on
-      if (on_stopped) on_stopped();
+    } else if (leader_ && (held_by_other_ || options_.clock() - last_renew >= options_.renew_deadline)) {
+      stepDown(on_stopped);
     }
     sleep(options_.retry_period);
   }
 }
 
+void LeaderElector::stepDown(const std::function<void()>& on_stopped) {
+  if (gate_) gate_->close();  // no write from here on
+  leader_ = false;
+  if (on_stopped) on_stopped();
+}
+
 Status LeaderElector::release() {
+  if (gate_) gate_->close();
   if (!leader_.exchange(false)) return Status::ok();
   auto got = client_.get(resources::kLeases, options_.ns, options_.name);
   if (!got.isOk()) return got.status();

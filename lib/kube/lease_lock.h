@@ -2,7 +2,9 @@
 // Leader election on a coordination.k8s.io/v1 Lease. The holder renews every retry
 // period; a candidate takes the Lease once it has seen the same record unchanged for a
 // whole lease duration (measured on its own clock, so clocks need not agree). A leader
-// that cannot renew within the renew deadline steps down at once.
+// that cannot renew within the renew deadline steps down at once. Each successful
+// renewal opens the WriteGate (leader_gated_client.h) until the renew deadline after the
+// renewal began, so writes stop at the deadline even if this thread is not running.
 
 #include <atomic>
 #include <chrono>
@@ -14,6 +16,7 @@
 
 #include "base/status.h"
 #include "kube/client.h"
+#include "kube/leader_gated_client.h"
 
 namespace paymesh::kube {
 
@@ -44,27 +47,32 @@ struct LeaderElectionOptions {
   std::chrono::milliseconds lease_duration{15000};
   std::chrono::milliseconds renew_deadline{10000};
   std::chrono::milliseconds retry_period{2000};
+  // The monotonic clock of every deadline (tests drive it); the sleeps between attempts
+  // are real time.
+  WriteGate::Clock clock = std::chrono::steady_clock::now;
 };
 
 class LeaderElector {
 public:
-  LeaderElector(Client& client, LeaderElectionOptions options);
+  // `gate` (optional, outliving the elector) is opened by each renewal and closed when
+  // leadership is lost or released.
+  LeaderElector(Client& client, LeaderElectionOptions options, WriteGate* gate = nullptr);
 
   // Runs until `stop`: acquires, renews, and calls on_started / on_stopped on changes
   // (on_stopped runs in this thread before anything else happens once leadership is lost).
   void run(std::stop_token stop, const std::function<void()>& on_started, const std::function<void()>& on_stopped);
   bool isLeader() const { return leader_; }
-  // The flag writers check before each write.
-  const std::atomic<bool>& leaderFlag() const { return leader_; }
   // Gives the Lease up (holder cleared) so a standby takes over without waiting.
   Status release();
 
 private:
-  // One attempt; true when this replica holds the Lease afterwards.
-  bool tryAcquireOrRenew();
+  // One attempt begun at `now`; true when this replica holds the Lease afterwards.
+  bool tryAcquireOrRenew(std::chrono::steady_clock::time_point now);
+  void stepDown(const std::function<void()>& on_stopped);
 
   Client& client_;
   LeaderElectionOptions options_;
+  WriteGate* gate_;
   std::atomic<bool> leader_{false};
   std::mutex mu_;
   std::string observed_key_;  // holder + renewTime last seen

@@ -18,13 +18,12 @@ std::string ChildWriter::echoKey(ChildKind kind, const Json& object) {
 
 Status ChildWriter::applyConfigMap(const Json& desired, const std::string& data_hash, const Json* cached) {
   if (cached && configMapUpToDate(desired, data_hash, *cached)) return Status::ok();
-  std::string fingerprint =
-      configMapFingerprint(data_hash, metadataOf(desired).value(f::kOwnerReferences, Json::array()));
-  return write(res::kConfigMaps, ChildKind::kConfigMap, desired, cached, std::move(fingerprint));
+  return write(res::kConfigMaps, ChildKind::kConfigMap, desired, cached, configMapFingerprint(desired, data_hash));
 }
 
 Status ChildWriter::applySecret(const Json& desired, const Json* current) {
-  return write(res::kSecrets, ChildKind::kSecret, desired, current, echoFingerprint(ChildKind::kSecret, desired));
+  return write(res::kSecrets, ChildKind::kSecret, desired, current,
+               echoFingerprint(ChildKind::kSecret, desired, ownedMetadata(desired)));
 }
 
 Status ChildWriter::write(const kube::ResourceRef& resource, ChildKind kind, const Json& desired, const Json* current,
@@ -32,7 +31,7 @@ Status ChildWriter::write(const kube::ResourceRef& resource, ChildKind kind, con
   std::string key = echoKey(kind, desired);
   {
     std::lock_guard lock(mu_);
-    written_[key] = std::move(fingerprint);
+    written_[key] = Written{std::move(fingerprint), ownedMetadata(desired)};
   }
   const std::string ns = metadataOf(desired).value(f::kNamespace, "");
   Result<Json> out =
@@ -55,15 +54,17 @@ Status ChildWriter::removeOrphan(const kube::ResourceRef& resource, const Json* 
   if (!ours) return Status::ok();
   kube::DeleteOptions options;
   options.precondition_uid = meta.value(f::kUid, "");
+  // As read: a child someone changed since (a new leader adopting it) is not deleted.
+  const Json& rv = meta.value(f::kResourceVersion, Json());
+  if (rv.is_string()) options.precondition_resource_version = rv.get<std::string>();
   Status s = client_.remove(resource, meta.value(f::kNamespace, ""), meta.value(f::kName, ""), options);
   return s.isOk() || kube::isNotFound(s) ? Status::ok() : s;
 }
 
 bool ChildWriter::isOwnWrite(ChildKind kind, const Json& cached) const {
-  std::string fingerprint = echoFingerprint(kind, cached);
   std::lock_guard lock(mu_);
   auto it = written_.find(echoKey(kind, cached));
-  return it != written_.end() && it->second == fingerprint;
+  return it != written_.end() && it->second.fingerprint == echoFingerprint(kind, cached, it->second.owned);
 }
 
 }  // namespace paymesh::ctrl

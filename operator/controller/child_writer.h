@@ -3,9 +3,10 @@
 // a ConfigMap only when its cached form differs from the desired one; an update keeps the
 // labels and annotations others added and is conditional on the resourceVersion read
 // (a stale write is a Conflict, retried from fresh cache state). It remembers a
-// fingerprint of each write, taken before the write so that a watch echo arriving before
-// the response is recognised too, so the controller does not queue a pass for its own
-// echo.
+// fingerprint of each write (echoFingerprint: everything the operator sets, key and
+// labels included), taken before the write so that a watch echo arriving before the
+// response is recognised too, so the controller does not queue a pass for its own echo
+// and does queue one for any change someone else made to what it wrote.
 
 #include <mutex>
 #include <string>
@@ -37,10 +38,17 @@ private:
                std::string fingerprint);
   static std::string echoKey(ChildKind kind, const Json& object);
 
+  // The last write of a child: its fingerprint, and the labels and annotations it set
+  // (the echo is fingerprinted over the same keys).
+  struct Written {
+    std::string fingerprint;
+    Json owned;
+  };
+
   kube::Client& client_;
   obs::OperatorMetrics* metrics_;
   mutable std::mutex mu_;
-  std::unordered_map<std::string, std::string> written_;  // kind/ns/name -> fingerprint
+  std::unordered_map<std::string, Written> written_;  // kind/ns/name -> last write
 };
 
 }  // namespace paymesh::ctrl

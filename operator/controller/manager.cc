@@ -23,7 +23,7 @@ std::string readFile(const std::string& path) {
 }  // namespace
 
 Manager::Manager(kube::Client& client, ManagerOptions options, obs::OperatorMetrics& metrics)
-    : client_(client), options_(std::move(options)), metrics_(metrics), writer_(client, may_write_) {
+    : client_(client), options_(std::move(options)), metrics_(metrics), writer_(client, gate_) {
   if (!options_.mesh_config_path.empty()) mesh_text_ = readFile(options_.mesh_config_path);
 }
 
@@ -38,7 +38,7 @@ void Manager::notify(bool Manager::*flag) {
 void Manager::stop() { notify(&Manager::stop_); }
 
 void Manager::setLeading(bool leading) {
-  may_write_ = leading;  // first: a replica that lost the Lease stops writing at once
+  if (!leading) gate_.close();  // the elector closed it already; a replica that lost the Lease writes nothing
   metrics_.setLeader(leading);
   std::lock_guard lock(mu_);
   leading_ = leading;
@@ -49,7 +49,7 @@ void Manager::setLeading(bool leading) {
 void Manager::startElection() {
   const auto& le = *options_.election;
   // The elector writes the Lease itself (with the plain client): that is how it leads.
-  elector_ = std::make_unique<kube::LeaderElector>(client_, le);
+  elector_ = std::make_unique<kube::LeaderElector>(client_, le, &gate_);
   obs::logInfo("waiting for the leader Lease",
                {{"lease", kube::Store::keyOf(le.ns, le.name)}, {"identity", le.identity}});
   ready_ = true;  // a standby is ready: it serves health and waits
@@ -74,8 +74,10 @@ int Manager::run() {
   startWatchingMeshConfig();
   if (options_.election)
     startElection();
-  else
+  else {
+    gate_.openWithoutLease();
     setLeading(true);
+  }
   int exit_code = 0;
   bool retry = false;  // a start waits for the mesh CA: try again at retry_at
   auto retry_at = std::chrono::steady_clock::now();

@@ -1,8 +1,10 @@
 #pragma once
 // The operator's manager: what runs between main() and the controller.
 //   - Leader election (optional): the controller runs only while this replica holds the
-//     Lease. Losing it closes the write gate at once (every write goes through one
-//     leader-gated client), then stops the controller; winning again starts a fresh one.
+//     Lease. Every write goes through one leader-gated client, whose gate each renewal
+//     opens until its renew deadline (so a paused leader refuses writes once it resumes
+//     past it); losing the Lease closes the gate at once, then stops the controller;
+//     winning again starts a fresh one.
 //   - The mesh config file, watched with inotify (files::PathWatcher, which sees the
 //     kubelet's `..data` swap of a mounted ConfigMap): a changed, valid file replaces the mesh
 //     state and every service is reconciled again; one that does not parse is logged and
@@ -64,7 +66,7 @@ private:
   kube::Client& client_;
   ManagerOptions options_;
   obs::OperatorMetrics& metrics_;
-  std::atomic<bool> may_write_{false};
+  kube::WriteGate gate_;
   kube::LeaderGatedClient writer_;
   std::atomic<bool> ready_{false};
   std::string mesh_text_;  // the file as last read, so that a rewrite with the same bytes is no reload

@@ -2,6 +2,7 @@
 
 #include "base/json_fields.h"
 #include "kube/errors.h"
+#include "kube/object_key.h"
 #include "operator/controller/cache_view.h"
 #include "policy/names.h"
 
@@ -67,8 +68,12 @@ Status PaymentServiceReconciler::applyChildren(const Desired& desired, const kub
 Result<bool> PaymentServiceReconciler::writeStatus(const kube::ObjectKey& key, const ServiceCache::Entry& entry,
                                                    const Desired& desired) {
   if (model::statusToJson(desired.status) == entry.object->value(f::kStatus, Json::object())) return true;
-  auto patched = parts_.client.patch(res::kPaymentServices, key.ns, key.name, kube::PatchType::kMerge,
-                                     model::statusMergePatch(desired.status), true);
+  // Conditional on the object the status was computed from: a resourceVersion in a merge
+  // patch is a precondition, so a stale pass (or a former leader) gets a Conflict.
+  Json patch = model::statusMergePatch(desired.status);
+  const Json& rv = kube::metadataOf(*entry.object).value(f::kResourceVersion, Json());
+  if (rv.is_string()) patch[f::kMetadata][f::kResourceVersion] = rv;
+  auto patched = parts_.client.patch(res::kPaymentServices, key.ns, key.name, kube::PatchType::kMerge, patch, true);
   if (kube::isNotFound(patched.status())) return false;
   if (!patched.isOk()) return patched.status();
   if (parts_.metrics) parts_.metrics->wrote(obs::WriteKind::kStatus);

@@ -111,17 +111,37 @@ bool configMapUpToDate(const Json& desired, const std::string& data_hash, const 
   return want_owners == have_owners;
 }
 
-std::string configMapFingerprint(const std::string& data_hash, const Json& owner_references) {
-  return data_hash + "|" + owner_references.dump();
+Json ownedMetadata(const Json& desired) {
+  Json owned = Json::object();
+  for (const char* field : {f::kLabels, f::kAnnotations}) {
+    const Json& set = metaField(desired, field);
+    owned[field] = set.is_object() ? set : Json::object();
+  }
+  return owned;
 }
 
-std::string echoFingerprint(ChildKind kind, const Json& cached) {
-  const Json& owners = metaField(cached, f::kOwnerReferences);
-  const Json& owner_list = owners.is_null() ? Json::array() : owners;
-  if (kind == ChildKind::kConfigMap) return configMapFingerprint(cached.value(kDataHashField, ""), owner_list);
-  const Json& data = cached.value(f::kData, Json::object());
-  return std::to_string(std::hash<std::string>{}(data.value(pki::kTlsCertKey, "") + data.value(pki::kCaCertKey, ""))) +
-         "|" + owner_list.dump();
+std::string echoFingerprint(ChildKind kind, const Json& object, const Json& owned) {
+  // Named parts, digested length-prefixed: a part missing differs from any value of it.
+  std::map<std::string, std::string> parts;
+  parts["data"] = kind == ChildKind::kConfigMap ? object.value(kDataHashField, "")
+                                                : configMapDataHash(object.value(f::kData, Json::object()));
+  if (object.contains("type")) parts["type"] = object["type"].dump();
+  for (const char* field : {f::kLabels, f::kAnnotations}) {
+    const Json& have = metaField(object, field);
+    const Json want = owned.value(field, Json::object());
+    for (auto it = want.begin(); it != want.end(); ++it) {
+      if (!have.is_object() || !have.contains(it.key())) continue;
+      parts[std::string(field) + "/" + it.key()] = have[it.key()].dump();
+    }
+  }
+  const Json& owners = metaField(object, f::kOwnerReferences);
+  parts["owners"] = owners.is_null() ? "[]" : owners.dump();
+  return policy::configHash(parts);
+}
+
+std::string configMapFingerprint(const Json& desired, const std::string& data_hash) {
+  Json digested = {{f::kMetadata, desired.value(f::kMetadata, Json::object())}, {kDataHashField, data_hash}};
+  return echoFingerprint(ChildKind::kConfigMap, digested, ownedMetadata(desired));
 }
 
 Json mergeForUpdate(const Json& desired, const Json& current) {

@@ -64,12 +64,21 @@ void trimConfigMap(Json& object);
 // values, same owners.
 bool configMapUpToDate(const Json& desired, const std::string& data_hash, const Json& cached_trimmed);
 
-// What tells the watch echo of our own write from someone else's change: the data digest
-// and the owners (ConfigMap, `data_hash` known), or the certificate, bundle and owners
-// (Secret). `cached` is the object as the informer delivers it (trimmed).
+// What tells the watch echo of our own write from someone else's change: a SHA-256 over
+// everything the operator writes of a child, so that a change to any of it (a replaced
+// tls.key, a dropped label, an edited annotation, another owner) is reconciled and
+// repaired. It covers the data (a ConfigMap's by its data digest, all the cache keeps; a
+// Secret's every key), the type, the labels and annotations the operator sets (the keys
+// of `owned`, with the values `object` has, a missing one counting too) and the owner
+// references. Labels and annotations others add do not count: a write keeps them.
+// `object` is the desired object, or the object as the informer delivers it (trimmed).
 enum class ChildKind { kConfigMap, kSecret };
-std::string configMapFingerprint(const std::string& data_hash, const Json& owner_references);
-std::string echoFingerprint(ChildKind kind, const Json& cached);
+// The labels and annotations a desired child sets: {"labels": {...}, "annotations": {...}}.
+Json ownedMetadata(const Json& desired);
+std::string echoFingerprint(ChildKind kind, const Json& object, const Json& owned);
+// The fingerprint of a desired ConfigMap whose data digest is `data_hash` (its files are
+// not hashed again).
+std::string configMapFingerprint(const Json& desired, const std::string& data_hash);
 
 // The object to write: the desired ConfigMap or Secret, keeping the labels and
 // annotations others added to the current one and its resourceVersion (so a stale

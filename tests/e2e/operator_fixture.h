@@ -115,6 +115,13 @@ public:
     return -1;
   }
   bool running() const { return pid_ > 0; }
+  // SIGSTOP, returning once the process is stopped; SIGCONT.
+  void pause() {
+    ::kill(pid_, SIGSTOP);
+    int status = 0;
+    waitpid(pid_, &status, WUNTRACED);
+  }
+  void resume() { ::kill(pid_, SIGCONT); }
 
 private:
   pid_t pid_ = -1;
@@ -138,6 +145,7 @@ public:
     eo.api.bookmark_interval = 100ms;
     eo.api.history = 100000;
     eo.api.record_requests = true;  // who asked for what: the chart's RBAC is checked against it
+    eo.api.record_writes = true;    // which replica's write landed when
     emulator_ = std::make_unique<emulator::Emulator>(eo);
     ASSERT_EQ(emulator_->start(), "");
     kube::ClusterConfig cfg;

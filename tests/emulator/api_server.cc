@@ -103,20 +103,62 @@ void ApiServer::record(const HttpRequest& req, const Route& r, bool watch) {
   if (state_.options.record_requests && r.target.type) state_.requests.insert(attributesOf(req, r.target, watch));
 }
 
-HttpResponse ApiServer::handle(const HttpRequest& req) {
-  std::unique_lock<std::mutex> lock(mu_);
-  try {
-    return handleLocked(req, lock);
-  } catch (const std::exception& e) {
-    return statusError(500, std::string("internal error: ") + e.what());
-  }
+namespace {
+
+std::string metadataName(const std::string& text) {
+  json body = json::parse(text, nullptr, false);
+  if (!body.is_object() || !body.contains("metadata") || !body["metadata"].is_object()) return "";
+  const json& name = body["metadata"].value("name", json());
+  return name.is_string() ? name.get<std::string>() : "";
 }
 
-HttpResponse ApiServer::handleLocked(const HttpRequest& req, std::unique_lock<std::mutex>& lock) {
+// The name of what a create made (a generated one too), or asked for when refused.
+std::string createdName(const HttpRequest& req, const HttpResponse& response) {
+  return metadataName(response.status == 201 ? response.body : req.body);
+}
+
+}  // namespace
+
+std::vector<ServedWrite> ApiServer::writes() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return state_.writes;
+}
+
+void ApiServer::setWriteObserver(std::function<void(const ServedWrite&)> observer) {
+  std::lock_guard<std::mutex> lock(mu_);
+  write_observer_ = std::move(observer);
+}
+
+HttpResponse ApiServer::handle(const HttpRequest& req) {
+  std::unique_lock<std::mutex> lock(mu_);
+  std::optional<ServedWrite> served;
+  HttpResponse response;
+  try {
+    response = handleLocked(req, lock, served);
+  } catch (const std::exception& e) {
+    response = statusError(500, std::string("internal error: ") + e.what());
+  }
+  auto observer = write_observer_;
+  lock.unlock();
+  if (served && observer) observer(*served);
+  return response;
+}
+
+HttpResponse ApiServer::handleLocked(const HttpRequest& req, std::unique_lock<std::mutex>& lock,
+                                     std::optional<ServedWrite>& served) {
   if (auto denied = authorize(req, state_.options.token, state_.options.readonly_token)) return *denied;
   Route r = route(req.path, state_.types);
   switch (r.kind) {
-    case Route::Kind::kResource: record(req, r, false); return handleResource(req, r, lock);
+    case Route::Kind::kResource: {
+      record(req, r, false);
+      HttpResponse response = handleResource(req, r, lock);
+      if (isWriteMethod(req.method) && (state_.options.record_writes || write_observer_)) {
+        served = ServedWrite{attributesOf(req, r.target, false), response.status};
+        if (served->request.name.empty()) served->request.name = createdName(req, response);
+        if (state_.options.record_writes) state_.writes.push_back(*served);
+      }
+      return response;
+    }
     case Route::Kind::kFaults: return setFaultsFromRequest(req);
     case Route::Kind::kNone: return statusError(404, "the server could not find the requested resource");
     default: return serveDocument(r);

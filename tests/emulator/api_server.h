@@ -51,6 +51,13 @@ public:
   int latencyMs() override;
   // The resource requests served so far, when Options::record_requests (each distinct one once).
   std::set<RequestAttributes> requests();
+  // The writes served so far, in the order the server applied them, when
+  // Options::record_writes (a test tells which client's write landed after which).
+  std::vector<ServedWrite> writes();
+  // Called after each write is served and before its response is sent, outside the
+  // server's lock, on that connection's thread: an observer that blocks holds this one
+  // response back (its client stays mid-request) while the server goes on serving others.
+  void setWriteObserver(std::function<void(const ServedWrite&)> observer);
   // All stored objects of one resource (group/resource), for tests.
   std::vector<nlohmann::json> objects(const std::string& group, const std::string& resource,
                                       const std::string& ns = "");
@@ -60,7 +67,8 @@ public:
                     const std::function<bool(const nlohmann::json&)>& visit);
 
 private:
-  HttpResponse handleLocked(const HttpRequest& req, std::unique_lock<std::mutex>& lock);
+  HttpResponse handleLocked(const HttpRequest& req, std::unique_lock<std::mutex>& lock,
+                            std::optional<ServedWrite>& served);
   HttpResponse serveDocument(const Route& r);
   HttpResponse setFaultsFromRequest(const HttpRequest& req);
   HttpResponse handleResource(const HttpRequest& req, const Route& r, std::unique_lock<std::mutex>& lock);
@@ -68,6 +76,7 @@ private:
 
   std::mutex mu_;
   ServerState state_;
+  std::function<void(const ServedWrite&)> write_observer_;
   std::thread reaper_;  // finalizes terminating namespaces
 };
 

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "emulator/emulator.h"
+#include "emulator/test_api.h"
 #include "kube/errors.h"
 #include "kube/rest_client.h"
 
@@ -109,6 +110,35 @@ TEST_F(ApiServerTest, CrdServesItsResourceWithDefaultsAndValidation) {
   ASSERT_TRUE(client_->remove(kCustomResourceDefinitions, "", "paymentservices.paymesh.io").isOk());
   EXPECT_TRUE(kube::isNotFound(client_->get(kPaymentServices, "default", "a").status()));
   EXPECT_TRUE(emulator_.api().objects("paymesh.io", "paymentservices").empty());
+}
+
+// The write log keeps every write in the order it was applied, with who asked and the
+// answer; reads are not in it. The observer runs outside the server's lock.
+TEST(ApiServerWrites, LoggedInOrderAndObservedOutsideTheLock) {
+  Options o;
+  o.record_writes = true;
+  TestApi t(o);
+  std::vector<std::string> observed;
+  t.api.setWriteObserver([&](const ServedWrite& w) {
+    t.api.resourceVersion();  // takes the lock: would deadlock inside it
+    observed.push_back(w.request.verb + " " + w.request.name + " " + std::to_string(w.status));
+  });
+  auto as = [](const std::string& agent) { return std::map<std::string, std::string>{{"user-agent", agent}}; };
+  t.send("POST", kConfigMaps, configMap("a").dump(), "application/json", {}, as("one"));
+  t.send("GET", kConfigMaps + "/a", "", "", {}, as("one"));
+  t.send("POST", kConfigMaps, configMap("a").dump(), "application/json", {}, as("two"));
+  t.send("PATCH", kConfigMaps + "/a", R"({"data":{"k":"v"}})", "application/merge-patch+json", {}, as("two"));
+  auto log = t.api.writes();
+  ASSERT_EQ(log.size(), 3u);
+  EXPECT_EQ(log[0].request.user_agent, "one");
+  EXPECT_EQ(log[0].request.verb, "create");
+  EXPECT_EQ(log[0].status, 201);
+  EXPECT_EQ(log[1].request.user_agent, "two");
+  EXPECT_EQ(log[1].status, 409);
+  EXPECT_EQ(log[2].request.verb, "patch");
+  EXPECT_EQ(log[2].request.name, "a");
+  EXPECT_EQ(log[2].status, 200);
+  EXPECT_EQ(observed, (std::vector<std::string>{"create a 201", "create a 409", "patch a 200"}));
 }
 
 TEST(ApiServerInputs, MalformedInputGetsClearErrors) {

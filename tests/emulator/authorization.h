@@ -26,6 +26,12 @@ struct RequestAttributes {
 
 RequestAttributes attributesOf(const HttpRequest& req, const Target& target, bool watch);
 
+// A write as served: who asked for what, and the HTTP status it was answered with.
+struct ServedWrite {
+  RequestAttributes request;
+  int status = 0;
+};
+
 // nullopt when the request may go on; otherwise the 401 or 403 to answer.
 std::optional<HttpResponse> authorize(const HttpRequest& req, const std::string& token,
                                       const std::string& readonly_token);

@@ -1,6 +1,6 @@
 #pragma once
 // How an emulator is set up: history, tokens, seeds, webhook calls, namespace
-// finalization, the request log, kube-apiserver's request body limit.
+// finalization, the request and write logs, kube-apiserver's request body limit.
 
 #include <chrono>
 #include <cstdint>
@@ -39,6 +39,8 @@ struct Options {
   std::chrono::milliseconds namespace_finalize_delay{200};
   // Keep the authorization attributes of every resource request (see ApiServer::requests()).
   bool record_requests = false;
+  // Keep every write served, in order, with its answer (see ApiServer::writes()).
+  bool record_writes = false;
   // kube-apiserver's --max-request-body-bytes default: a write with a larger body gets 413.
   size_t max_request_body_bytes = 3 * 1024 * 1024;
 };

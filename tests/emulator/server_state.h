@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "emulator/authorization.h"
 #include "emulator/faults.h"
@@ -24,6 +25,7 @@ struct ServerState {
   FaultInjector faults;
   std::map<std::string, std::chrono::steady_clock::time_point> terminating;  // namespace -> deletion time
   std::set<RequestAttributes> requests;                                      // when options.record_requests
+  std::vector<ServedWrite> writes;                                           // when options.record_writes
   bool stopping = false;
 };
 

@@ -109,6 +109,27 @@ TEST(Writes, PatchKinds) {
   EXPECT_EQ(t.send("PATCH", kConfigMaps + "/a", "a: b", "application/apply-patch+yaml").status, 415);
 }
 
+// As kube-apiserver: a resourceVersion in a merge patch of the status subresource is a
+// precondition too (a stale status writer gets a Conflict, the current one goes through).
+TEST(Writes, StatusMergePatchWithAResourceVersionIsConditional) {
+  TestApi t;
+  json created = t.post(kDeployments, deployment(2)).body;
+  std::string read = created["metadata"]["resourceVersion"];
+  json spec_change = {{"spec", {{"replicas", 3}}}};
+  ASSERT_EQ(t.patch(kDeployments + "/web", spec_change).status, 200);  // someone else wrote since
+  auto stale = t.patch(kDeployments + "/web/status",
+                       {{"metadata", {{"resourceVersion", read}}}, {"status", {{"readyReplicas", 1}}}});
+  EXPECT_EQ(stale.status, 409);
+  EXPECT_EQ(stale.body["reason"], "Conflict");
+  EXPECT_FALSE(t.get(kDeployments + "/web").body.contains("status"));
+  std::string current = t.get(kDeployments + "/web").body["metadata"]["resourceVersion"];
+  auto fresh = t.patch(kDeployments + "/web/status",
+                       {{"metadata", {{"resourceVersion", current}}}, {"status", {{"readyReplicas", 1}}}});
+  EXPECT_EQ(fresh.status, 200);
+  EXPECT_EQ(fresh.body["status"]["readyReplicas"], 1);
+  EXPECT_NE(fresh.body["metadata"]["resourceVersion"], current);
+}
+
 TEST(Writes, DryRunAnswersTheWouldBeObjectAndStoresNothing) {
   TestApi t;
   uint64_t rv = t.api.resourceVersion();

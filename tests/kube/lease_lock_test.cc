@@ -77,5 +77,42 @@ TEST_F(LeaderElectorTest, OneLeaderAtATimeAndReleaseHandsOver) {
   EXPECT_EQ(lease->at("spec").at("leaseTransitions"), 1);
 }
 
+// Each renewal opens the gate until the renew deadline after the renewal began, on the
+// elector's clock; past it writes stop with the elector asleep, and losing or releasing
+// the Lease closes the gate at once.
+TEST_F(LeaderElectorTest, RenewalsOpenTheWriteGateUntilTheRenewDeadline) {
+  Json ns = {{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", "paymesh-system"}}}};
+  ASSERT_TRUE(client_->create(resources::kNamespaces, "", ns).isOk());
+  std::atomic<int64_t> now_ns{std::chrono::nanoseconds(1000h).count()};
+  auto clock = [&] { return SteadyTime(std::chrono::nanoseconds(now_ns.load())); };
+  LeaderElectionOptions o;
+  o.identity = "a";
+  o.lease_duration = 60min;
+  o.renew_deadline = 30min;
+  o.retry_period = 10min;  // real time: one attempt, then asleep for the rest of the test
+  o.clock = clock;
+  WriteGate gate(clock);
+  LeaderElector a(*client_, o, &gate);
+  std::atomic<bool> started{false};
+  std::jthread ta([&](std::stop_token st) {
+    a.run(
+        st, [&] { started = true; }, [] {});
+  });
+  auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (!started && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(10ms);
+  ASSERT_TRUE(started);
+  EXPECT_TRUE(gate.mayWrite());
+  now_ns += std::chrono::nanoseconds(30min - 1ns).count();
+  EXPECT_TRUE(gate.mayWrite());
+  now_ns += 1;
+  EXPECT_FALSE(gate.mayWrite()) << "the renew deadline passed while the elector slept";
+  EXPECT_TRUE(a.isLeader()) << "the elector has not looked yet; the gate did not wait for it";
+  ta.request_stop();
+  ta.join();
+  gate.renewed(clock(), o.renew_deadline);  // as if renewed just now: release still closes it
+  ASSERT_TRUE(a.release().isOk());
+  EXPECT_FALSE(gate.mayWrite());
+}
+
 }  // namespace
 }  // namespace paymesh::kube

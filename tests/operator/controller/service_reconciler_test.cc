@@ -40,7 +40,9 @@ protected:
 };
 
 TEST_F(ServiceReconcilerTest, FirstPassWritesConfigMapSecretAndStatusOnce) {
-  cache(services_, serviceJson("ledger"));
+  Json ledger = serviceJson("ledger");
+  ledger["metadata"]["resourceVersion"] = "5";
+  cache(services_, ledger);
   client_.expectCreate(res::kConfigMaps, "payments", "ledger-paymesh")
       .expectCreate(res::kSecrets, "payments", "ledger-paymesh-tls")
       .expectPatch(res::kPaymentServices, "payments", "ledger");
@@ -62,6 +64,8 @@ TEST_F(ServiceReconcilerTest, FirstPassWritesConfigMapSecretAndStatusOnce) {
   EXPECT_TRUE(calls[2].status_subresource);
   EXPECT_EQ(calls[2].body["status"]["observedGeneration"], 1);
   EXPECT_EQ(calls[2].body["status"]["configHash"], want.config_hash);
+  // Conditional on the object it was computed from: a Conflict if it changed since.
+  EXPECT_EQ(calls[2].body["metadata"]["resourceVersion"], "5");
   // Requeued for the certificate's renewal (2/3 of its 24h life), no event needed.
   ASSERT_TRUE(action->requeue_after);
   EXPECT_GT(*action->requeue_after, std::chrono::milliseconds(15h));
@@ -146,8 +150,8 @@ TEST_F(ServiceReconcilerTest, ADueCertificateIsRenewedWithAnEvent) {
 
 TEST_F(ServiceReconcilerTest, AReplicaThatDoesNotLeadWritesNothing) {
   cache(services_, serviceJson("ledger"));
-  std::atomic<bool> may_write{false};
-  kube::LeaderGatedClient gated(client_, may_write);
+  kube::WriteGate gate;  // closed: no renewal
+  kube::LeaderGatedClient gated(client_, gate);
   ChildWriter children(gated, nullptr);
   PaymentServiceReconciler r({parsed_, pods_, config_maps_, secrets_, jwks_config_maps_, jwks_secrets_},
                              {gated, children, events_, gauges_, mesh_, clock(), nullptr});

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
+
+#include "base/base64.h"
+
 #include "operator/test_util.h"
 #include "pki/issue.h"
 #include "pki/tls_secret.h"
@@ -74,6 +78,34 @@ TEST(ChildrenTest, MergeForUpdateKeepsOthersLabelsAndTheResourceVersion) {
   EXPECT_EQ(out["data"]["ring.json"], "new");
 }
 
+// The echo of a ConfigMap write: the same fingerprint from the cache as the write took;
+// any change to what the operator wrote differs, others' additions do not.
+TEST(ChildrenTest, ConfigMapFingerprintCoversDataLabelsAnnotationsAndOwners) {
+  const Json desired = desiredConfigMap();
+  const std::string written = configMapFingerprint(desired, configMapDataHash(desired["data"]));
+  const Json owned = ownedMetadata(desired);
+  auto echo = [&](const std::function<void(Json&)>& change) {
+    Json cached = desired;
+    cached["metadata"]["resourceVersion"] = "7";
+    change(cached);
+    trimConfigMap(cached);
+    return echoFingerprint(ChildKind::kConfigMap, cached, owned);
+  };
+  EXPECT_EQ(written.rfind("sha256:", 0), 0u) << written;
+  EXPECT_EQ(echo([](Json&) {}), written);
+  EXPECT_EQ(echo([](Json& o) { o["metadata"]["labels"]["team"] = "core"; }), written);
+  EXPECT_EQ(echo([](Json& o) { o["metadata"]["annotations"]["note"] = "x"; }), written);
+  EXPECT_NE(echo([](Json& o) { o["data"]["ring.json"] = "other"; }), written);
+  EXPECT_NE(echo([](Json& o) { o["data"]["extra"] = "x"; }), written);
+  EXPECT_NE(echo([](Json& o) { o["metadata"]["annotations"]["paymesh.io/config-hash"] = "sha256:y"; }), written);
+  EXPECT_NE(echo([](Json& o) { o["metadata"]["annotations"].erase("paymesh.io/config-hash"); }), written);
+  EXPECT_NE(echo([](Json& o) { o["metadata"].erase("annotations"); }), written);
+  EXPECT_NE(echo([](Json& o) { o["metadata"]["labels"][kManagedByLabel] = "other"; }), written);
+  EXPECT_NE(echo([](Json& o) { o["metadata"]["labels"][kManagedByLabel] = 1; }), written);
+  EXPECT_NE(echo([](Json& o) { o["metadata"]["ownerReferences"][0]["uid"] = "uid-b"; }), written);
+  EXPECT_NE(echo([](Json& o) { o["metadata"].erase("ownerReferences"); }), written);
+}
+
 class CertificatePlanTest : public ::testing::Test {
 protected:
   void SetUp() override {
@@ -90,6 +122,9 @@ protected:
     auto content = pki::tlsSecretContent(*issued, bundle_);
     EXPECT_TRUE(content.isOk());
     return tlsSecretObject(svc, *content);
+  }
+  pki::LeafSpec leafSpec() {
+    return *pki::workloadLeafSpec(workloadIdentity(service("a"), mesh()), 24h, pki::KeyAlgorithm::kEcdsaP256);
   }
   std::optional<pki::CertificateAuthority> ca_;
   pki::TrustBundle bundle_;
@@ -219,6 +254,54 @@ TEST_F(CertificatePlanTest, BrokenSecretIsReissuedAndMissingOwnerIsMetadataOnly)
   auto orphan_plan = planCertificate(svc, mesh(), &orphan, *ca_, bundle_, fixedNow());
   EXPECT_EQ(orphan_plan.action, CertificatePlan::Action::kUpdate);
   EXPECT_EQ(orphan_plan.reason, "metadata");
+}
+
+TEST_F(CertificatePlanTest, KeyOfAnotherPairIsReissued) {
+  auto svc = service("a");
+  Json secret = issue(svc, fixedNow());
+  auto other = pki::PrivateKey::generate(pki::KeyAlgorithm::kEcdsaP256);
+  ASSERT_TRUE(other.isOk());
+  auto pem = other->toPkcs8Pem();
+  ASSERT_TRUE(pem.isOk());
+  secret["data"]["tls.key"] = base64Encode(*pem);  // a valid key, of the same algorithm
+  auto plan = planCertificate(svc, mesh(), &secret, *ca_, bundle_, fixedNow());
+  EXPECT_EQ(plan.action, CertificatePlan::Action::kIssue);
+  EXPECT_NE(plan.reason.find("tls.key does not match"), std::string::npos) << plan.reason;
+}
+
+// The echo of a TLS Secret write covers every data key (the private key too), the type,
+// the labels and annotations the operator sets and the owners.
+TEST_F(CertificatePlanTest, SecretFingerprintCoversTheKeyAndEverythingElseWritten) {
+  auto issued = pki::issueCertificate(*ca_, leafSpec(), fixedNow());
+  ASSERT_TRUE(issued.isOk());
+  auto content = pki::tlsSecretContent(*issued, bundle_);
+  ASSERT_TRUE(content.isOk());
+  const Json desired = tlsSecretObject(service("a"), *content, ReplacedCertificate{fixedNow() + 1h, fixedNow()});
+  const Json owned = ownedMetadata(desired);
+  const std::string written = echoFingerprint(ChildKind::kSecret, desired, owned);
+  auto echo = [&](const std::function<void(Json&)>& change) {
+    Json cached = desired;
+    cached["metadata"]["resourceVersion"] = "9";
+    change(cached);
+    return echoFingerprint(ChildKind::kSecret, cached, owned);
+  };
+  auto other = pki::PrivateKey::generate(pki::KeyAlgorithm::kEcdsaP256);
+  ASSERT_TRUE(other.isOk());
+  auto other_key = other->toPkcs8Pem();
+  ASSERT_TRUE(other_key.isOk());
+  EXPECT_EQ(echo([](Json&) {}), written);
+  EXPECT_EQ(echo([](Json& o) { o["metadata"]["labels"]["team"] = "core"; }), written);
+  EXPECT_NE(echo([&](Json& o) { o["data"]["tls.key"] = base64Encode(*other_key); }), written);
+  EXPECT_NE(echo([](Json& o) { o["data"]["tls.key"] = base64Encode("garbage"); }), written);
+  EXPECT_NE(echo([](Json& o) { o["data"].erase("tls.key"); }), written);
+  EXPECT_NE(echo([](Json& o) { o["data"]["tls.crt"] = base64Encode("x"); }), written);
+  EXPECT_NE(echo([](Json& o) { o["data"]["ca.crt"] = base64Encode("x"); }), written);
+  EXPECT_NE(echo([](Json& o) { o["type"] = "Opaque"; }), written);
+  EXPECT_NE(echo([](Json& o) { o["metadata"]["labels"][model::kServiceLabel] = "b"; }), written);
+  EXPECT_NE(echo([](Json& o) { o["metadata"]["labels"].erase(kManagedByLabel); }), written);
+  EXPECT_NE(echo([](Json& o) { o["metadata"]["annotations"][kReplacedAtAnnotation] = "2020-01-01T00:00:00Z"; }),
+            written);
+  EXPECT_NE(echo([](Json& o) { o["metadata"]["ownerReferences"] = Json::array(); }), written);
 }
 
 TEST(ChildrenTest, RequeueDelayIsAtLeastOneSecond) {
