@@ -1,13 +1,18 @@
 #include "pki/rotation.h"
 
+#include "base/saturating_time.h"
+
 namespace paymesh::pki {
 
+// Saturating throughout: a certificate's times may sit at TimePoint::min()/max() (far
+// dates), where plain arithmetic would wrap.
 TimePoint renewalTime(TimePoint not_before, TimePoint not_after, std::optional<std::chrono::seconds> renew_before) {
-  auto lifetime = not_after - not_before;
+  auto lifetime = saturatingSub(not_after, not_before);
   if (renew_before && *renew_before > std::chrono::seconds(0) && *renew_before < lifetime) {
-    return not_after - *renew_before;
+    return saturatingAdd(not_after, -*renew_before);
   }
-  return not_before + lifetime * 2 / 3;
+  // lifetime * 2 / 3 without forming lifetime * 2 (it overflows past 146 years).
+  return saturatingAdd(not_before, lifetime / 3 * 2 + (lifetime % 3) * 2 / 3);
 }
 
 Status validateRenewBefore(std::chrono::seconds duration, std::optional<std::chrono::seconds> renew_before) {
@@ -74,14 +79,14 @@ Result<CaRotationState> startCaRotation(const CaRotationState& state, std::strin
 
 CaRotationStep advanceCaRotation(const CaRotationState& state, const CaRotationConfig& config,
                                  const CaRotationObservation& observed, TimePoint now) {
-  CaRotationStep step{state, false, now + config.propagation_delay};
-  auto settled = state.phase_since + config.propagation_delay;
+  CaRotationStep step{state, false, saturatingAdd(now, config.propagation_delay)};
+  auto settled = saturatingAdd(state.phase_since, config.propagation_delay);
   auto enter = [&](CaPhase phase) {
     step.state.phase = phase;
     step.state.phase_since = now;
     step.state.old_leaves_gone_since.reset();
     step.changed = true;
-    step.next_check = now + config.propagation_delay;
+    step.next_check = saturatingAdd(now, config.propagation_delay);
   };
   switch (state.phase) {
     case CaPhase::kActive:
@@ -102,7 +107,7 @@ CaRotationStep advanceCaRotation(const CaRotationState& state, const CaRotationC
       TimePoint gone = state.old_leaves_gone_since.value_or(now);
       step.state.old_leaves_gone_since = gone;
       step.changed = !state.old_leaves_gone_since.has_value();
-      TimePoint ready = std::max(settled, gone + config.propagation_delay);
+      TimePoint ready = std::max(settled, saturatingAdd(gone, config.propagation_delay));
       if (now >= ready) {
         step.state.retired_ca = state.ca;
         step.state.ca = state.next_ca;

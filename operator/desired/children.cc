@@ -5,6 +5,7 @@
 
 #include "base/base64.h"
 #include "base/json_fields.h"
+#include "base/saturating_time.h"
 #include "base/time_format.h"
 #include "pki/issue.h"
 #include "pki/key.h"
@@ -258,7 +259,7 @@ CertificatePlan keepCertificate(const model::PaymentService& service, const mode
 }
 
 std::chrono::milliseconds requeueDelay(pki::TimePoint next_check, pki::TimePoint now) {
-  auto d = std::chrono::duration_cast<std::chrono::milliseconds>(next_check - now);
+  auto d = std::chrono::duration_cast<std::chrono::milliseconds>(saturatingSub(next_check, now));
   return std::max(d, std::chrono::milliseconds(1000));
 }
 
