@@ -5,13 +5,22 @@
 #include <cstring>
 #include <ctime>
 
+#include "base/saturating_time.h"
+
 namespace paymesh {
 
 std::string formatRfc3339(std::chrono::system_clock::time_point t, int fraction_digits) {
   // Floor to whole seconds, also before the epoch, so the fraction is never negative.
-  auto secs = std::chrono::floor<std::chrono::seconds>(t);
-  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(t - secs).count();
-  std::time_t tt = std::chrono::system_clock::to_time_t(secs);
+  // Split by division, which cannot overflow even at time_point::min() (floor<> can).
+  const auto since = t.time_since_epoch();
+  auto secs = std::chrono::duration_cast<std::chrono::seconds>(since);
+  auto rest = since - secs;
+  if (rest < rest.zero()) {
+    secs -= std::chrono::seconds(1);
+    rest += std::chrono::seconds(1);
+  }
+  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(rest).count();
+  std::time_t tt = static_cast<std::time_t>(secs.count());
   std::tm tm{};
   gmtime_r(&tt, &tm);
   char buf[64];
@@ -30,7 +39,8 @@ std::optional<std::chrono::system_clock::time_point> parseRfc3339(const std::str
   std::tm tm{};
   const char* p = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
   if (p == nullptr) return std::nullopt;
-  auto t = std::chrono::system_clock::from_time_t(timegm(&tm));
+  // Dates past what a time point holds (before 1677, after 2262) saturate at its ends.
+  auto t = timeFromUnixSeconds(timegm(&tm));
   if (*p == '.') {
     int64_t nanos = 0;
     int digits = 0;
@@ -40,7 +50,7 @@ std::optional<std::chrono::system_clock::time_point> parseRfc3339(const std::str
     }
     if (digits == 0) return std::nullopt;
     for (int d = digits; d < 9; ++d) nanos *= 10;
-    t += std::chrono::duration_cast<std::chrono::system_clock::duration>(std::chrono::nanoseconds(nanos));
+    t = saturatingAdd(t, std::chrono::nanoseconds(nanos));
   }
   if (*p == 'Z' || *p == 'z') return p[1] == '\0' ? std::optional(t) : std::nullopt;
   if ((*p == '+' || *p == '-') && std::strlen(p) == 6 && p[3] == ':') {
@@ -48,7 +58,7 @@ std::optional<std::chrono::system_clock::time_point> parseRfc3339(const std::str
     for (int i : {1, 2, 4, 5})
       if (p[i] < '0' || p[i] > '9') return std::nullopt;
     auto offset = std::chrono::hours(num(1)) + std::chrono::minutes(num(4));
-    return *p == '+' ? t - offset : t + offset;
+    return saturatingAdd(t, *p == '+' ? -offset : offset);
   }
   return std::nullopt;
 }

@@ -1,8 +1,37 @@
 #include "kube/informer.h"
 
 #include <condition_variable>
+#include <exception>
+
+#include "kube/object_key.h"
+#include "obs/log.h"
 
 namespace paymesh::kube {
+
+namespace {
+
+// Runs one handler (or one event's processing): what it throws is logged with the object
+// and dropped, so one object a handler cannot read neither ends the informer's thread (and
+// the process) nor keeps other handlers from their events. The periodic resync and the
+// next event of the object give the handler another look.
+template <typename Fn>
+void guarded(const char* what, const std::string& resource, const Json* object, Fn&& fn) {
+  try {
+    fn();
+  } catch (const std::exception& e) {
+    obs::logWarn("informer handler failed", {{"stage", what},
+                                             {"resource", resource},
+                                             {"object", object ? ObjectKey::of(*object).str() : ""},
+                                             {"error", e.what()}});
+  } catch (...) {
+    obs::logWarn("informer handler failed", {{"stage", what},
+                                             {"resource", resource},
+                                             {"object", object ? ObjectKey::of(*object).str() : ""},
+                                             {"error", "a non-standard exception"}});
+  }
+}
+
+}  // namespace
 
 Informer::Informer(Client& client, ResourceRef res, std::string ns, InformerOptions options)
     : client_(client), res_(std::move(res)), ns_(std::move(ns)), options_(std::move(options)), store_(options_.trim) {}
@@ -39,7 +68,7 @@ void Informer::start() {
           ObjectPtr obj = store_.get(key);
           if (!obj) continue;
           for (const auto& h : handlers_) {
-            if (h.on_update) h.on_update(obj, obj);
+            if (h.on_update) guarded("resync", res_.resource, obj.get(), [&] { h.on_update(obj, obj); });
           }
         }
       }
@@ -74,6 +103,20 @@ WatcherStats Informer::stats() const {
 
 void Informer::apply(WatcherEvent&& ev) {
   std::lock_guard<std::mutex> dispatch(dispatch_mu_);
+  guarded("event", res_.resource, ev.kind == WatcherEvent::Kind::kListPage ? nullptr : &ev.object,
+          [&] { applyLocked(std::move(ev)); });
+}
+
+void Informer::dispatch(const ObjectPtr& old_obj, const ObjectPtr& now) {
+  for (const auto& h : handlers_) {
+    const Json* any = now ? now.get() : old_obj.get();
+    if (!old_obj && h.on_add) guarded("add", res_.resource, any, [&] { h.on_add(now); });
+    if (old_obj && now && h.on_update) guarded("update", res_.resource, any, [&] { h.on_update(old_obj, now); });
+    if (!now && h.on_delete) guarded("delete", res_.resource, any, [&] { h.on_delete(old_obj); });
+  }
+}
+
+void Informer::applyLocked(WatcherEvent&& ev) {
   switch (ev.kind) {
     case WatcherEvent::Kind::kListPage: {
       // Each page is trimmed and packed into the batch before the next one is fetched.
@@ -84,32 +127,19 @@ void Informer::apply(WatcherEvent&& ev) {
       if (!ev.last_page) break;
       Store::Batch batch = std::move(*relist_);
       relist_.reset();
-      store_.replace(std::move(batch), [this](const ObjectPtr& old_obj, const ObjectPtr& now) {
-        for (const auto& h : handlers_) {
-          if (!old_obj && h.on_add) h.on_add(now);
-          if (old_obj && now && h.on_update) h.on_update(old_obj, now);
-          if (!now && h.on_delete) h.on_delete(old_obj);
-        }
-      });
+      store_.replace(std::move(batch),
+                     [this](const ObjectPtr& old_obj, const ObjectPtr& now) { dispatch(old_obj, now); });
       synced_ = true;
       break;
     }
     case WatcherEvent::Kind::kApplied: {
       auto [old, now] = store_.upsert(std::move(ev.object));
-      for (const auto& h : handlers_) {
-        if (old && h.on_update) h.on_update(old, now);
-        if (!old && h.on_add) h.on_add(now);
-      }
+      if (now) dispatch(old, now);  // null: not kept (the store logged why)
       break;
     }
     case WatcherEvent::Kind::kDeleted: {
-      const Json& meta = ev.object.value("metadata", Json::object());
-      auto gone = store_.erase(meta.value("namespace", ""), meta.value("name", ""));
-      if (gone) {
-        for (const auto& h : handlers_) {
-          if (h.on_delete) h.on_delete(gone);
-        }
-      }
+      ObjectKey key = ObjectKey::of(ev.object);
+      if (auto gone = store_.erase(key.ns, key.name)) dispatch(gone, nullptr);
       break;
     }
   }

@@ -54,7 +54,12 @@ public:
   WatcherStats stats() const;
 
 private:
+  // What the watcher saw, into the store and the handlers; nothing a handler or a
+  // malformed object throws escapes it (it is logged with the object's key).
   void apply(WatcherEvent&& event);
+  void applyLocked(WatcherEvent&& event);
+  // The handlers for one change: added (old_obj null), updated, or deleted (now null).
+  void dispatch(const ObjectPtr& old_obj, const ObjectPtr& now);
 
   Client& client_;
   ResourceRef res_;

@@ -9,11 +9,16 @@ std::string ObjectKey::str() const { return Store::keyOf(ns, name); }
 
 ObjectKey ObjectKey::of(const nlohmann::json& object) {
   const auto& meta = metadataOf(object);
-  return {meta.value(fields::kNamespace, ""), meta.value(fields::kName, "")};
+  auto text = [&](const char* key) {
+    auto it = meta.find(key);
+    return it != meta.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  return {text(fields::kNamespace), text(fields::kName)};
 }
 
 const nlohmann::json& metadataOf(const nlohmann::json& object) {
   static const nlohmann::json kEmpty = nlohmann::json::object();
+  if (!object.is_object()) return kEmpty;
   auto it = object.find(fields::kMetadata);
   return it == object.end() || !it->is_object() ? kEmpty : *it;
 }

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "kube/errors.h"
+#include "kube/wire.h"
 
 namespace paymesh::kube {
 namespace {
@@ -196,20 +197,7 @@ Result<ObjectList> RestClient::list(const ResourceRef& res, const std::string& n
   if (options.limit > 0) addParam(q, "limit", std::to_string(options.limit));
   addParam(q, "continue", options.continue_token);
   ASSIGN_OR_RETURN(Json body, impl_->call(http::methods::GET, res.path(ns) + q, nullptr));
-  ObjectList out;
-  if (body.contains("items") && body["items"].is_array()) {
-    for (auto& item : body["items"]) {
-      // Items of built-in lists carry no kind; the caller should not have to care.
-      if (!item.contains("kind")) item["kind"] = res.kind;
-      if (!item.contains("apiVersion")) item["apiVersion"] = res.apiVersion();
-      out.items.push_back(std::move(item));
-    }
-  }
-  if (body.contains("metadata")) {
-    out.resource_version = body["metadata"].value("resourceVersion", "");
-    out.continue_token = body["metadata"].value("continue", "");
-  }
-  return out;
+  return parseListPage(std::move(body), res, "GET " + res.path(ns) + q);
 }
 
 Result<Json> RestClient::create(const ResourceRef& res, const std::string& ns, const Json& object) {
@@ -291,31 +279,9 @@ Status RestClient::watch(const ResourceRef& res, const std::string& ns, const Wa
         std::string line = pending.substr(0, nl);
         pending.erase(0, nl + 1);
         if (line.empty()) continue;
-        Json ev;
-        try {
-          ev = Json::parse(line);
-        } catch (const std::exception& e) {
-          return Status(Code::kInternal, what + ": bad watch event: " + e.what());
-        }
-        std::string type = ev.value("type", "");
-        if (type == "ERROR") {
-          const Json& st = ev.value("object", Json::object());
-          ApiError err = parseApiError(st.value("code", 500), st.dump(), "");
-          return toStatus(err, what);
-        }
-        WatchEvent we;
-        if (type == "ADDED")
-          we.type = EventType::kAdded;
-        else if (type == "MODIFIED")
-          we.type = EventType::kModified;
-        else if (type == "DELETED")
-          we.type = EventType::kDeleted;
-        else if (type == "BOOKMARK")
-          we.type = EventType::kBookmark;
-        else
-          return Status(Code::kInternal, what + ": unknown watch event type \"" + type + "\"");
-        we.object = ev.value("object", Json::object());
-        if (!on_event(we)) return Status::ok();
+        auto we = parseWatchLine(line, what);
+        if (!we.isOk()) return we.status();
+        if (!on_event(*we)) return Status::ok();
       }
     }
   } catch (const pplx::task_canceled&) {

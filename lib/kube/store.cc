@@ -2,60 +2,39 @@
 
 #include <mutex>
 
+#include "obs/log.h"
+
 namespace paymesh::kube {
 
-void dropManagedFields(Json& object) {
-  if (!object.is_object() || !object.contains("metadata")) return;
-  Json& meta = object["metadata"];
-  meta.erase("managedFields");
-  if (meta.contains("annotations") && meta["annotations"].is_object()) {
-    meta["annotations"].erase("kubectl.kubernetes.io/last-applied-configuration");
-    if (meta["annotations"].empty()) meta.erase("annotations");
-  }
+namespace {
+
+std::string stringOf(const Json& object, const char* key) {
+  auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : "";
 }
 
-void trimPod(Json& object) {
-  dropManagedFields(object);
-  if (!object.is_object()) return;
-  // Fields are moved out of the full object, which is dropped afterwards.
-  auto take = [](Json& from, const char* field, Json& to) {
-    auto it = from.find(field);
-    if (it != from.end()) to[field] = std::move(*it);
-  };
-  Json lean = Json::object();
-  if (auto m = object.find("metadata"); m != object.end() && m->is_object()) {
-    Json meta = Json::object();
-    for (const char* f : {"name", "namespace", "uid", "resourceVersion", "labels", "annotations", "deletionTimestamp"})
-      take(*m, f, meta);
-    if (auto owners_in = m->find("ownerReferences"); owners_in != m->end() && owners_in->is_array()) {
-      Json owners = Json::array();
-      for (const auto& o : *owners_in) {
-        owners.push_back({{"kind", o.value("kind", "")}, {"name", o.value("name", "")}, {"uid", o.value("uid", "")}});
-      }
-      meta["ownerReferences"] = std::move(owners);
-    }
-    lean["metadata"] = std::move(meta);
+// Whether `object` is cached, typed (trim.h) and trimmed: an object with a name. What is
+// not (or what a trimmer throws on) is logged and left out, never thrown at the informer.
+bool admit(const Trimmer& trim, Json& object) {
+  if (!object.is_object()) {
+    obs::logInfo("ignored a watched item that is not an object", {{"type", object.type_name()}});
+    return false;
   }
-  if (auto s = object.find("spec"); s != object.end() && s->is_object()) {
-    Json spec = Json::object();
-    for (const char* f : {"nodeName", "serviceAccountName"}) take(*s, f, spec);
-    if (!spec.empty()) lean["spec"] = std::move(spec);
+  reportMistyped(object, dropMistyped(object));
+  try {
+    if (trim) trim(object);
+  } catch (const std::exception& e) {
+    obs::logWarn("ignored an object its cache trimmer could not read",
+                 {{"object", Store::keyOf(object)}, {"error", e.what()}});
+    return false;
   }
-  if (auto s = object.find("status"); s != object.end() && s->is_object()) {
-    Json status = Json::object();
-    for (const char* f : {"phase", "podIP"}) take(*s, f, status);
-    if (auto ips = s->find("podIPs"); ips != s->end() && ips->is_array() && ips->size() > 1)
-      status["podIPs"] = std::move(*ips);
-    if (auto conds = s->find("conditions"); conds != s->end() && conds->is_array()) {
-      for (const auto& c : *conds) {
-        if (c.is_object() && c.value("type", "") == "Ready")
-          status["conditions"] = Json::array({{{"type", "Ready"}, {"status", c.value("status", "")}}});
-      }
-    }
-    if (!status.empty()) lean["status"] = std::move(status);
-  }
-  object = std::move(lean);
+  auto meta = object.find("metadata");
+  if (meta != object.end() && meta->is_object() && !stringOf(*meta, "name").empty()) return true;
+  obs::logInfo("ignored a watched object without a name", {{"kind", stringOf(object, "kind")}});
+  return false;
 }
+
+}  // namespace
 
 // The objects with their indexes. Index entries point at the keys of `objects`
 // (node-based: the keys do not move, not even when the map itself is moved).
@@ -124,8 +103,9 @@ Store::Store(Trimmer trim) : trim_(std::move(trim)), contents_(std::make_unique<
 Store::~Store() = default;
 
 std::string Store::keyOf(const Json& object) {
-  const Json& meta = object.value("metadata", Json::object());
-  return keyOf(meta.value("namespace", ""), meta.value("name", ""));
+  auto meta = object.is_object() ? object.find("metadata") : object.end();
+  if (!object.is_object() || meta == object.end() || !meta->is_object()) return keyOf("", "");
+  return keyOf(stringOf(*meta, "namespace"), stringOf(*meta, "name"));
 }
 
 ObjectPtr Store::unpack(const Packed& packed) { return std::make_shared<const Json>(Json::from_msgpack(packed)); }
@@ -170,7 +150,7 @@ size_t Store::size() const {
 }
 
 std::pair<ObjectPtr, ObjectPtr> Store::upsert(Json object) {
-  if (trim_) trim_(object);
+  if (!admit(trim_, object)) return {nullptr, nullptr};
   std::string key = keyOf(object);
   auto stored = std::make_shared<const Json>(std::move(object));
   std::unique_lock lock(mu_);
@@ -189,7 +169,7 @@ Store::Batch& Store::Batch::operator=(Batch&&) noexcept = default;
 Store::Batch::~Batch() = default;
 
 void Store::Batch::add(Json object) {
-  if (trim_) trim_(object);
+  if (!admit(trim_, object)) return;
   std::string key = keyOf(object);
   contents_->put(std::move(key), object);
 }

@@ -1,6 +1,7 @@
 #pragma once
 // The informer cache: objects by namespace/name, with namespace and label indexes. Objects
-// are trimmed on the way in (managedFields and fields paymesh does not read are dropped) and
+// are typed and trimmed on the way in (kube/trim.h: fields of the wrong type, managedFields
+// and fields paymesh does not read are dropped; a non-object or nameless one is not kept) and
 // kept as MessagePack bytes: a parsed nlohmann::json costs ~100 bytes per field, the packed
 // form a few bytes, which is what keeps 10,000 cached Pods small. Reads decode into a fresh
 // read-only object.
@@ -17,17 +18,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "kube/trim.h"
+
 namespace paymesh::kube {
 
 using Json = nlohmann::json;
 using ObjectPtr = std::shared_ptr<const Json>;
 using Trimmer = std::function<void(Json&)>;
-
-// Drops metadata.managedFields and the last-applied-configuration annotation.
-void dropManagedFields(Json& object);
-// Keeps only what paymesh reads of a Pod: identity, labels, annotations, owners, deletion,
-// spec.nodeName / serviceAccountName, status.phase / podIP(s) and the Ready condition.
-void trimPod(Json& object);
 
 class Store {
   struct Contents;
@@ -51,7 +48,8 @@ public:
   std::vector<ObjectPtr> byLabel(const std::string& key, const std::string& value) const;
   size_t size() const;
 
-  // Inserts or replaces; returns the previous object (null when new) and the stored one.
+  // Inserts or replaces; returns the previous object (null when new) and the stored one
+  // (null when the object was not kept: not an object, or without a name).
   std::pair<ObjectPtr, ObjectPtr> upsert(Json object);
   // Removes; returns the removed object (null when absent).
   ObjectPtr erase(const std::string& ns, const std::string& name);

@@ -3,6 +3,8 @@
 #include <future>
 #include <thread>
 
+#include "kube/object_key.h"
+
 namespace paymesh::kube {
 
 const char* stateName(Watcher::State state) {
@@ -76,9 +78,12 @@ Watcher::State Watcher::step(const Sink& sink, std::stop_token stop) {
       Status s = client_.watch(
           res_, ns_, opts,
           [&](const WatchEvent& ev) {
-            const Json& meta = ev.object.value("metadata", Json::object());
-            std::string rv = meta.value("resourceVersion", "");
-            if (!rv.empty()) rv_ = rv;
+            // Read without throwing: a watch line may hold anything (metadataOf and a
+            // string check take a wrongly typed resourceVersion as none).
+            const Json& meta = metadataOf(ev.object);
+            auto rv = meta.find("resourceVersion");
+            if (rv != meta.end() && rv->is_string() && !rv->get_ref<const std::string&>().empty())
+              rv_ = rv->get<std::string>();
             saw_event = true;
             if (ev.type == EventType::kBookmark) return true;
             sink({ev.type == EventType::kDeleted ? WatcherEvent::Kind::kDeleted : WatcherEvent::Kind::kApplied,

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "base/saturating_time.h"
+
 namespace paymesh::kube {
 
 WorkQueue::WorkQueue(WorkQueueOptions options) : options_(options) {}
@@ -26,7 +28,7 @@ void WorkQueue::addAfter(const std::string& key, std::chrono::milliseconds delay
     addLocked(key);
     return;
   }
-  auto at = options_.now() + delay;
+  auto at = saturatingAdd(options_.now(), delay);  // a delay of years must not wrap into the past
   auto it = waiting_at_.find(key);
   if (it != waiting_at_.end()) {
     if (it->second <= at) return;

@@ -5,6 +5,7 @@
 #include "base/duration.h"
 #include "base/quote.h"
 #include "model/mesh_config.h"
+#include "model/payment_service.h"
 #include "model/payment_service_schema.h"
 
 namespace paymesh::model {
@@ -104,7 +105,8 @@ std::string apiReferenceMarkdown() {
       << "### spec\n\n| field | type | default | constraints | description |\n|---|---|---|---|---|\n";
   table(paymentServiceSpecSchema(), "spec", out);
   out << "\nLeft unset, `serviceAccount` is the PaymentService's name; a Maglev `tableSize` is 65537; a\n"
-      << "Ketama ring has `virtualNodes` 1024, `maxRingSize` 8388608 and `hashFunction` XXHash;\n"
+      << "Ketama ring has `virtualNodes` " << kDefaultMinRingSize << ", `maxRingSize` " << kDefaultMaxRingSize
+      << " and `hashFunction` XXHash;\n"
       << "`renewBefore` is a third of the certificate's lifetime. These are not schema defaults\n"
       << "because they depend on other fields.\n\n"
       << "### Cross-field rules\n\nEach is a CEL rule (`x-kubernetes-validations`) in the CRD and a check in the C++ "

@@ -48,7 +48,12 @@ struct Port {
 inline constexpr int64_t kDefaultMaglevTableSize = 65537;
 inline constexpr int64_t kMaxMaglevTableSize = 5000011;
 inline constexpr int64_t kDefaultMinRingSize = 1024;
-inline constexpr int64_t kDefaultMaxRingSize = 8388608;
+// The most points a Ketama ring may have, and the default maximum: what one pass can
+// afford (docs/BENCHMARKS.md: ~0.2 s and ~27 MB for a render at it; Envoy's own default,
+// 8388608, cost ~6-20 s and ~460-510 MB per pass, enough for one object to OOM-kill an
+// operator limited to 256 Mi).
+inline constexpr int64_t kMaxRingSize = 262144;
+inline constexpr int64_t kDefaultMaxRingSize = kMaxRingSize;
 
 struct Ring {
   RingAlgorithm algorithm = RingAlgorithm::kMaglev;

@@ -80,9 +80,10 @@ SchemaPtr buildSpec() {
               {{"algorithm", s::withDefault(s::enumeration("Ring algorithm.", {"Maglev", "Ketama"}), "Maglev")},
                {"tableSize", s::integer("Maglev lookup table size, a prime (default 65537).", 2, kMaxMaglevTableSize)},
                {"virtualNodes",
-                s::integer("Ketama: minimum number of points on the ring (default 1024).", 1, kDefaultMaxRingSize)},
-               {"maxRingSize",
-                s::integer("Ketama: maximum number of points on the ring (default 8388608).", 1, kDefaultMaxRingSize)},
+                s::integer("Ketama: minimum number of points on the ring (default 1024).", 1, kMaxRingSize)},
+               {"maxRingSize", s::integer("Ketama: maximum number of points on the ring (default " +
+                                              std::to_string(kDefaultMaxRingSize) + ", also the most allowed).",
+                                          1, kMaxRingSize)},
                {"hashFunction",
                 s::enumeration("Ketama: hash of the ring points (default XXHash).", {"XXHash", "MurmurHash2"})}}),
           json::object()),
@@ -92,7 +93,8 @@ SchemaPtr buildSpec() {
         "self.algorithm == 'Ketama' || (!has(self.virtualNodes) && !has(self.maxRingSize) && !has(self.hashFunction))",
         "virtualNodes, maxRingSize and hashFunction apply only to algorithm Ketama", ""},
        {"ring-size-order",
-        "(has(self.virtualNodes) ? self.virtualNodes : 1024) <= (has(self.maxRingSize) ? self.maxRingSize : 8388608)",
+        "(has(self.virtualNodes) ? self.virtualNodes : " + std::to_string(kDefaultMinRingSize) +
+            ") <= (has(self.maxRingSize) ? self.maxRingSize : " + std::to_string(kDefaultMaxRingSize) + ")",
         "virtualNodes must not exceed maxRingSize", ".virtualNodes"},
        {"ring-tablesize-prime", primeRule(), "tableSize must be a prime number", ".tableSize"}});
 

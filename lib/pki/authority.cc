@@ -1,5 +1,6 @@
 #include "pki/authority.h"
 
+#include "base/saturating_time.h"
 #include "pki/issue.h"
 #include "pki/x509_builder.h"
 
@@ -31,7 +32,7 @@ Result<CertificateAuthority> CertificateAuthority::create(const CaOptions& optio
   internal::CertTemplate tmpl;
   tmpl.common_name = options.common_name;
   tmpl.not_before = now - kClockSkewAllowance;
-  tmpl.not_after = now + options.duration;
+  tmpl.not_after = saturatingAdd(now, options.duration);
   tmpl.is_ca = true;
   ASSIGN_OR_RETURN(Certificate cert, internal::buildCertificate(tmpl, key.get(), nullptr, key.get()));
   return CertificateAuthority(std::move(cert), std::move(key), {});

@@ -7,6 +7,7 @@
 
 #include "base/hex.h"
 #include "base/quote.h"
+#include "base/saturating_time.h"
 #include "base/time_format.h"
 
 namespace paymesh::pki {
@@ -15,7 +16,9 @@ namespace {
 TimePoint asn1ToTimePoint(const ASN1_TIME* t) {
   std::tm tm{};
   if (t == nullptr || ASN1_TIME_to_tm(t, &tm) != 1) return TimePoint{};
-  return std::chrono::system_clock::from_time_t(timegm(&tm));
+  // 99991231235959Z (RFC 5280's "no well-defined expiration") is past 2262: it saturates
+  // at TimePoint::max() instead of wrapping into the past.
+  return timeFromUnixSeconds(timegm(&tm));
 }
 
 std::string nameToString(const X509_NAME* name) {

@@ -43,6 +43,8 @@ public:
   static Certificate adopt(ossl::X509Ptr x509) { return Certificate(std::move(x509)); }
 
   std::string toPem() const;
+  // Saturated at TimePoint::min() / max() when past what a time point holds (a notAfter of
+  // 99991231235959Z reads as max()).
   TimePoint notBefore() const;
   TimePoint notAfter() const;
   bool isValidAt(TimePoint t) const { return notBefore() <= t && t <= notAfter(); }

@@ -1,6 +1,7 @@
 #include "pki/issue.h"
 
 #include "base/dns_name.h"
+#include "base/saturating_time.h"
 #include "pki/spiffe.h"
 #include "pki/x509_builder.h"
 
@@ -65,7 +66,7 @@ Result<IssuedCertificate> signCertificate(const CertificateAuthority& ca, const 
   tmpl.dns_names = spec.dns_names;
   tmpl.uris = spec.uris;
   tmpl.not_before = now - kClockSkewAllowance;
-  tmpl.not_after = std::min<TimePoint>(now + spec.duration, ca.certificate().notAfter());
+  tmpl.not_after = std::min<TimePoint>(saturatingAdd(now, spec.duration), ca.certificate().notAfter());
   tmpl.server_auth = spec.server_auth;
   tmpl.client_auth = spec.client_auth;
   ASSIGN_OR_RETURN(Certificate cert, internal::buildCertificate(tmpl, key.get(), &ca.certificate(), ca.key().get()));

@@ -1,33 +1,18 @@
 #include "pki/rotation.h"
 
+#include "base/saturating_time.h"
+
 namespace paymesh::pki {
 
-namespace {
-
-// t - d and t + d, saturating at the ends of the clock instead of overflowing (a far
-// `since` in a hand-edited annotation, an old CA that never expires).
-TimePoint earlierBy(TimePoint t, std::chrono::seconds d) {
-  TimePoint::rep out;
-  auto by = std::chrono::duration_cast<TimePoint::duration>(d).count();
-  if (__builtin_sub_overflow(t.time_since_epoch().count(), by, &out)) return TimePoint::min();
-  return TimePoint(TimePoint::duration(out));
-}
-
-TimePoint laterBy(TimePoint t, std::chrono::seconds d) {
-  TimePoint::rep out;
-  auto by = std::chrono::duration_cast<TimePoint::duration>(d).count();
-  if (__builtin_add_overflow(t.time_since_epoch().count(), by, &out)) return TimePoint::max();
-  return TimePoint(TimePoint::duration(out));
-}
-
-}  // namespace
-
+// Saturating throughout: a certificate's times may sit at TimePoint::min()/max() (far
+// dates), where plain arithmetic would wrap.
 TimePoint renewalTime(TimePoint not_before, TimePoint not_after, std::optional<std::chrono::seconds> renew_before) {
-  auto lifetime = not_after - not_before;
+  auto lifetime = saturatingSub(not_after, not_before);
   if (renew_before && *renew_before > std::chrono::seconds(0) && *renew_before < lifetime) {
-    return not_after - *renew_before;
+    return saturatingAdd(not_after, -*renew_before);
   }
-  return not_before + lifetime * 2 / 3;
+  // lifetime * 2 / 3 without forming lifetime * 2 (it overflows past 146 years).
+  return saturatingAdd(not_before, lifetime / 3 * 2 + (lifetime % 3) * 2 / 3);
 }
 
 Status validateRenewBefore(std::chrono::seconds duration, std::optional<std::chrono::seconds> renew_before) {
@@ -95,14 +80,14 @@ Result<CaRotationState> startCaRotation(const CaRotationState& state, std::strin
 CaRotationStep advanceCaRotation(const CaRotationState& state, const CaRotationConfig& config,
                                  const CaRotationObservation& observed, TimePoint now) {
   const auto wait = config.propagation_delay;
-  CaRotationStep step{state, false, laterBy(now, wait)};
-  auto settled = laterBy(state.phase_since, wait);
+  CaRotationStep step{state, false, saturatingAdd(now, wait)};
+  auto settled = saturatingAdd(state.phase_since, wait);
   auto enter = [&](CaPhase phase) {
     step.state.phase = phase;
     step.state.phase_since = now;
     step.state.old_leaves_gone_since.reset();
     step.changed = true;
-    step.next_check = laterBy(now, wait);
+    step.next_check = saturatingAdd(now, wait);
   };
   // Waits on the peers until `deadline`, then moves on without them.
   auto waitOrForce = [&](CaPhase next, TimePoint deadline) {
@@ -122,7 +107,7 @@ CaRotationStep advanceCaRotation(const CaRotationState& state, const CaRotationC
       step.next_check = TimePoint::max();  // nothing to do until a rotation starts
       break;
     case CaPhase::kNewCaStaged:
-      waitOrForce(CaPhase::kNewCaActive, earlierBy(observed.old_ca_not_after, 2 * wait));
+      waitOrForce(CaPhase::kNewCaActive, saturatingAdd(observed.old_ca_not_after, -2 * wait));
       break;
     case CaPhase::kNewCaActive: {
       if (observed.live_leaves_signed_by_old > 0) {
@@ -133,7 +118,7 @@ CaRotationStep advanceCaRotation(const CaRotationState& state, const CaRotationC
       TimePoint gone = state.old_leaves_gone_since.value_or(now);
       step.state.old_leaves_gone_since = gone;
       step.changed = !state.old_leaves_gone_since.has_value();
-      TimePoint ready = std::max(settled, laterBy(gone, wait));
+      TimePoint ready = std::max(settled, saturatingAdd(gone, wait));
       if (now >= ready) {
         step.state.retired_ca = state.ca;
         step.state.ca = state.next_ca;
@@ -145,7 +130,7 @@ CaRotationStep advanceCaRotation(const CaRotationState& state, const CaRotationC
       break;
     }
     case CaPhase::kOldCaRemoved:
-      waitOrForce(CaPhase::kActive, laterBy(settled, 2 * wait));
+      waitOrForce(CaPhase::kActive, saturatingAdd(settled, 2 * wait));
       if (step.state.phase == CaPhase::kActive) {
         step.state.retired_ca.clear();
         step.next_check = TimePoint::max();

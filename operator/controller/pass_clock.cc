@@ -9,8 +9,13 @@ namespace paymesh::ctrl {
 std::chrono::milliseconds PassClock::realDelay(pki::TimePoint at, pki::TimePoint from,
                                                std::chrono::milliseconds at_most) const {
   auto real = requeueDelay(at, from);
-  if (clock_rate > 0 && clock_rate != 1.0)
-    real = std::chrono::milliseconds(static_cast<int64_t>(static_cast<double>(real.count()) / clock_rate));
+  if (clock_rate > 0 && clock_rate != 1.0) {
+    // Saturating: a rate under 1 stretches a delay of centuries past what int64 holds.
+    const double scaled = static_cast<double>(real.count()) / clock_rate;
+    real = scaled >= static_cast<double>(std::chrono::milliseconds::max().count())
+               ? std::chrono::milliseconds::max()
+               : std::chrono::milliseconds(static_cast<int64_t>(scaled));
+  }
   return std::min(std::max(real, std::chrono::milliseconds(10)), at_most);
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "base/base64.h"
+#include "base/saturating_time.h"
 #include "base/time_format.h"
 #include "model/endpoints.h"
 #include "pki/certificate.h"
@@ -19,8 +20,21 @@ std::string pemOf(const pki::CertificateAuthority& ca) {
   return chain.empty() ? ca.certificate().toPem() : pki::toPem(chain);
 }
 
+// secret[key] when it is an object, else an empty one (read without throwing: a watched
+// Secret may hold anything).
+const Json& member(const Json& object, const char* key) {
+  static const Json kEmpty = Json::object();
+  auto it = object.is_object() ? object.find(key) : object.end();
+  return object.is_object() && it != object.end() && it->is_object() ? *it : kEmpty;
+}
+
+std::string stringAt(const Json& object, const char* key) {
+  auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
 Result<std::string> dataField(const Json& secret, const char* key, const std::string& where) {
-  const Json& data = secret.value("data", Json::object());
+  const Json& data = member(secret, "data");
   auto it = data.find(key);
   if (it == data.end() || !it->is_string()) return invalidArgument(where + ": data." + key + " missing");
   auto decoded = base64Decode(it->get<std::string>());
@@ -40,20 +54,20 @@ std::optional<pki::CaRotationState> stateFromJson(const std::string& text) {
   Json j = Json::parse(text, nullptr, false);
   if (!j.is_object()) return std::nullopt;
   pki::CaRotationState s;
-  std::string phase = j.value("phase", "");
+  std::string phase = stringAt(j, "phase");
   bool known = false;
   for (auto p :
        {pki::CaPhase::kActive, pki::CaPhase::kNewCaStaged, pki::CaPhase::kNewCaActive, pki::CaPhase::kOldCaRemoved}) {
     if (phase == pki::caPhaseName(p)) s.phase = p, known = true;
   }
-  auto since = parseRfc3339(j.value("since", ""));
+  auto since = parseRfc3339(stringAt(j, "since"));
   if (!known || !since) return std::nullopt;
   s.phase_since = *since;
-  s.ca = j.value("ca", "");
-  s.next_ca = j.value("nextCa", "");
-  s.retired_ca = j.value("retiredCa", "");
+  s.ca = stringAt(j, "ca");
+  s.next_ca = stringAt(j, "nextCa");
+  s.retired_ca = stringAt(j, "retiredCa");
   if (j.contains("oldLeavesGoneSince")) {
-    auto gone = parseRfc3339(j.value("oldLeavesGoneSince", ""));
+    auto gone = parseRfc3339(stringAt(j, "oldLeavesGoneSince"));
     if (!gone) return std::nullopt;
     s.old_leaves_gone_since = *gone;
   }
@@ -92,7 +106,7 @@ Result<CaSecretView> readCaSecret(const Json& secret, const std::string& where, 
   if (!signing.isOk()) return invalidArgument(where + ": " + signing.status().message());
   CaSecretView view{std::move(*signing), std::nullopt, {}, {}};
   view.bundle.add(view.signing.certificate());
-  const Json& data = secret.value("data", Json::object());
+  const Json& data = member(secret, "data");
   if (data.contains(kNextCaCertKey) || data.contains(kNextCaKeyKey)) {
     ASSIGN_OR_RETURN(auto next_crt, dataField(secret, kNextCaCertKey, where));
     ASSIGN_OR_RETURN(auto next_key, dataField(secret, kNextCaKeyKey, where));
@@ -108,7 +122,7 @@ Result<CaSecretView> readCaSecret(const Json& secret, const std::string& where, 
     for (const auto& c : bundle->cas()) view.bundle.add(c);
   }
   if (view.next) view.bundle.add(view.next->certificate());
-  const Json& annotations = secret.value("metadata", Json::object()).value("annotations", Json::object());
+  const Json& annotations = member(member(secret, "metadata"), "annotations");
   std::optional<pki::CaRotationState> state;
   if (annotations.is_object() && annotations.contains(kCaRotationAnnotation) &&
       annotations[kCaRotationAnnotation].is_string())
@@ -203,7 +217,7 @@ Result<CaRotationPlan> planCaRotation(const CaSecretView& current, const pki::Ca
     plan.next.bundle.add(fresh.certificate());
     plan.next.next = std::move(fresh);
     plan.write = true;
-    plan.next_check = now + config.propagation_delay;
+    plan.next_check = saturatingAdd(now, config.propagation_delay);
     plan.event = "new mesh CA staged: trusted everywhere before it signs";
     return plan;
   }

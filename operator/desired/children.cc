@@ -6,6 +6,7 @@
 #include "base/base64.h"
 #include "base/duration.h"
 #include "base/json_fields.h"
+#include "base/saturating_time.h"
 #include "base/time_format.h"
 #include "pki/issue.h"
 #include "pki/key.h"
@@ -290,7 +291,7 @@ std::string certificateTimingProblem(const model::PaymentService& service, const
 }
 
 std::chrono::milliseconds requeueDelay(pki::TimePoint next_check, pki::TimePoint now) {
-  auto d = std::chrono::duration_cast<std::chrono::milliseconds>(next_check - now);
+  auto d = std::chrono::duration_cast<std::chrono::milliseconds>(saturatingSub(next_check, now));
   return std::max(d, std::chrono::milliseconds(1000));
 }
 

@@ -57,13 +57,25 @@ Result<nlohmann::json> issueWebhookSecret(const model::MeshConfig& mesh, const p
 }
 
 std::optional<nlohmann::json> caBundlePatch(const nlohmann::json& configuration, const std::string& ca_bundle) {
+  // Read without throwing (the configuration is whatever the cluster holds), and only ops
+  // that apply: a webhook that is not an object, or whose clientConfig is not one, is left
+  // alone; a missing clientConfig is added whole (adding under it would fail).
   nlohmann::json ops = nlohmann::json::array();
-  const auto& hooks = configuration.value("webhooks", nlohmann::json::array());
-  for (size_t i = 0; i < hooks.size(); ++i) {
-    const auto& cc = hooks[i].value("clientConfig", nlohmann::json::object());
-    if (cc.value("caBundle", "") == ca_bundle) continue;
-    std::string path = "/webhooks/" + std::to_string(i) + "/clientConfig/caBundle";
-    ops.push_back({{"op", cc.contains("caBundle") ? "replace" : "add"}, {"path", path}, {"value", ca_bundle}});
+  auto hooks = configuration.is_object() ? configuration.find("webhooks") : configuration.end();
+  if (!configuration.is_object() || hooks == configuration.end() || !hooks->is_array()) return std::nullopt;
+  for (size_t i = 0; i < hooks->size(); ++i) {
+    const nlohmann::json& hook = (*hooks)[i];
+    if (!hook.is_object()) continue;
+    const std::string at = "/webhooks/" + std::to_string(i) + "/clientConfig";
+    auto cc = hook.find("clientConfig");
+    if (cc == hook.end() || cc->is_null()) {
+      ops.push_back({{"op", "add"}, {"path", at}, {"value", {{"caBundle", ca_bundle}}}});
+      continue;
+    }
+    if (!cc->is_object()) continue;
+    auto have = cc->find("caBundle");
+    if (have != cc->end() && have->is_string() && *have == ca_bundle) continue;
+    ops.push_back({{"op", have != cc->end() ? "replace" : "add"}, {"path", at + "/caBundle"}, {"value", ca_bundle}});
   }
   if (ops.empty()) return std::nullopt;
   return ops;

@@ -32,5 +32,24 @@ TEST(TimeFormatTest, ParsesWhatItWritesAndOffsets) {
     EXPECT_FALSE(parseRfc3339(bad).has_value()) << bad;
 }
 
+// Dates a time point cannot hold (it spans 1677-09-21 to 2262-04-11) saturate at its ends,
+// so "no expiry" stays late and year 1013 stays early, instead of wrapping (undefined).
+TEST(TimeFormatTest, FarDatesSaturateAtTheEndsOfTheRange) {
+  using namespace std::chrono;
+  using Sys = system_clock::time_point;
+  EXPECT_EQ(parseRfc3339("9999-12-31T23:59:59Z"), Sys::max());
+  EXPECT_EQ(parseRfc3339("9999-12-31T23:59:59.999999999Z"), Sys::max());
+  EXPECT_EQ(parseRfc3339("2262-04-12T00:00:00Z"), Sys::max());
+  EXPECT_EQ(parseRfc3339("2262-04-11T23:47:16Z"), Sys(seconds(9223372036)));  // the last whole second held
+  EXPECT_EQ(parseRfc3339("1013-05-01T00:00:00Z"), Sys::min());
+  EXPECT_EQ(parseRfc3339("0001-01-01T00:00:00Z"), Sys::min());
+  EXPECT_EQ(parseRfc3339("0001-01-01T00:00:00+14:00"), Sys::min());
+  EXPECT_EQ(parseRfc3339("9999-12-31T23:59:59-14:00"), Sys::max());
+  // And the ends print as the dates they are, without overflow.
+  EXPECT_EQ(formatRfc3339(Sys::max(), 6), "2262-04-11T23:47:16.854775Z");
+  EXPECT_EQ(formatRfc3339(Sys::min(), 6), "1677-09-21T00:12:43.145224Z");
+  EXPECT_EQ(parseRfc3339(formatRfc3339(Sys::min())), Sys::min());
+}
+
 }  // namespace
 }  // namespace paymesh

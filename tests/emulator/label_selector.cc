@@ -172,31 +172,53 @@ std::map<std::string, std::string> fieldsOf(const nlohmann::json& object, const 
 
 bool matchesLabelSelector(const nlohmann::json& selector, const std::map<std::string, std::string>& labels,
                           std::string& error) {
-  if (selector.is_null() || selector.empty()) return true;
+  if (selector.is_null() || (selector.is_object() && selector.empty())) return true;
+  // Every member is type-checked before it is read: a selector may come from any object.
+  auto fail = [&](const std::string& why) {
+    error = "label selector: " + why;
+    return false;
+  };
+  if (!selector.is_object()) return fail("must be an object");
   if (selector.contains("matchLabels")) {
-    for (const auto& [k, v] : selector["matchLabels"].items()) {
+    const auto& want = selector["matchLabels"];
+    if (!want.is_object()) return fail("matchLabels must be an object");
+    for (const auto& [k, v] : want.items()) {
+      if (!v.is_string()) return fail("matchLabels." + k + " must be a string");
       auto it = labels.find(k);
-      if (it == labels.end() || !v.is_string() || it->second != v.get<std::string>()) return false;
+      if (it == labels.end() || it->second != v.get<std::string>()) return false;
     }
   }
-  if (selector.contains("matchExpressions")) {
-    for (const auto& e : selector["matchExpressions"]) {
-      Requirement r;
-      r.key = e.value("key", "");
-      std::string op = e.value("operator", "");
-      if (!setOperator({{"In", Requirement::Op::kIn},
-                        {"NotIn", Requirement::Op::kNotIn},
-                        {"Exists", Requirement::Op::kExists},
-                        {"DoesNotExist", Requirement::Op::kDoesNotExist}},
-                       op, r)) {
-        error = "unknown label selector operator \"" + op + "\"";
-        return false;
-      }
-      if (e.contains("values")) r.values = e["values"].get<std::vector<std::string>>();
-      Selector s;
-      s.requirements.push_back(r);
-      if (!matches(s, labels)) return false;
+  if (!selector.contains("matchExpressions")) return true;
+  const auto& exprs = selector["matchExpressions"];
+  if (!exprs.is_array()) return fail("matchExpressions must be a list");
+  for (size_t i = 0; i < exprs.size(); ++i) {
+    const auto& e = exprs[i];
+    const std::string at = "matchExpressions[" + std::to_string(i) + "]";
+    if (!e.is_object()) return fail(at + " must be an object");
+    for (const char* f : {"key", "operator"})
+      if (!e.contains(f) || !e[f].is_string()) return fail(at + "." + f + " must be a string");
+    Requirement r;
+    r.key = e["key"].get<std::string>();
+    std::string op = e["operator"].get<std::string>();
+    if (!setOperator({{"In", Requirement::Op::kIn},
+                      {"NotIn", Requirement::Op::kNotIn},
+                      {"Exists", Requirement::Op::kExists},
+                      {"DoesNotExist", Requirement::Op::kDoesNotExist}},
+                     op, r)) {
+      error = "unknown label selector operator \"" + op + "\"";
+      return false;
     }
+    if (e.contains("values")) {
+      const auto& values = e["values"];
+      if (!values.is_array()) return fail(at + ".values must be a list of strings");
+      for (const auto& v : values) {
+        if (!v.is_string()) return fail(at + ".values must be a list of strings");
+        r.values.push_back(v.get<std::string>());
+      }
+    }
+    Selector one;
+    one.requirements.push_back(r);
+    if (!matches(one, labels)) return false;
   }
   return true;
 }

@@ -53,5 +53,30 @@ TEST(LabelSelector, StructuredSelector) {
   EXPECT_NE(error.find("Sideways"), std::string::npos);
 }
 
+// Found by tests/fuzz/emulator_fuzz: a wrongly typed key, operator or value threw
+// type_error.302 out of the admission path. Each is now a refusal naming the member.
+TEST(LabelSelector, WronglyTypedStructuredSelectorIsAnErrorNamingTheMember) {
+  std::map<std::string, std::string> labels = {{"env", "prod"}};
+  struct Case {
+    json selector;
+    std::string error;
+  };
+  for (const Case& c : std::vector<Case>{
+           {json(5), "label selector: must be an object"},
+           {{{"matchLabels", json::array()}}, "label selector: matchLabels must be an object"},
+           {{{"matchLabels", {{"env", 1}}}}, "label selector: matchLabels.env must be a string"},
+           {{{"matchExpressions", "env"}}, "label selector: matchExpressions must be a list"},
+           {{{"matchExpressions", {5}}}, "label selector: matchExpressions[0] must be an object"},
+           {{{"matchExpressions", {{{"key", 5}, {"operator", "Exists"}}}}},
+            "label selector: matchExpressions[0].key must be a string"},
+           {{{"matchExpressions", {{{"key", "env"}, {"operator", "In"}, {"values", {"prod", 1}}}}}},
+            "label selector: matchExpressions[0].values must be a list of strings"},
+       }) {
+    std::string error;
+    EXPECT_FALSE(matchesLabelSelector(c.selector, labels, error)) << c.selector.dump();
+    EXPECT_EQ(error, c.error) << c.selector.dump();
+  }
+}
+
 }  // namespace
 }  // namespace paymesh::emulator

@@ -61,7 +61,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     (void)key->toPkcs8Pem();
   }
   (void)paymesh::pki::parseSpiffeId(in);
-  (void)paymesh::paymesh::base64Decode(in);
+  (void)paymesh::base64Decode(in);
   // Split the input into a certificate part and a key part for CA loading.
   size_t cut = in.find("-----BEGIN", 1);
   if (cut != std::string_view::npos) {

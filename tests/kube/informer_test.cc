@@ -87,6 +87,48 @@ TEST_F(InformerTest, ListsWatchesAndCallsHandlers) {
   informer.stop();
 }
 
+// A handler that throws, and a Pod whose status holds wrongly typed fields, end neither
+// the informer's thread (before: std::terminate, the whole process) nor later events.
+TEST_F(InformerTest, AThrowingHandlerOrAWronglyTypedPodDoesNotEndTheInformer) {
+  auto bad = client_->create(kPods, "default", pod("default", "bad", {{"app", "pay"}}));
+  ASSERT_TRUE(bad.isOk());
+  (*bad)["status"] = {{"podIP", 7}, {"conditions", {{{"type", "Ready"}, {"status", 1}}, "x"}}};
+  ASSERT_TRUE(client_->updateStatus(kPods, *bad).isOk());
+  InformerOptions opts;
+  opts.trim = trimPod;
+  Informer informer(*client_, kPods, "", opts);
+  std::mutex mu;
+  std::vector<std::string> seen;
+  informer.addHandlers({[&](const ObjectPtr& o) {
+                          std::string name = (*o)["metadata"].value("name", "");
+                          {
+                            std::lock_guard<std::mutex> l(mu);
+                            seen.push_back(name);
+                          }
+                          if (name != "good-2") throw std::runtime_error("handler cannot read " + name);
+                        },
+                        nullptr, nullptr});
+  ::testing::internal::CaptureStderr();
+  informer.start();
+  ASSERT_TRUE(informer.waitForSync(std::chrono::seconds(5)));
+  ASSERT_TRUE(client_->create(kPods, "default", pod("default", "good-1")).isOk());
+  ASSERT_TRUE(client_->create(kPods, "default", pod("default", "good-2")).isOk());
+  bool all = eventually([&] {
+    std::lock_guard<std::mutex> l(mu);
+    return seen.size() == 3;
+  });
+  informer.stop();
+  std::string log = ::testing::internal::GetCapturedStderr();
+  ASSERT_TRUE(all) << log;
+  EXPECT_EQ(seen, (std::vector<std::string>{"bad", "good-1", "good-2"}));
+  auto cached = informer.store().get("default", "bad");
+  ASSERT_TRUE(cached);
+  EXPECT_EQ((*cached)["status"], Json({{"conditions", Json::array({{{"type", "Ready"}}})}}));
+  EXPECT_NE(log.find("informer handler failed"), std::string::npos) << log;
+  EXPECT_NE(log.find("handler cannot read good-1"), std::string::npos) << log;
+  EXPECT_NE(log.find("status.conditions[0].status"), std::string::npos) << log;
+}
+
 TEST_F(InformerTest, ResyncReplaysCachedObjects) {
   ASSERT_TRUE(client_->create(kConfigMaps, "default", configMap("default", "r")).isOk());
   InformerOptions opts;

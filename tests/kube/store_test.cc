@@ -80,31 +80,37 @@ TEST(Store, BatchReplaceReportsDifferences) {
   EXPECT_EQ(keys, (std::vector<std::string>{"a/moved", "a/new", "a/same"}));
 }
 
-TEST(Store, TrimPodKeepsWhatPaymeshReads) {
-  Json pod = {
-      {"metadata",
-       {{"name", "p"},
-        {"namespace", "n"},
-        {"uid", "u"},
-        {"resourceVersion", "3"},
-        {"labels", {{"app", "x"}}},
-        {"annotations", {{"paymesh.io/weight", "5"}}},
-        {"ownerReferences", {{{"kind", "ReplicaSet"}, {"name", "rs"}, {"uid", "r"}, {"apiVersion", "apps/v1"}}}},
-        {"managedFields", Json::array()},
-        {"generateName", "p-"}}},
-      {"spec", {{"nodeName", "node1"}, {"serviceAccountName", "sa"}, {"containers", Json::array({{{"name", "c"}}})}}},
-      {"status",
-       {{"phase", "Running"},
-        {"podIP", "10.0.0.1"},
-        {"hostIP", "1.1.1.1"},
-        {"conditions", {{{"type", "Initialized"}, {"status", "True"}}, {{"type", "Ready"}, {"status", "False"}}}}}}};
-  trimPod(pod);
-  EXPECT_EQ(pod["metadata"]["annotations"]["paymesh.io/weight"], "5");
-  EXPECT_EQ(pod["metadata"]["ownerReferences"][0], Json({{"kind", "ReplicaSet"}, {"name", "rs"}, {"uid", "r"}}));
-  EXPECT_FALSE(pod["metadata"].contains("generateName"));
-  EXPECT_EQ(pod["spec"], Json({{"nodeName", "node1"}, {"serviceAccountName", "sa"}}));
-  EXPECT_EQ(pod["status"]["conditions"], Json::array({{{"type", "Ready"}, {"status", "False"}}}));
-  EXPECT_FALSE(pod["status"].contains("hostIP"));
+// What cannot be keyed is not cached, and says so instead of throwing.
+TEST(Store, NonObjectsAndNamelessObjectsAreNotKept) {
+  Store store;
+  ::testing::internal::CaptureStderr();
+  EXPECT_EQ(store.upsert(Json(5)).second, nullptr);
+  EXPECT_EQ(store.upsert(Json::array({1})).second, nullptr);
+  EXPECT_EQ(store.upsert({{"metadata", {{"name", 7}, {"namespace", "n"}}}}).second, nullptr);
+  EXPECT_EQ(store.upsert({{"metadata", "p"}}).second, nullptr);
+  Store::Batch batch = store.newBatch();
+  batch.add(Json("x"));
+  batch.add(obj("n", "kept", {{"app", 1}, {"tier", "web"}}));
+  std::string log = ::testing::internal::GetCapturedStderr();
+  EXPECT_EQ(batch.size(), 1u);
+  store.replace(std::move(batch));
+  EXPECT_EQ(store.size(), 1u);
+  auto kept = store.get("n", "kept");
+  ASSERT_TRUE(kept);
+  EXPECT_EQ((*kept)["metadata"]["labels"], Json({{"tier", "web"}})) << "a label that is not a string is dropped";
+  EXPECT_NE(log.find("ignored a watched item that is not an object"), std::string::npos) << log;
+  EXPECT_NE(log.find("metadata.labels.app"), std::string::npos) << log;
+  EXPECT_NE(log.find("n/kept"), std::string::npos) << log;
+}
+
+// A trimmer that throws leaves the object out of the cache, logged, not thrown.
+TEST(Store, ATrimmerThatThrowsLeavesTheObjectOut) {
+  Store store([](Json& o) { o.at("spec").at("missing"); });
+  ::testing::internal::CaptureStderr();
+  EXPECT_EQ(store.upsert(obj("n", "p", Json::object())).second, nullptr);
+  std::string log = ::testing::internal::GetCapturedStderr();
+  EXPECT_EQ(store.size(), 0u);
+  EXPECT_NE(log.find("n/p"), std::string::npos) << log;
 }
 
 }  // namespace

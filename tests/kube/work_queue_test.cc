@@ -25,6 +25,20 @@ TEST(WorkQueueTest, DeduplicatesWaitingKeys) {
   EXPECT_EQ(q.depth(), 0u);
 }
 
+// A requeue "in centuries" (a certificate that never expires) saturates at the clock's end
+// instead of wrapping into the past and spinning the key at once.
+TEST(WorkQueueTest, ADelayPastTheClocksRangeWaitsForeverInsteadOfWrapping) {
+  WorkQueueOptions o;
+  auto now = WorkQueue::Clock::time_point(std::chrono::hours(24 * 365));
+  o.now = [&] { return now; };
+  WorkQueue q(o);
+  q.addAfter("a", std::chrono::milliseconds::max());
+  EXPECT_EQ(q.tryGet(), std::nullopt);
+  EXPECT_EQ(q.delayed(), 1u);
+  now += std::chrono::hours(24 * 365 * 200);
+  EXPECT_EQ(q.tryGet(), std::nullopt);
+}
+
 TEST(WorkQueueTest, KeyAddedWhileProcessingComesBackAfterDone) {
   WorkQueue q;
   q.add("a");

@@ -77,7 +77,7 @@ TEST(PaymentServiceTest, KetamaDefaults) {
   auto r = parsePaymentService(v);
   ASSERT_TRUE(r.errors.empty()) << toString(r.errors[0]);
   EXPECT_EQ(r.object->spec.ring.virtual_nodes, 1024);
-  EXPECT_EQ(r.object->spec.ring.max_ring_size, 8388608);
+  EXPECT_EQ(r.object->spec.ring.max_ring_size, 262144);
   EXPECT_EQ(r.object->spec.ring.hash_function, HashFunction::kXxHash);
 }
 

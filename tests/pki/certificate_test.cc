@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "pki/authority.h"
+#include "pki/issue.h"
 #include "pki_test_util.h"
 
 namespace paymesh::pki {
@@ -41,6 +42,57 @@ TEST(CertificateTest, FieldsMatchTheOpensslCli) {
   auto serial = testing::run("openssl x509 -noout -serial -in " + path);
   EXPECT_EQ(serial.output, "serial=" + c.serialHex() + "\n");
   EXPECT_EQ(formatTime(c.notAfter()), "2036-05-29T00:00:00Z");
+}
+
+// A CA made by the openssl CLI with RFC 5280's "no well-defined expiration" notAfter
+// (99991231235959Z) and, for a second one, a notBefore in year 1: both dates are past what
+// a time point holds and saturate at its ends, so the CA reads as valid now (it used to
+// read as "expired at 1816-...", the year 9999 wrapped through int64 nanoseconds).
+TEST(CertificateTest, FarDatesFromOpensslSaturateInsteadOfWrapping) {
+  testing::TempDir dir;
+  const std::string d = dir.path().string();
+  dir.write("index.txt", "");
+  dir.write("serial", "01\n");
+  dir.write("ca.cnf", "[ca]\ndefault_ca = d\n[d]\ndatabase = " + d + "/index.txt\nnew_certs_dir = " + d +
+                          "\nserial = " + d +
+                          "/serial\ndefault_md = sha256\npolicy = p\nunique_subject = no\n"
+                          "[p]\ncommonName = supplied\n"
+                          "[v3ca]\nbasicConstraints = critical,CA:TRUE\nkeyUsage = critical,keyCertSign,cRLSign\n"
+                          "subjectKeyIdentifier = hash\n");
+  auto made = [&](const std::string& name, const std::string& start, const std::string& end) {
+    auto r =
+        testing::run("cd " + d + " && openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout " +
+                     name + ".key -subj /CN=" + name + " -out " + name + ".csr && openssl ca -batch -notext " +
+                     "-config ca.cnf -selfsign -keyfile " + name + ".key -in " + name + ".csr -startdate " + start +
+                     " -enddate " + end + " -extensions v3ca -out " + name + ".pem");
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    return std::pair{testing::readFile(dir.file(name + ".pem")), testing::readFile(dir.file(name + ".key"))};
+  };
+  auto [pem, key] = made("no-expiry", "20260101000000Z", "99991231235959Z");
+  auto printed = testing::run("openssl x509 -noout -enddate -in " + dir.file("no-expiry.pem"));
+  ASSERT_EQ(printed.output, "notAfter=Dec 31 23:59:59 9999 GMT\n");
+  auto cert = Certificate::fromPem(pem);
+  ASSERT_TRUE(cert.isOk()) << cert.status().toString();
+  EXPECT_EQ(cert->notAfter(), TimePoint::max());
+  EXPECT_EQ(formatTime(cert->notBefore()), "2026-01-01T00:00:00Z");
+  EXPECT_TRUE(cert->isValidAt(fixedNow()));
+  EXPECT_TRUE(validateCaCertificate(*cert, fixedNow()).isOk()) << validateCaCertificate(*cert, fixedNow()).toString();
+  // It signs: a leaf's notAfter is now + duration (capped by the CA's, far away).
+  auto ca = CertificateAuthority::load(pem, key, fixedNow());
+  ASSERT_TRUE(ca.isOk()) << ca.status().toString();
+  LeafSpec spec;
+  spec.uris = {"spiffe://cluster.local/ns/a/sa/b"};
+  spec.duration = std::chrono::hours(24);
+  auto leaf = issueCertificate(*ca, spec, fixedNow());
+  ASSERT_TRUE(leaf.isOk()) << leaf.status().toString();
+  EXPECT_EQ(leaf->certificate.notAfter(), fixedNow() + std::chrono::hours(24));
+
+  auto [old_pem, old_key] = made("year-one", "00010101000000Z", "99991231235959Z");
+  auto old = Certificate::fromPem(old_pem);
+  ASSERT_TRUE(old.isOk()) << old.status().toString();
+  EXPECT_EQ(old->notBefore(), TimePoint::min());
+  EXPECT_EQ(old->notAfter(), TimePoint::max());
+  EXPECT_TRUE(old->isValidAt(fixedNow()));
 }
 
 TEST(CertificateTest, MalformedPemGivesClearErrors) {

@@ -38,6 +38,39 @@ TEST(RenewalTest, RenewBeforeSetsTheTime) {
   EXPECT_EQ(renewalTime(nb, na, 1h), nb + 23h);
 }
 
+// Far dates saturate at TimePoint::min()/max() (Certificate::notAfter of 99991231235959Z,
+// a "since" of year 1013): the planning on them stays ordered instead of wrapping.
+TEST(RenewalTest, FarDatesPlanWithoutOverflow) {
+  const TimePoint now = fixedNow();
+  const TimePoint never = TimePoint::max();
+  // 2/3 of a lifetime of ~236 years: lifetime * 2 alone would overflow.
+  TimePoint due = renewalTime(now, never, std::nullopt);
+  EXPECT_GT(due, now);
+  EXPECT_LT(due, never);
+  EXPECT_EQ(renewalTime(now, never, 8h), never - 8h);
+  EXPECT_FALSE(decideRenewal(now, never, 8h, now).renew);
+  // From year 1 to year 9999: the lifetime itself is past what a duration holds.
+  due = renewalTime(TimePoint::min(), never, std::nullopt);
+  EXPECT_GT(due, TimePoint::min());
+  EXPECT_LT(due, never);
+  // A notAfter in year 1: long expired; its due time stays in the past, not wrapped ahead.
+  EXPECT_LT(renewalTime(now, TimePoint::min(), 8h), now);
+  EXPECT_EQ(decideRenewal(TimePoint::min(), TimePoint::min(), 8h, now).reason, "expired");
+}
+
+TEST(CaRotationTest, PhaseSinceInYear1013AndAPropagationDelayOfCenturiesDoNotWrap) {
+  CaRotationState s = initialCaState("a", TimePoint::min());
+  auto started = startCaRotation(s, "b", TimePoint::min());
+  ASSERT_TRUE(started.isOk());
+  CaRotationConfig config;
+  auto step = advanceCaRotation(*started, config, {true, 0}, fixedNow());
+  EXPECT_EQ(step.state.phase, CaPhase::kNewCaActive) << "settled long ago";
+  config.propagation_delay = std::chrono::seconds::max();
+  step = advanceCaRotation(*started, config, {true, 0}, fixedNow());
+  EXPECT_EQ(step.state.phase, CaPhase::kNewCaStaged);
+  EXPECT_EQ(step.next_check, TimePoint::max());
+}
+
 TEST(RenewalTest, DecisionsAlongTheLifetime) {
   TimePoint nb = fixedNow();
   TimePoint na = nb + 24h;

@@ -92,6 +92,56 @@ TEST(CaRotationTest, HandMadeOrInconsistentSecretIsActiveOnItsCertificate) {
   EXPECT_EQ(read(secret, t0()).rotation.phase, pki::CaPhase::kActive);
 }
 
+// An annotation's "since" in year 1013 is before what a time point holds: it reads as
+// TimePoint::min() (it used to overflow int64 nanoseconds, undefined behaviour), the
+// rotation plans from it in order, and it is written back as the earliest date held.
+TEST(CaRotationTest, SinceInYear1013SaturatesAndPlansInOrder) {
+  auto a = newCa(t0());
+  auto b = newCa(t0());
+  Json secret = activeSecret(a, t0());
+  auto staged = read(secret, t0());
+  staged.next = b;
+  staged.bundle.add(b.certificate());
+  staged.rotation = *pki::startCaRotation(staged.rotation, b.id(), t0());
+  secret = caSecretFor(secret, staged);
+  Json note = Json::parse(secret["metadata"]["annotations"][kCaRotationAnnotation].get<std::string>());
+  note["since"] = "1013-05-01T00:00:00Z";
+  secret["metadata"]["annotations"][kCaRotationAnnotation] = note.dump();
+  auto v = read(secret, t0());
+  EXPECT_EQ(v.rotation.phase, pki::CaPhase::kNewCaStaged);
+  EXPECT_EQ(v.rotation.phase_since, pki::TimePoint::min());
+  auto plan = planCaRotation(v, caRotationConfig(48h), {true, 0}, t0(),
+                             [] { return Result<pki::CertificateAuthority>(internalError("not called")); });
+  ASSERT_TRUE(plan.isOk()) << plan.status().toString();
+  EXPECT_EQ(plan->next.rotation.phase, pki::CaPhase::kNewCaActive) << "settled long ago";
+  EXPECT_GE(plan->next_check, t0());
+  Json back = Json::parse(caSecretFor(secret, v)["metadata"]["annotations"][kCaRotationAnnotation].get<std::string>());
+  EXPECT_EQ(back["since"], "1677-09-21T00:12:43Z");
+}
+
+// Wrongly typed members anywhere in the Secret are taken as absent, never thrown on.
+TEST(CaRotationTest, WronglyTypedSecretOrAnnotationIsReadWithoutThrowing) {
+  auto a = newCa(t0());
+  Json secret = activeSecret(a, t0());
+  for (Json bad : {Json(5), Json("x"), Json::array({1}), Json({{"phase", 1}, {"since", 2}, {"ca", true}})}) {
+    Json s = secret;
+    s["metadata"]["annotations"][kCaRotationAnnotation] = bad.is_object() ? Json(bad.dump()) : bad;
+    EXPECT_EQ(read(s, t0()).rotation.phase, pki::CaPhase::kActive) << bad.dump();
+  }
+  for (const char* path : {"/metadata", "/metadata/annotations", "/data"}) {
+    Json s = secret;
+    s[Json::json_pointer(path)] = 42;
+    auto v = readCaSecret(s, "mesh CA Secret paymesh-system/paymesh-ca", t0());
+    if (std::string(path) == "/data") {
+      ASSERT_FALSE(v.isOk());
+      EXPECT_EQ(v.status().message(), "mesh CA Secret paymesh-system/paymesh-ca: data.tls.crt missing");
+    } else {
+      EXPECT_TRUE(v.isOk()) << path << ": " << v.status().toString();
+    }
+  }
+  EXPECT_FALSE(readCaSecret(Json(7), "mesh CA Secret paymesh-system/paymesh-ca", t0()).isOk());
+}
+
 TEST(CaRotationTest, BrokenSecretNamesTheField) {
   auto a = newCa(t0());
   Json secret = activeSecret(a, t0());

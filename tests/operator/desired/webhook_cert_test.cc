@@ -62,5 +62,26 @@ TEST(WebhookCertTest, CaBundlePatchTouchesOnlyStaleWebhooks) {
   EXPECT_FALSE(caBundlePatch(config, "NEW").has_value());
 }
 
+// Found by tests/fuzz/ca_bundle_fuzz: wrongly typed webhooks made caBundlePatch throw
+// (type_error.306), and a webhook without clientConfig got an "add" under a path that
+// does not exist, a patch the API server refuses. Now it never throws, and what it
+// sends applies.
+TEST(WebhookCertTest, CaBundlePatchOnWronglyTypedConfigurationsAppliesOrIsNone) {
+  for (Json config : {Json(5), Json::object(), Json({{"webhooks", "x"}}), Json({{"webhooks", {{"a", 1}}}})})
+    EXPECT_FALSE(caBundlePatch(config, "NEW").has_value()) << config.dump();
+  Json config = {{"webhooks",
+                  {5,
+                   {{"name", "string-config"}, {"clientConfig", "x"}},
+                   {{"name", "no-config"}},
+                   {{"name", "number-bundle"}, {"clientConfig", {{"caBundle", 5}}}}}}};
+  auto patch = caBundlePatch(config, "NEW");
+  ASSERT_TRUE(patch.has_value());
+  EXPECT_EQ(*patch, Json::parse(R"([
+    {"op": "add", "path": "/webhooks/2/clientConfig", "value": {"caBundle": "NEW"}},
+    {"op": "replace", "path": "/webhooks/3/clientConfig/caBundle", "value": "NEW"}])"));
+  Json patched = config.patch(*patch);
+  EXPECT_FALSE(caBundlePatch(patched, "NEW").has_value());
+}
+
 }  // namespace
 }  // namespace paymesh::ctrl
