@@ -35,6 +35,7 @@ struct ReconcilerOptions {
   std::function<pki::TimePoint()> now = [] { return std::chrono::system_clock::now(); };
   // Simulated seconds per real second (tests that run certificate lifetimes fast): a
   // renewal due in `d` of `now()` time is requeued after d / clock_rate of real time.
+  // PassClock::kManual: `now()` is a clock the test moves (pass_clock.h).
   double clock_rate = 1.0;
   std::string component = "paymesh-operator";  // the source of Events
 };

@@ -1,6 +1,7 @@
 #include "operator/controller/pass_clock.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "operator/desired/children.h"
 
@@ -8,6 +9,7 @@ namespace paymesh::ctrl {
 
 std::chrono::milliseconds PassClock::realDelay(pki::TimePoint at, pki::TimePoint from,
                                                std::chrono::milliseconds at_most) const {
+  if (std::isinf(clock_rate)) return std::min(kManualPoll, at_most);
   auto real = requeueDelay(at, from);
   if (clock_rate > 0 && clock_rate != 1.0) {
     // Saturating: a rate under 1 stretches a delay of centuries past what int64 holds.

@@ -62,6 +62,15 @@ TEST_P(ChartRenderTest, RendersValidObjectsThatKubectlApplies) {
   auto check = checkK8s(file);
   EXPECT_EQ(check.exit_code, 0) << check.out << check.err;
 
+  // A mesh CA outside the release namespace lives in a namespace that is already there
+  // (the chart puts the Role that reads the CA Secret in it).
+  for (const auto& o : r.objects) {
+    std::string ns = o.value["metadata"].value("namespace", "");
+    if (ns.empty()) continue;
+    auto r_ns = client_->create(res::kNamespaces, "",
+                                {{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", ns}}}});
+    ASSERT_TRUE(r_ns.isOk() || kube::isAlreadyExists(r_ns.status())) << r_ns.status().toString();
+  }
   auto applied = runCommand(kubectlPath() + " --kubeconfig " + kubeconfigFile() + " apply -f " + file);
   ASSERT_EQ(applied.exit_code, 0) << applied.out << applied.err;
   for (const auto& o : r.objects) {

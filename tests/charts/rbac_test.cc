@@ -1,48 +1,44 @@
 // The chart's RBAC against what the binaries really do: the operator binary runs with
 // the chart's arguments against the emulator, which records every request; each one must
-// be allowed by the chart's roles (evaluated as the API server evaluates RBAC), and every
-// permission the chart grants must be used by the run or be justified below.
+// be allowed by the roles bound to its ServiceAccount (evaluated as the API server
+// evaluates RBAC, charts/rbac.h), every permission the chart grants must be used by the
+// run or be justified below, and nothing granted in every namespace may be used only in
+// the release's own. Then the rendered RBAC alone: no Secret but paymesh's can be read.
 
+#include <cctype>
+#include <filesystem>
 #include <set>
 
 #include "charts/helm.h"
+#include "charts/rbac.h"
+#include "model/manifest.h"
+#include "model/mesh_config.h"
 #include "tests/e2e/operator_fixture.h"
 
 namespace paymesh::ctrl::testing {
 namespace {
 
+using paymesh::testing::Access;
+using paymesh::testing::allowed;
+using paymesh::testing::allows;
+using paymesh::testing::atomsOf;
+using paymesh::testing::describe;
+using paymesh::testing::Grant;
+using paymesh::testing::grantsFor;
 using paymesh::testing::helmTemplate;
 using paymesh::testing::kReleaseNamespace;
 using paymesh::testing::Rendered;
+using paymesh::testing::RenderedObject;
 using paymesh::testing::slurp;
 
-bool has(const Json& list, const std::string& v) {
-  for (const auto& e : list)
-    if (e == v || e == "*") return true;
-  return false;
+Access accessOf(const emulator::RequestAttributes& r) {
+  return {r.verb, r.group, r.subresource.empty() ? r.resource : r.resource + "/" + r.subresource, r.ns, r.name};
 }
 
-std::string resourceOf(const emulator::RequestAttributes& r) {
-  return r.subresource.empty() ? r.resource : r.resource + "/" + r.subresource;
-}
-
-// A request is allowed when one rule names its group, resource (with subresource), verb
-// and, when the rule lists resourceNames, its object name.
-bool allowedBy(const Json& rules, const emulator::RequestAttributes& r) {
-  for (const auto& rule : rules) {
-    if (!has(rule.value("apiGroups", Json::array()), r.group)) continue;
-    if (!has(rule.value("resources", Json::array()), resourceOf(r))) continue;
-    if (!has(rule.value("verbs", Json::array()), r.verb)) continue;
-    const Json names = rule.value("resourceNames", Json::array());
-    if (!names.empty() && (r.name.empty() || !has(names, r.name))) continue;
-    return true;
-  }
-  return false;
-}
-
-std::string describe(const emulator::RequestAttributes& r) {
-  return r.verb + " " + (r.group.empty() ? "core" : r.group) + "/" + resourceOf(r) + " in \"" + r.ns + "\" name \"" +
-         r.name + "\"";
+std::string verbAndResource(const Grant& atom) {
+  const Json& r = atom.rule;
+  return r["verbs"][0].get<std::string>() + " " + r["apiGroups"][0].get<std::string>() + "/" +
+         r["resources"][0].get<std::string>();
 }
 
 // Grants the run below does not exercise, and why the operator needs them
@@ -58,8 +54,8 @@ class ChartRbacTest : public OperatorTest {};
 TEST_F(ChartRbacTest, OperatorRequestsAreAllowedAndEveryGrantIsUsed) {
   Rendered chart = helmTemplate({});
   ASSERT_EQ(chart.run.exit_code, 0) << chart.run.err;
-  const Json cluster_rules = chart.get("ClusterRole", "paymesh-operator")["rules"];
-  const Json lease_rules = chart.get("Role", "paymesh-operator-leader-election")["rules"];
+  const std::vector<Grant> grants = grantsFor(chart, kReleaseNamespace, "paymesh-operator");
+  ASSERT_FALSE(grants.empty());
   Json injector = chart.get("MutatingWebhookConfiguration", "paymesh-sidecar-injector");
   ASSERT_TRUE(client_->create(res::kMutatingWebhookConfigurations, "", injector).isOk());
   applyServices();
@@ -86,32 +82,93 @@ TEST_F(ChartRbacTest, OperatorRequestsAreAllowedAndEveryGrantIsUsed) {
     ASSERT_TRUE(waitFor([&] { return !client_->get(res::kConfigMaps, "payments", gone + "-paymesh").isOk(); }));
     EXPECT_EQ(op.terminate(), 0);
   }
-  size_t checked = 0;
-  std::set<std::string> used;  // "verb group/resource"
+  std::vector<Access> asked;
+  std::string listed;
   for (const auto& r : emulator_->api().requests()) {
     if (r.user_agent.rfind("paymesh-operator/", 0) != 0) continue;  // the test's own requests
-    ++checked;
-    used.insert(r.verb + " " + r.group + "/" + resourceOf(r));
-    bool ok = allowedBy(cluster_rules, r) || (r.ns == kReleaseNamespace && allowedBy(lease_rules, r));
-    EXPECT_TRUE(ok) << "the chart does not allow the operator's request: " << describe(r);
+    asked.push_back(accessOf(r));
+    listed += "\n  " + describe(asked.back());
+    EXPECT_TRUE(allowed(grants, asked.back()))
+        << "the chart does not allow the operator's request: " << describe(asked.back());
   }
-  EXPECT_GT(checked, 10u);
-  // Least privilege: nothing granted that the operator does not do.
-  std::string asked;
-  for (const auto& u : used) asked += "\n  " + u;
-  SCOPED_TRACE("the operator asked for:" + asked);
-  for (const Json* rules : {&cluster_rules, &lease_rules}) {
-    for (const auto& rule : *rules)
-      for (const auto& group : rule["apiGroups"])
-        for (const auto& resource : rule["resources"])
-          for (const auto& verb : rule["verbs"]) {
-            std::string grant =
-                verb.get<std::string>() + " " + group.get<std::string>() + "/" + resource.get<std::string>();
-            EXPECT_TRUE(used.count(grant) || kJustified.count(grant))
-                << "the chart grants \"" << grant << "\" but the operator never asked for it";
-          }
+  EXPECT_GT(asked.size(), 10u);
+  SCOPED_TRACE("the operator asked for:" + listed);
+  // Least privilege: nothing granted that the operator does not do, and nothing granted
+  // everywhere that it only does in the release's own namespace (the mesh CA and webhook
+  // Secrets are there: a Role, by name, is enough for those).
+  for (const Grant& atom : atomsOf(grants)) {
+    std::set<std::string> where;  // the namespaces of the requests it allows
+    for (const auto& a : asked)
+      if (allows(atom, a)) where.insert(a.ns);
+    if (where.empty()) {
+      EXPECT_TRUE(kJustified.count(verbAndResource(atom)))
+          << "the chart grants \"" << describe(atom) << "\" but the operator never asked for it";
+      continue;
+    }
+    if (!atom.ns.empty() || atom.rule.contains("resourceNames")) continue;
+    EXPECT_TRUE(where.count("") || where.size() > 1 || !where.count(kReleaseNamespace))
+        << "the chart grants \"" << describe(atom) << "\" in every namespace but the operator only uses it in \""
+        << *where.begin() << "\"";
   }
 }
+
+// No Secret of kube-system (or of any namespace) can be read by name, whatever the values:
+// the only Secrets the operator gets are the mesh CA and the webhook's, in their namespaces.
+class ChartRbacGrantsTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(ChartRbacGrantsTest, NoSecretOutsideThePaymeshOnesCanBeRead) {
+  paymesh::testing::HelmArgs a;
+  if (!GetParam().empty()) a.values_files = {GetParam()};
+  Rendered chart = helmTemplate(a);
+  ASSERT_EQ(chart.run.exit_code, 0) << chart.run.err;
+  // Names from the release (fullnameOverride changes them all).
+  const RenderedObject* mesh_config = nullptr;
+  for (const auto* o : chart.ofKind("ConfigMap"))
+    if (o->source == "paymesh/templates/mesh-config.yaml") mesh_config = o;
+  ASSERT_NE(mesh_config, nullptr);
+  auto docs = model::parseManifests(mesh_config->value["data"].value("mesh.yaml", ""), "mesh.yaml");
+  ASSERT_TRUE(docs.isOk());
+  auto mesh = model::parseMeshConfig((*docs)[0].doc.value);
+  ASSERT_TRUE(mesh.config);
+  auto accountOf = [&](const char* component) {
+    for (const auto* d : chart.ofKind("Deployment"))
+      if (d->value["metadata"]["labels"].value("app.kubernetes.io/component", "") == component)
+        return d->value["spec"]["template"]["spec"].value("serviceAccountName", "");
+    return std::string();
+  };
+  const std::vector<Grant> op = grantsFor(chart, kReleaseNamespace, accountOf("operator"));
+  const std::vector<Grant> webhook = grantsFor(chart, kReleaseNamespace, accountOf("webhook"));
+  ASSERT_FALSE(op.empty());
+  ASSERT_FALSE(webhook.empty());
+  // A bootstrap token, a user's credentials, and paymesh's own names anywhere else.
+  const std::vector<std::string> names = {"bootstrap-token-abcdef", "db-credentials", mesh.config->ca.secret_name,
+                                          mesh.config->webhook.secret_name};
+  for (const std::string ns : {"kube-system", "payments", "default"}) {
+    for (const auto& name : names) {
+      Access get{"get", "", "secrets", ns, name};
+      bool own = (ns == mesh.config->ca.namespace_ && name == mesh.config->ca.secret_name);
+      EXPECT_EQ(allowed(op, get), own) << "operator: " << describe(get);
+      for (const char* verb : {"get", "list", "watch", "create", "update", "patch", "delete"})
+        EXPECT_FALSE(allowed(webhook, {verb, "", "secrets", ns, name})) << "webhook: " << verb << " " << ns;
+    }
+  }
+  for (const auto& name : names) {
+    Access get{"get", "", "secrets", mesh.config->webhook.namespace_, name};
+    bool own = name == mesh.config->webhook.secret_name ||
+               (mesh.config->ca.namespace_ == mesh.config->webhook.namespace_ && name == mesh.config->ca.secret_name);
+    EXPECT_EQ(allowed(op, get), own) << "operator: " << describe(get);
+  }
+}
+
+std::string comboName(const ::testing::TestParamInfo<std::string>& combo) {
+  std::string n = combo.param.empty() ? "defaults" : std::filesystem::path(combo.param).stem().string();
+  for (char& c : n)
+    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+  return n;
+}
+
+INSTANTIATE_TEST_SUITE_P(Values, ChartRbacGrantsTest, ::testing::ValuesIn(paymesh::testing::valueCombinations()),
+                         comboName);
 
 }  // namespace
 }  // namespace paymesh::ctrl::testing

@@ -10,9 +10,11 @@
 #include <set>
 
 #include "base/base64.h"
+#include "operator/controller/pass_clock.h"
 #include "operator/desired/ca_rotation.h"
 #include "operator/desired/children.h"
 #include "operator/status/conditions.h"
+#include "pki/rotation.h"
 #include "pki/tls_secret.h"
 #include "support/child_process.h"
 #include "support/run_command.h"
@@ -265,17 +267,17 @@ TEST_F(OperatorE2eTest, FaultsEndInTheFaultFreeState) {
   EXPECT_EQ(secrets->items.size(), 5u);
 }
 
+// A clock that moves only when the test moves it: the operator's own requeues (it looks
+// at the clock again every few real milliseconds, PassClock::kManual) renew the
+// certificate once the test has taken the clock to its renewal time, and never before,
+// however slow the machine is.
 TEST_F(OperatorE2eTest, CertificateRenewedOnTimeWithoutAnyChangeToTheService) {
-  // Simulated clock: 300 simulated seconds per real second. A 5m certificate is due for
-  // renewal at 2/3 of its life, well within the test.
-  auto start_real = std::chrono::steady_clock::now();
-  auto start_sim = std::chrono::system_clock::now();
+  const auto start = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  auto offset = std::make_shared<std::atomic<int64_t>>(0);  // simulated seconds ahead of start
   ControllerOptions o = fastOptions();
-  o.reconciler.clock_rate = 300;
-  o.reconciler.now = [=] {
-    return start_sim + std::chrono::duration_cast<std::chrono::system_clock::duration>(
-                           (std::chrono::steady_clock::now() - start_real) * 300);
-  };
+  o.reconciler.now = [start, offset] { return start + std::chrono::seconds(offset->load()); };
+  o.reconciler.clock_rate = PassClock::kManual;
+  auto moveTo = [&](std::chrono::seconds since_start) { offset->store(since_start.count()); };
   Json svc = {{"apiVersion", "paymesh.io/v1alpha1"},
               {"kind", "PaymentService"},
               {"metadata", {{"name", "fx"}, {"namespace", "payments"}}},
@@ -285,34 +287,37 @@ TEST_F(OperatorE2eTest, CertificateRenewedOnTimeWithoutAnyChangeToTheService) {
                 {"tls", {{"certificate", {{"duration", "5m"}}}}}}}};
   ASSERT_TRUE(client_->create(res::kPaymentServices, "payments", svc).isOk());
   startOperator(o);
-  std::string first;
-  ASSERT_TRUE(waitFor([&] {
+  auto tlsCrt = [&] {
     auto s = client_->get(res::kSecrets, "payments", "fx-paymesh-tls");
-    if (s.isOk()) first = s->at("data").at("tls.crt");
-    return s.isOk();
-  }));
+    return s.isOk() ? s->at("data").value("tls.crt", "") : std::string();
+  };
+  ASSERT_TRUE(waitFor([&] { return !tlsCrt().empty(); }));
   auto before = client_->get(res::kPaymentServices, "payments", "fx");
   ASSERT_TRUE(before.isOk());
-  // Renewed (a new certificate), more than once, with no event on the service.
-  int renewals = 0;
-  std::string last = first;
-  ASSERT_TRUE(waitFor(
-      [&] {
-        auto s = client_->get(res::kSecrets, "payments", "fx-paymesh-tls");
-        if (s.isOk() && s->at("data").at("tls.crt") != last) {
-          last = s->at("data").at("tls.crt");
-          ++renewals;
-        }
-        return renewals >= 2;
-      },
-      30s));
+  // Renewed twice, each time exactly when due, with no event on the service.
+  for (int renewal = 1; renewal <= 2; ++renewal) {
+    SCOPED_TRACE("renewal " + std::to_string(renewal));
+    std::string crt = tlsCrt();
+    auto material = pki::readTlsSecret(*client_->get(res::kSecrets, "payments", "fx-paymesh-tls"));
+    ASSERT_TRUE(material.isOk()) << material.status().toString();
+    auto due = pki::renewalTime(material->leaf().notBefore(), material->leaf().notAfter(), std::nullopt);
+    auto due_offset = std::chrono::ceil<std::chrono::seconds>(due - start);
+    // A second before: the operator's own passes come and go, the certificate stays.
+    moveTo(due_offset - 1s);
+    auto passes = controller_->passes();
+    ASSERT_TRUE(waitFor([&] { return controller_->passes() >= passes + 3; }));
+    EXPECT_EQ(tlsCrt(), crt) << "renewed before it was due";
+    moveTo(due_offset);
+    ASSERT_TRUE(waitFor([&] { return tlsCrt() != crt; }));
+    auto renewed = pki::readTlsSecret(*client_->get(res::kSecrets, "payments", "fx-paymesh-tls"));
+    ASSERT_TRUE(renewed.isOk());
+    EXPECT_GT(renewed->leaf().notAfter(), o.reconciler.now());
+    EXPECT_LE(renewed->leaf().notBefore(), o.reconciler.now());
+  }
   auto after = client_->get(res::kPaymentServices, "payments", "fx");
   ASSERT_TRUE(after.isOk());
   EXPECT_EQ(after->at("metadata").at("generation"), before->at("metadata").at("generation"));
   EXPECT_EQ(after->at("spec"), before->at("spec"));
-  auto material = pki::readTlsSecret(*client_->get(res::kSecrets, "payments", "fx-paymesh-tls"));
-  ASSERT_TRUE(material.isOk());
-  EXPECT_GT(material->leaf().notAfter(), o.reconciler.now());
 }
 
 TEST_F(OperatorE2eTest, WebhookCertificateIssuedAndCaBundleHoldsOldAndNewCa) {
@@ -425,21 +430,23 @@ TEST_F(OperatorE2eTest, MeshCaRotatesWithOldAndNewTrustedUntilNothingUsesTheOld)
     }
     return true;
   };
-  // Moves the clock by `by`, pokes every pass until the CA Secret reaches `phase`, and
-  // lets another `by` pass every second it has not (time goes on while peers catch up).
+  // Moves the clock by `by` and pokes every pass until the CA Secret reaches `phase`.
+  // A round of passes that writes nothing without getting there moves the clock on by
+  // another `by` (peers have caught up; the next wait ends later): time moves only once
+  // the operator has done all it had to at the current moment, never with the wall clock.
   auto advanceTo = [&](std::chrono::seconds by, const std::string& phase) {
-    auto next_tick = std::chrono::steady_clock::now();
-    return waitFor(
-        [&] {
-          if (std::chrono::steady_clock::now() >= next_tick) {
-            offset->fetch_add(by.count());
-            next_tick += 1s;
-          }
-          controller_->enqueueAll();
-          std::this_thread::sleep_for(50ms);
-          return phaseOf(caSecret()) == phase;
-        },
-        30s);
+    offset->fetch_add(by.count());
+    uint64_t last_rv = 0;
+    for (int round = 0; round < 200; ++round) {
+      controller_->enqueueAll();
+      if (!waitFor([&] { return controller_->idle(); }, 30s)) return false;
+      std::this_thread::sleep_for(50ms);  // the informers see the last writes
+      if (phaseOf(caSecret()) == phase) return true;
+      uint64_t rv = emulator_->api().resourceVersion();
+      if (rv == last_rv) offset->fetch_add(by.count());
+      last_rv = rv;
+    }
+    return false;
   };
   const auto step = std::chrono::duration_cast<std::chrono::seconds>(mesh().ca.rotation_overlap);  // > delay
 
