@@ -57,7 +57,8 @@ Controller::Controller(kube::Client& reads, kube::Client& writes, ControllerOpti
   service_reconciler_ = std::make_unique<PaymentServiceReconciler>(
       PaymentServiceReconciler::Caches{*parsed_, pods_->store(), config_maps_->store(), secrets_->store(),
                                        jwks_config_maps_->store(), jwks_secrets_->store()},
-      PaymentServiceReconciler::Parts{writes, children_, events_, gauges_, mesh_, clock, metrics_});
+      PaymentServiceReconciler::Parts{writes, children_, events_, gauges_, mesh_, clock, metrics_,
+                                      options_.reconciler.collision_recheck});
   ca_reconciler_ = std::make_unique<MeshCaReconciler>(
       MeshCaReconciler::Parts{writes, secrets_->store(), events_, mesh_, clock, metrics_, [this] { enqueueAll(); }});
   webhook_reconciler_ =

@@ -37,6 +37,8 @@ struct ReconcilerOptions {
   // renewal due in `d` of `now()` time is requeued after d / clock_rate of real time.
   double clock_rate = 1.0;
   std::string component = "paymesh-operator";  // the source of Events
+  // How often a service whose child's name is taken is looked at again (real time).
+  std::chrono::milliseconds collision_recheck{std::chrono::seconds(30)};
 };
 
 struct ControllerOptions {
