@@ -87,10 +87,10 @@ void Informer::stop() {
   }
 }
 
-bool Informer::waitForSync(std::chrono::milliseconds timeout) const {
+bool Informer::waitForSync(std::chrono::milliseconds timeout, std::stop_token stop) const {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   while (!synced_) {
-    if (std::chrono::steady_clock::now() >= deadline) return false;
+    if (std::chrono::steady_clock::now() >= deadline || stop.stop_requested()) return false;
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   return true;

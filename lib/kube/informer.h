@@ -48,7 +48,8 @@ public:
   void stop();
   // True once the first list has been stored.
   bool hasSynced() const { return synced_; }
-  bool waitForSync(std::chrono::milliseconds timeout) const;
+  // False when `timeout` passed, or `stop` was requested, before the first list was stored.
+  bool waitForSync(std::chrono::milliseconds timeout, std::stop_token stop = {}) const;
 
   const Store& store() const { return store_; }
   WatcherStats stats() const;

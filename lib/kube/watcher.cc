@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "kube/object_key.h"
+#include "obs/log.h"
 
 namespace paymesh::kube {
 
@@ -26,11 +27,36 @@ Watcher::Watcher(Client& client, ResourceRef res, std::string ns, ListOptions se
       watch_timeout_(watch_timeout),
       delay_(backoff.initial) {}
 
+namespace {
+
+std::string resourceName(const ResourceRef& res) {
+  return res.group.empty() ? res.resource : res.resource + "." + res.group;
+}
+
+}  // namespace
+
 void Watcher::fail(Status status, State resume) {
   last_error_ = std::move(status);
   stats_.errors++;
   resume_ = resume;
   state_ = State::kBackoff;
+  if (!failure_log_.failed(FailureLog::Clock::now(), last_error_.toString())) return;
+  obs::logWarn(resume == State::kRelist ? "list failed; retrying" : "watch failed; retrying",
+               {{"resource", resourceName(res_)},
+                {"namespace", ns_.empty() ? "*" : ns_},
+                {"selector", selectors_.label_selector},
+                {"error", last_error_.toString()},
+                {"retry_in", std::to_string(delay_.count()) + "ms"},
+                {"failures", std::to_string(failure_log_.failures())}});
+}
+
+void Watcher::recovered() {
+  auto ended = failure_log_.succeeded();
+  if (!ended) return;
+  obs::logInfo("list and watch recovered", {{"resource", resourceName(res_)},
+                                            {"namespace", ns_.empty() ? "*" : ns_},
+                                            {"selector", selectors_.label_selector},
+                                            {"failures", std::to_string(*ended)}});
 }
 
 // The state machine in one switch, a case per state (docs/kube-client.md, "Watcher").
@@ -63,6 +89,7 @@ Watcher::State Watcher::step(const Sink& sink, std::stop_token stop) {
         if (stop.stop_requested()) return state_;
       }
       delay_ = backoff_.initial;
+      recovered();
       state_ = State::kWatch;
       return state_;
     }
@@ -105,6 +132,7 @@ Watcher::State Watcher::step(const Sink& sink, std::stop_token stop) {
         return state_;
       }
       if (saw_event) delay_ = backoff_.initial;
+      recovered();
       return state_;  // stream ended: watch again from rv_
     }
     case State::kBackoff: {

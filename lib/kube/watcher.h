@@ -11,6 +11,11 @@
 // before the next arrives instead of holding every full object of a large list at once; a
 // relist that fails part-way is started again from a first page. The resume point is the
 // last resourceVersion seen, bookmarks included.
+//
+// A failed list or watch is logged at warning with the resource, the error and the delay
+// before the next try (the backoff doubles up to its cap), the first time and then as
+// FailureLog allows while it persists; the recovery is logged once. A 410 is routine (a
+// relist), not a failure.
 
 #include <chrono>
 #include <condition_variable>
@@ -22,6 +27,7 @@
 #include <vector>
 
 #include "kube/client.h"
+#include "kube/failure_log.h"
 
 namespace paymesh::kube {
 
@@ -64,6 +70,7 @@ public:
 
 private:
   void fail(Status status, State resume);
+  void recovered();
 
   Client& client_;
   ResourceRef res_;
@@ -77,6 +84,7 @@ private:
   std::string rv_;
   Status last_error_;
   WatcherStats stats_;
+  FailureLog failure_log_;
 };
 
 const char* stateName(Watcher::State state);

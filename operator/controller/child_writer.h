@@ -6,15 +6,22 @@
 // fingerprint of each write (echoFingerprint: everything the operator sets, key and
 // labels included), taken before the write so that a watch echo arriving before the
 // response is recognised too, so the controller does not queue a pass for its own echo
-// and does queue one for any change someone else made to what it wrote.
+// and does queue one for any change someone else made to what it wrote. A
+// PaymentService's child is written only over an object paymesh owns (decideOwnership,
+// ownership.h): an orphan is adopted (once a live read confirmed the service is there and
+// not being deleted), a foreign object is left alone and returned as the collision to
+// report, as is an AlreadyExists on create (an object the label-filtered cache does not
+// hold).
 
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
 #include "kube/client.h"
 #include "obs/metrics.h"
 #include "operator/desired/children.h"
+#include "operator/desired/ownership.h"
 
 namespace paymesh::ctrl {
 
@@ -22,9 +29,16 @@ class ChildWriter {
 public:
   ChildWriter(kube::Client& client, obs::OperatorMetrics* metrics) : client_(client), metrics_(metrics) {}
 
-  // The desired ConfigMap (data digest `data_hash`) against its cached, trimmed form.
-  Status applyConfigMap(const Json& desired, const std::string& data_hash, const Json* cached);
-  // The desired Secret against the current one (null: created).
+  // What an apply of a service's child came to: nullopt when written (or up to date), or
+  // the object in the way, nothing written.
+  using Collision = std::optional<ChildCollision>;
+
+  // The desired ConfigMap of `owner` (data digest `data_hash`) against its cached, trimmed form.
+  Result<Collision> applyConfigMap(const Json& desired, const std::string& data_hash, const Json* cached,
+                                   const ChildOwner& owner);
+  // The desired TLS Secret of `owner` against the current one (null: created).
+  Result<Collision> applyTlsSecret(const Json& desired, const Json* current, const ChildOwner& owner);
+  // One of the operator's own Secrets (no PaymentService owns them) against the current one.
   Status applySecret(const Json& desired, const Json* current);
   // Deletes a child still owned by a PaymentService that is gone (a pass that raced the
   // deletion may have written it after the garbage collector ran).
@@ -34,8 +48,11 @@ public:
   bool isOwnWrite(ChildKind kind, const Json& cached) const;
 
 private:
-  Status write(const kube::ResourceRef& resource, ChildKind kind, const Json& desired, const Json* current,
-               std::string fingerprint);
+  // `owner` null: one of the operator's own Secrets, written without an ownership check.
+  Result<Collision> write(const kube::ResourceRef& resource, ChildKind kind, const Json& desired, const Json* current,
+                          std::string fingerprint, const ChildOwner* owner);
+  // OK when `owner` still exists with its uid and is not being deleted (Conflict otherwise).
+  Status confirmOwner(const ChildOwner& owner, const std::string& ns);
   static std::string echoKey(ChildKind kind, const Json& object);
 
   // The last write of a child: its fingerprint, and the labels and annotations it set

@@ -57,7 +57,8 @@ Controller::Controller(kube::Client& reads, kube::Client& writes, ControllerOpti
   service_reconciler_ = std::make_unique<PaymentServiceReconciler>(
       PaymentServiceReconciler::Caches{*parsed_, pods_->store(), config_maps_->store(), secrets_->store(),
                                        jwks_config_maps_->store(), jwks_secrets_->store()},
-      PaymentServiceReconciler::Parts{writes, children_, events_, gauges_, mesh_, clock, metrics_});
+      PaymentServiceReconciler::Parts{writes, children_, events_, gauges_, mesh_, clock, metrics_,
+                                      options_.reconciler.collision_recheck});
   ca_reconciler_ = std::make_unique<MeshCaReconciler>(
       MeshCaReconciler::Parts{writes, secrets_->store(), events_, mesh_, clock, metrics_, [this] { enqueueAll(); }});
   webhook_reconciler_ =
@@ -218,12 +219,14 @@ std::vector<kube::Informer*> Controller::informers() const {
           jwks_config_maps_.get(), jwks_secrets_.get()};
 }
 
-Status Controller::start(MeshStatePtr mesh, std::chrono::milliseconds sync_timeout) {
+Status Controller::start(MeshStatePtr mesh, std::chrono::milliseconds sync_timeout, std::stop_token stop) {
   mesh_.set(std::move(mesh));
   auto began = std::chrono::steady_clock::now();
   for (auto* inf : informers()) inf->start();
   for (auto* inf : informers()) {
-    if (!inf->waitForSync(sync_timeout)) return unavailable("informer caches did not sync in time");
+    bool synced = inf->waitForSync(sync_timeout, stop);
+    if (stop.stop_requested()) return unavailable("stopped before the informer caches synced");
+    if (!synced) return unavailable("informer caches did not sync in time");
   }
   synced_ = true;
   auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - began);

@@ -15,6 +15,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <stop_token>
 #include <string>
 
 #include "kube/informer.h"
@@ -38,6 +39,8 @@ struct ReconcilerOptions {
   // PassClock::kManual: `now()` is a clock the test moves (pass_clock.h).
   double clock_rate = 1.0;
   std::string component = "paymesh-operator";  // the source of Events
+  // How often a service whose child's name is taken is looked at again (real time).
+  std::chrono::milliseconds collision_recheck{std::chrono::seconds(30)};
 };
 
 struct ControllerOptions {
@@ -63,8 +66,10 @@ public:
   Controller(const Controller&) = delete;
   Controller& operator=(const Controller&) = delete;
 
-  // Starts the informers, waits for their first lists, then starts the workers.
-  Status start(MeshStatePtr mesh, std::chrono::milliseconds sync_timeout = std::chrono::seconds(60));
+  // Starts the informers, waits for their first lists, then starts the workers. A stop
+  // requested on `stop` ends that wait at once with an error.
+  Status start(MeshStatePtr mesh, std::chrono::milliseconds sync_timeout = std::chrono::seconds(60),
+               std::stop_token stop = {});
   // Stops intake, lets the workers finish the passes in flight, stops the informers.
   void stop();
 

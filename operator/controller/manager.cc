@@ -35,7 +35,10 @@ void Manager::notify(bool Manager::*flag) {
   cv_.notify_all();
 }
 
-void Manager::stop() { notify(&Manager::stop_); }
+void Manager::stop() {
+  stopping_.request_stop();
+  notify(&Manager::stop_);
+}
 
 void Manager::setLeading(bool leading) {
   if (!leading) gate_.close();  // the elector closed it already; a replica that lost the Lease writes nothing
@@ -102,6 +105,7 @@ int Manager::run() {
     retry = started == Start::kRetry;
     if (retry) retry_at = std::chrono::steady_clock::now() + kCaRetry;
     lock.lock();
+    if (started == Start::kStopped) break;
     if (started == Start::kFailed) {
       exit_code = 1;
       break;
@@ -119,7 +123,12 @@ Manager::Start Manager::startController() {
     return Start::kRetry;
   }
   controller_ = std::make_unique<Controller>(client_, writer_, options_.controller, &metrics_);
-  Status s = controller_->start(*state, options_.sync_timeout);
+  Status s = controller_->start(*state, options_.sync_timeout, stopping_.get_token());
+  if (!s.isOk() && stopping_.stop_requested()) {
+    obs::logInfo("stopped while waiting for the informer caches");
+    controller_.reset();
+    return Start::kStopped;
+  }
   if (!s.isOk()) {
     obs::logError("controller did not start", {{"error", s.toString()}});
     controller_.reset();

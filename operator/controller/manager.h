@@ -10,7 +10,9 @@
 //     state and every service is reconciled again; one that does not parse is logged and
 //     the previous one kept.
 //   - stop(): intake stops, the passes in flight finish, the Lease is released (holder
-//     cleared) so a standby takes over without waiting.
+//     cleared) so a standby takes over without waiting. It is honoured at every stage,
+//     the wait for the informer caches' first lists included (a missing CRD never
+//     syncs): run() then returns 0.
 // run() acts on events (leadership won or lost, the file changed, stop), never on a
 // timer; the one exception is a start that found no mesh CA, tried again every 2 s.
 
@@ -19,6 +21,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <thread>
 
@@ -54,7 +57,7 @@ public:
   bool ready() const { return ready_; }
 
 private:
-  enum class Start { kStarted, kRetry, kFailed };
+  enum class Start { kStarted, kRetry, kFailed, kStopped };
   void startElection();
   void startWatchingMeshConfig();
   void setLeading(bool leading);
@@ -76,6 +79,7 @@ private:
   std::jthread elector_thread_;
   std::unique_ptr<files::PathWatcher> watcher_;
 
+  std::stop_source stopping_;  // requested by stop(): ends a start waiting for the caches
   std::mutex mu_;
   std::condition_variable cv_;
   bool stop_ = false;

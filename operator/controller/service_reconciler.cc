@@ -4,6 +4,7 @@
 #include "kube/errors.h"
 #include "kube/object_key.h"
 #include "operator/controller/cache_view.h"
+#include "pki/certificate.h"
 #include "policy/names.h"
 
 namespace paymesh::ctrl {
@@ -18,14 +19,30 @@ Result<kube::Action> PaymentServiceReconciler::reconcile(const kube::ObjectKey& 
   if (!entry) return cleanUpAfterDeletion(key);
   if (entry->deleting()) return kube::Action{};  // the garbage collector removes the children
   kube::ObjectPtr secret = caches_.secrets.get(key.ns, policy::tlsSecretName(key.name));
-  Desired desired = build(*entry, *mesh, secret.get(), now);
-  RETURN_IF_ERROR(applyChildren(desired, key, secret.get(), entry->service.get()));
+  const model::PaymentService* service = entry->service.get();  // null: the spec does not parse
+  Collisions collisions;
+  // A Secret in the way is neither read as the current certificate nor planned over.
+  if (service && secret)
+    collisions.secret = collisionOf("Secret", *secret, {service->metadata.name, service->metadata.uid});
+  Desired desired = build(*entry, *mesh, collisions.secret ? nullptr : secret.get(), now, !collisions.secret);
+  if (service) RETURN_IF_ERROR(applyChildren(desired, key, secret.get(), *service, collisions));
+  if (collisions.config_map || collisions.secret) reportCollisions(desired, collisions, *service, now);
   ASSIGN_OR_RETURN(bool exists, writeStatus(key, *entry, desired));
   if (!exists) return kube::Action{};
+  collision_log_.note(key, collisions.all());
   parts_.gauges.record(key, desired.observed.endpoints, desired.not_after);
   kube::Action action;
   if (desired.next_check) action.requeue_after = parts_.clock.realDelay(*desired.next_check, now);
+  if (collisions.config_map || collisions.secret)
+    action.requeue_after = std::min(action.requeue_after.value_or(parts_.collision_recheck), parts_.collision_recheck);
   return action;
+}
+
+std::vector<ChildCollision> PaymentServiceReconciler::Collisions::all() const {
+  std::vector<ChildCollision> out;
+  for (const auto* c : {&config_map, &secret})
+    if (*c) out.push_back(**c);
+  return out;
 }
 
 // The API server's garbage collector removes a deleted service's children through their
@@ -37,32 +54,47 @@ Result<kube::Action> PaymentServiceReconciler::cleanUpAfterDeletion(const kube::
   RETURN_IF_ERROR(parts_.children.removeOrphan(res::kConfigMaps, cm.get(), key.name));
   RETURN_IF_ERROR(parts_.children.removeOrphan(res::kSecrets, secret.get(), key.name));
   parts_.gauges.forget(key);
+  collision_log_.forget(key);
   return kube::Action{};
 }
 
 Desired PaymentServiceReconciler::build(const ServiceCache::Entry& entry, const MeshState& mesh, const Json* secret,
-                                        pki::TimePoint now) {
+                                        pki::TimePoint now, bool sign) {
   // An invalid spec (the API server's schema should have refused it): said in the status, not retried.
   if (!entry.service) return buildDesiredForInvalidSpec(entry.generation(), entry.error, now);
   CacheView view(caches_.services, caches_.pods, caches_.jwks_config_maps, caches_.jwks_secrets,
                  entry.service->metadata.namespace_);
   Signer signer{*mesh.ca, mesh.bundle};
-  return buildDesired({*entry.service, view, mesh.mesh, &signer, secret, now});
+  return buildDesired({*entry.service, view, mesh.mesh, sign ? &signer : nullptr, secret, now});
 }
 
+// Each child on its own: one whose name is taken does not hold back the other.
 Status PaymentServiceReconciler::applyChildren(const Desired& desired, const kube::ObjectKey& key, const Json* secret,
-                                               const model::PaymentService* service) {
+                                               const model::PaymentService& service, Collisions& collisions) {
+  ChildOwner owner{service.metadata.name, service.metadata.uid};
   if (desired.config_map) {
     kube::ObjectPtr cached = caches_.config_maps.get(key.ns, policy::configMapName(key.name));
-    RETURN_IF_ERROR(parts_.children.applyConfigMap(Json(*desired.config_map), desired.config_hash, cached.get()));
+    ASSIGN_OR_RETURN(collisions.config_map, parts_.children.applyConfigMap(Json(*desired.config_map),
+                                                                           desired.config_hash, cached.get(), owner));
   }
-  if (desired.secret) {
-    RETURN_IF_ERROR(parts_.children.applySecret(*desired.secret, secret));
-    if (desired.issued && secret && service)
-      parts_.events.onService(*service, "Normal", "CertificateRenewed",
+  if (desired.secret && !collisions.secret) {
+    ASSIGN_OR_RETURN(collisions.secret, parts_.children.applyTlsSecret(*desired.secret, secret, owner));
+    if (desired.issued && secret && !collisions.secret)
+      parts_.events.onService(service, "Normal", "CertificateRenewed",
                               "workload certificate reissued: " + desired.secret_reason);
   }
   return Status::ok();
+}
+
+void PaymentServiceReconciler::reportCollisions(Desired& desired, const Collisions& collisions,
+                                                const model::PaymentService& service, pki::TimePoint now) {
+  if (collisions.config_map) configNameTaken(desired.observed, collisions.config_map->message());
+  if (collisions.secret) {
+    certificateNameTaken(desired.observed, collisions.secret->message());
+    desired.not_after.reset();  // no certificate of ours in force
+    desired.next_check.reset();
+  }
+  desired.status = computeStatus(desired.observed, service.status, pki::formatTime(now));
 }
 
 Result<bool> PaymentServiceReconciler::writeStatus(const kube::ObjectKey& key, const ServiceCache::Entry& entry,

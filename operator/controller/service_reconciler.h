@@ -3,11 +3,15 @@
 // from the informer caches (never from the event that queued it), build everything it
 // should own with buildDesired, apply each child only where it differs, then write the
 // status once, when it differs. A write failure fails the pass (retried with backoff)
-// before any status is written.
+// before any status is written. A child whose name an object paymesh does not own holds
+// (ownership.h) is not written: the other child still is, the status says which object is
+// in the way (Ready False, ChildNameTaken; an Event on the transition), and the service
+// is looked at again every `collision_recheck` until the name is free.
 
 #include "kube/runner.h"
 #include "kube/store.h"
 #include "operator/controller/child_writer.h"
+#include "operator/controller/collision_log.h"
 #include "operator/controller/event_recorder.h"
 #include "operator/controller/fleet_gauges.h"
 #include "operator/controller/mesh_state.h"
@@ -35,21 +39,36 @@ public:
     const MeshStateHolder& mesh;
     PassClock clock;
     obs::OperatorMetrics* metrics = nullptr;
+    // While a child's name is taken: an object without the managed-by label is outside the
+    // caches, so its removal queues nothing.
+    std::chrono::milliseconds collision_recheck{std::chrono::seconds(30)};
   };
   PaymentServiceReconciler(Caches caches, Parts parts) : caches_(caches), parts_(std::move(parts)) {}
 
   Result<kube::Action> reconcile(const kube::ObjectKey& key) override;
 
 private:
+  // The children not written this pass because another object holds their name.
+  struct Collisions {
+    ChildWriter::Collision config_map, secret;
+    std::vector<ChildCollision> all() const;
+  };
+
   Result<kube::Action> cleanUpAfterDeletion(const kube::ObjectKey& key);
-  Desired build(const ServiceCache::Entry& entry, const MeshState& mesh, const Json* secret, pki::TimePoint now);
+  // `sign` false: no certificate planned (its Secret's name is taken).
+  Desired build(const ServiceCache::Entry& entry, const MeshState& mesh, const Json* secret, pki::TimePoint now,
+                bool sign);
   Status applyChildren(const Desired& desired, const kube::ObjectKey& key, const Json* secret,
-                       const model::PaymentService* service);
+                       const model::PaymentService& service, Collisions& collisions);
+  // The status recomputed with the children not written.
+  static void reportCollisions(Desired& desired, const Collisions& collisions, const model::PaymentService& service,
+                               pki::TimePoint now);
   // False when the service was deleted meanwhile (the next pass cleans up).
   Result<bool> writeStatus(const kube::ObjectKey& key, const ServiceCache::Entry& entry, const Desired& desired);
 
   Caches caches_;
   Parts parts_;
+  CollisionLog collision_log_;
 };
 
 }  // namespace paymesh::ctrl

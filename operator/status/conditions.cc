@@ -20,6 +20,21 @@ const model::Condition* find(const std::vector<model::Condition>& conds, const s
 
 }  // namespace
 
+void configNameTaken(Observed& o, const std::string& message) {
+  o.config_ok = false;
+  o.config_reason = kChildNameTaken;
+  o.config_error = message;
+  o.ring_checksum.clear();  // the ring is published in the ConfigMap that was not written
+}
+
+void certificateNameTaken(Observed& o, const std::string& message) {
+  o.certificate_ok = false;
+  o.certificate_reason = kChildNameTaken;
+  o.certificate_error = message;
+  o.certificate_not_after.clear();
+  o.mounted_certificate_not_after.clear();
+}
+
 model::PaymentServiceStatus computeStatus(const Observed& o, const model::PaymentServiceStatus& previous,
                                           const std::string& now) {
   model::PaymentServiceStatus st;
@@ -55,8 +70,13 @@ model::PaymentServiceStatus computeStatus(const Observed& o, const model::Paymen
   }
 
   bool ready = o.config_ok && o.certificate_ok && deps_ok;
+  bool config_taken = !o.config_ok && o.config_reason == kChildNameTaken;
+  bool cert_taken = !o.certificate_ok && o.certificate_reason == kChildNameTaken;
   std::string ready_reason, ready_msg;
-  if (ready) {
+  if (config_taken || cert_taken) {
+    ready_reason = kChildNameTaken;
+    ready_msg = config_taken && cert_taken ? config_msg + "; " + cert_msg : config_taken ? config_msg : cert_msg;
+  } else if (ready) {
     ready_reason = "Reconciled";
     ready_msg = "configuration and certificate in place";
   } else if (!o.config_ok) {

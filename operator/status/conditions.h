@@ -15,6 +15,9 @@ inline constexpr const char* kRingReady = "RingReady";
 inline constexpr const char* kConfigReady = "ConfigReady";
 inline constexpr const char* kCertificateReady = "CertificateReady";
 inline constexpr const char* kDependenciesResolved = "DependenciesResolved";
+// The reason of ConfigReady, CertificateReady and Ready when an object paymesh does not
+// own holds the name of a child (operator/desired/ownership.h).
+inline constexpr const char* kChildNameTaken = "ChildNameTaken";
 
 struct Observed {
   int64_t generation = 0;
@@ -38,9 +41,16 @@ struct Observed {
   std::string mounted_certificate_not_after;  // RFC 3339: see model::PaymentServiceStatus
 };
 
+// The ConfigMap, or the TLS Secret, was not written: an object paymesh does not own holds
+// its name (`message` names it and says why). What was rendered or issued for it is not
+// reported as in force.
+void configNameTaken(Observed& observed, const std::string& message);
+void certificateNameTaken(Observed& observed, const std::string& message);
+
 // Ready is True when ConfigReady, CertificateReady and DependenciesResolved are; a
 // service without endpoints is Ready (its callers' configs are in place) with
-// RingReady False when it balances by consistent hash.
+// RingReady False when it balances by consistent hash. A child name taken makes Ready
+// False with reason ChildNameTaken, naming every object in the way.
 model::PaymentServiceStatus computeStatus(const Observed& observed, const model::PaymentServiceStatus& previous,
                                           const std::string& now_rfc3339);
 

@@ -153,14 +153,18 @@ public:
     auto c = kube::RestClient::create(cfg);
     ASSERT_TRUE(c.isOk()) << c.status().toString();
     client_ = std::move(c).value();
-    auto crd = readAll({PAYMESH_SOURCE_DIR "/crds/paymesh.io_paymentservices.yaml"});
-    ASSERT_EQ(crd.size(), 1u);
-    ASSERT_TRUE(client_->create(res::kCustomResourceDefinitions, "", crd[0].doc.value).isOk());
+    if (install_crd_) installCrd();
     for (const char* ns : {"payments", "paymesh-system"}) {
       Json n = {{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", ns}}}};
       auto r = client_->create(res::kNamespaces, "", n);
       ASSERT_TRUE(r.isOk() || kube::isAlreadyExists(r.status())) << r.status().toString();
     }
+  }
+
+  void installCrd() {
+    auto crd = readAll({PAYMESH_SOURCE_DIR "/crds/paymesh.io_paymentservices.yaml"});
+    ASSERT_EQ(crd.size(), 1u);
+    ASSERT_TRUE(client_->create(res::kCustomResourceDefinitions, "", crd[0].doc.value).isOk());
   }
 
   void TearDown() override {
@@ -296,6 +300,7 @@ public:
     return path;
   }
 
+  bool install_crd_ = true;  // false: PaymentServices are not served (404) until installCrd()
   std::unique_ptr<emulator::Emulator> emulator_;
   std::unique_ptr<kube::RestClient> client_;
   obs::OperatorMetrics metrics_;

@@ -148,6 +148,105 @@ TEST_F(ServiceReconcilerTest, ADueCertificateIsRenewedWithAnEvent) {
   EXPECT_EQ(calls[calls.size() - 3].body["metadata"]["resourceVersion"], "1") << "conditional on what was read";
 }
 
+// A Secret labelled for paymesh but controlled by someone else: never read as the
+// certificate, never written; the ConfigMap is written all the same, and the status says
+// which object is in the way, with a Warning Event, and the service is looked at again.
+TEST_F(ServiceReconcilerTest, AForeignSecretIsLeftAloneTheConfigMapIsWrittenAndTheStatusNamesIt) {
+  cache(services_, serviceJson("ledger"));
+  Json foreign = {{"apiVersion", "v1"},
+                  {"kind", "Secret"},
+                  {"metadata",
+                   {{"name", "ledger-paymesh-tls"},
+                    {"namespace", "payments"},
+                    {"resourceVersion", "4"},
+                    {"labels", {{kManagedByLabel, kManagedByValue}, {model::kServiceLabel, "ledger"}}},
+                    {"ownerReferences",
+                     {{{"apiVersion", "cert-manager.io/v1"},
+                       {"kind", "Certificate"},
+                       {"name", "ledger"},
+                       {"uid", "u-cert"},
+                       {"controller", true}}}}}},
+                  {"data", {{"tls.crt", "eA=="}}}};
+  cache(secrets_, foreign);
+  client_.expectCreate(res::kConfigMaps, "payments", "ledger-paymesh")
+      .expectPatch(res::kPaymentServices, "payments", "ledger")
+      .expectCreate(res::kEvents, "payments", "")
+      .expectCreate(res::kEvents, "payments", "");
+  auto action = pass("ledger");
+  ASSERT_TRUE(action.isOk()) << action.status().toString();
+  auto calls = client_.calls();
+  ASSERT_EQ(calls.size(), 4u);
+  const Json& status = calls[1].body["status"];
+  EXPECT_EQ(status["observedGeneration"], 1);
+  std::map<std::string, Json> conds;
+  for (const auto& c : status["conditions"]) conds[c["type"]] = c;
+  EXPECT_EQ(conds["Ready"]["status"], "False");
+  EXPECT_EQ(conds["Ready"]["reason"], "ChildNameTaken");
+  EXPECT_EQ(conds["Ready"]["message"],
+            "Secret payments/ledger-paymesh-tls is in the way: it is controlled by Certificate ledger; paymesh does "
+            "not overwrite objects it does not own");
+  EXPECT_EQ(conds["CertificateReady"]["reason"], "ChildNameTaken");
+  EXPECT_EQ(conds["ConfigReady"]["status"], "True");
+  EXPECT_EQ(calls[2].body["type"], "Warning");
+  EXPECT_EQ(calls[2].body["reason"], "ChildNameTaken");
+  ASSERT_TRUE(action->requeue_after);
+  EXPECT_EQ(*action->requeue_after, std::chrono::milliseconds(30s)) << "looked at again while in the way";
+}
+
+// A create that runs into an object the label-filtered cache does not hold: the same
+// report, and the other child is still written.
+TEST_F(ServiceReconcilerTest, AlreadyExistsOnCreateIsACollisionNotARetry) {
+  cache(services_, serviceJson("ledger"));
+  client_
+      .expectCreate(res::kConfigMaps, "payments", "ledger-paymesh",
+                    ScriptedClient::fail({Code::kAlreadyExists, "configmaps \"ledger-paymesh\" already exists"}))
+      .expectCreate(res::kSecrets, "payments", "ledger-paymesh-tls")
+      .expectPatch(res::kPaymentServices, "payments", "ledger")
+      .expectCreate(res::kEvents, "payments", "")
+      .expectCreate(res::kEvents, "payments", "");
+  ::testing::internal::CaptureStderr();
+  auto action = pass("ledger");
+  std::string log = ::testing::internal::GetCapturedStderr();
+  ASSERT_TRUE(action.isOk()) << action.status().toString();
+  auto calls = client_.calls();
+  ASSERT_EQ(calls.size(), 5u);
+  std::map<std::string, Json> conds;
+  for (const auto& c : calls[2].body["status"]["conditions"]) conds[c["type"]] = c;
+  EXPECT_EQ(conds["Ready"]["reason"], "ChildNameTaken");
+  EXPECT_EQ(conds["ConfigReady"]["message"],
+            "ConfigMap payments/ledger-paymesh is in the way: it is not labelled app.kubernetes.io/managed-by=paymesh; "
+            "paymesh does not overwrite objects it does not own");
+  EXPECT_EQ(conds["CertificateReady"]["status"], "True");
+  EXPECT_NE(log.find("level=info msg=\"child not written: an object paymesh does not own holds its name\" "
+                     "object=\"ConfigMap payments/ledger-paymesh\""),
+            std::string::npos)
+      << log;
+}
+
+// What `kubectl delete --cascade=orphan` leaves is adopted: updated with the owner reference.
+TEST_F(ServiceReconcilerTest, AnOrphanedChildIsAdoptedByWritingTheOwnerReference) {
+  cache(services_, serviceJson("ledger"));
+  converge("ledger");
+  Json orphan = *config_maps_.get("payments", "ledger-paymesh");
+  orphan["metadata"].erase("ownerReferences");
+  cache(config_maps_, orphan);
+  // A service gone meanwhile (the cache is behind) adopts nothing: the pass is retried.
+  client_.expectList(res::kPaymentServices, "payments", kube::ObjectList{});
+  auto stale = pass("ledger");
+  ASSERT_FALSE(stale.isOk());
+  EXPECT_TRUE(kube::isConflict(stale.status())) << stale.status().toString();
+  // A live read confirms it: adopted.
+  client_
+      .expectList(res::kPaymentServices, "payments", kube::ObjectList{{*services_.get("payments", "ledger")}, "9", ""})
+      .expectUpdate(res::kConfigMaps, "payments", "ledger-paymesh");
+  size_t before = client_.calls().size();
+  ASSERT_TRUE(pass("ledger").isOk());
+  auto calls = client_.calls();
+  ASSERT_EQ(calls.size(), before + 2) << "adopted; the status did not change";
+  EXPECT_EQ(calls[before].verb, ScriptedClient::Verb::kList);
+  EXPECT_EQ(calls.back().body["metadata"]["ownerReferences"][0]["uid"], "uid-ledger");
+}
+
 TEST_F(ServiceReconcilerTest, AReplicaThatDoesNotLeadWritesNothing) {
   cache(services_, serviceJson("ledger"));
   kube::WriteGate gate;  // closed: no renewal

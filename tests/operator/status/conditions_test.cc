@@ -109,5 +109,47 @@ TEST(ConditionsTest, TransitionsWorthAnEvent) {
   EXPECT_FALSE(back[0].warning);
 }
 
+TEST(ConditionsTest, AConfigMapNameTakenMakesReadyFalseNamingTheObjectAndKeepsTheCertificate) {
+  auto good = computeStatus(healthy(), {}, "T1");
+  auto o = healthy();
+  configNameTaken(o, "ConfigMap payments/ledger-paymesh is in the way: it is not labelled x");
+  auto st = computeStatus(o, good, "T2");
+  EXPECT_EQ(cond(st, kReady).status, "False");
+  EXPECT_EQ(cond(st, kReady).reason, kChildNameTaken);
+  EXPECT_EQ(cond(st, kReady).message, "ConfigMap payments/ledger-paymesh is in the way: it is not labelled x");
+  EXPECT_EQ(cond(st, kConfigReady).status, "False");
+  EXPECT_EQ(cond(st, kConfigReady).reason, kChildNameTaken);
+  EXPECT_EQ(cond(st, kCertificateReady).status, "True");
+  EXPECT_EQ(st.certificate_not_after, "2026-06-02T00:00:00Z");
+  EXPECT_EQ(st.config_hash, "sha256:abc") << "the last config written stays reported";
+  EXPECT_EQ(st.ring_checksum, "") << "the ring was not published";
+  EXPECT_EQ(st.observed_generation, 3);
+  EXPECT_EQ(cond(st, kRingReady).status, "False");
+  // Once on the transition: Ready, RingReady and ConfigReady went False.
+  auto ts = transitions(good, st);
+  ASSERT_EQ(ts.size(), 3u);
+  EXPECT_EQ(ts[0].reason, kChildNameTaken);
+  EXPECT_TRUE(ts[0].warning);
+  EXPECT_TRUE(transitions(st, computeStatus(o, st, "T3")).empty()) << "a recheck is no news";
+}
+
+TEST(ConditionsTest, ASecretNameTakenMakesCertificateReadyFalseAndBothAreNamedInReady) {
+  auto o = healthy();
+  certificateNameTaken(o, "Secret payments/ledger-paymesh-tls is in the way: b");
+  auto st = computeStatus(o, {}, "T1");
+  EXPECT_EQ(cond(st, kCertificateReady).reason, kChildNameTaken);
+  EXPECT_EQ(cond(st, kCertificateReady).message, "Secret payments/ledger-paymesh-tls is in the way: b");
+  EXPECT_EQ(st.certificate_not_after, "") << "no certificate of ours in force";
+  EXPECT_EQ(cond(st, kConfigReady).status, "True");
+  EXPECT_EQ(cond(st, kReady).reason, kChildNameTaken);
+  configNameTaken(o, "ConfigMap payments/ledger-paymesh is in the way: a");
+  EXPECT_EQ(cond(computeStatus(o, {}, "T1"), kReady).message,
+            "ConfigMap payments/ledger-paymesh is in the way: a; Secret payments/ledger-paymesh-tls is in the way: b");
+  // Freed: the next pass is Ready again, an Event says so.
+  auto back = computeStatus(healthy(), st, "T2");
+  EXPECT_EQ(cond(back, kReady).status, "True");
+  EXPECT_FALSE(transitions(st, back).empty());
+}
+
 }  // namespace
 }  // namespace paymesh::ctrl
