@@ -63,10 +63,10 @@ TEST(CaRotationTest, PhaseSinceInYear1013AndAPropagationDelayOfCenturiesDoNotWra
   auto started = startCaRotation(s, "b", TimePoint::min());
   ASSERT_TRUE(started.isOk());
   CaRotationConfig config;
-  auto step = advanceCaRotation(*started, config, {true, 0}, fixedNow());
+  auto step = advanceCaRotation(*started, config, seen(true, 0), fixedNow());
   EXPECT_EQ(step.state.phase, CaPhase::kNewCaActive) << "settled long ago";
   config.propagation_delay = std::chrono::seconds::max();
-  step = advanceCaRotation(*started, config, {true, 0}, fixedNow());
+  step = advanceCaRotation(*started, config, seen(true, 0), fixedNow());
   EXPECT_EQ(step.state.phase, CaPhase::kNewCaStaged);
   EXPECT_EQ(step.next_check, TimePoint::max());
 }

@@ -110,7 +110,7 @@ TEST(CaRotationTest, SinceInYear1013SaturatesAndPlansInOrder) {
   auto v = read(secret, t0());
   EXPECT_EQ(v.rotation.phase, pki::CaPhase::kNewCaStaged);
   EXPECT_EQ(v.rotation.phase_since, pki::TimePoint::min());
-  auto plan = planCaRotation(v, caRotationConfig(48h), {true, 0}, t0(),
+  auto plan = planCaRotation(v, caRotationConfig(48h), peers(true, 0), t0(),
                              [] { return Result<pki::CertificateAuthority>(internalError("not called")); });
   ASSERT_TRUE(plan.isOk()) << plan.status().toString();
   EXPECT_EQ(plan->next.rotation.phase, pki::CaPhase::kNewCaActive) << "settled long ago";
