@@ -170,7 +170,10 @@ pki::CaRotationObservation observeCaRotation(const CaSecretView& view, const std
                                              bool webhook_bundle_current, pki::TimePoint now) {
   pki::CaRotationObservation o;
   o.bundles_distributed = webhook_bundle_current;
-  if (!webhook_bundle_current) o.holders.push_back("the injector's MutatingWebhookConfiguration: caBundle not updated");
+  // NewCaActive waits on leaves only: there a stale bundle is not what holds it.
+  const bool waits_on_bundles = view.rotation.phase != pki::CaPhase::kNewCaActive;
+  if (!webhook_bundle_current && waits_on_bundles)
+    o.holders.push_back("the injector's MutatingWebhookConfiguration: caBundle not updated");
   if (view.rotation.phase == pki::CaPhase::kNewCaStaged) o.old_ca_not_after = view.signing.certificate().notAfter();
   std::string want = view.bundle.toPem();
   for (const Json* secret : leaf_secrets) {
@@ -184,19 +187,13 @@ pki::CaRotationObservation observeCaRotation(const CaSecretView& view, const std
     auto bundle = dataField(*secret, pki::kCaCertKey, "");
     bool stale = !bundle.isOk() || *bundle != want;
     if (stale) o.bundles_distributed = false;
-    // Only the phases that wait on bundles are held by a stale one.
-    if (stale && view.rotation.phase != pki::CaPhase::kNewCaActive)
-      o.holders.push_back(where + ": ca.crt not updated" + orphanNote(*secret));
-    if (view.rotation.phase != pki::CaPhase::kNewCaActive || !readable) continue;
+    if (stale && waits_on_bundles) o.holders.push_back(where + ": ca.crt not updated" + orphanNote(*secret));
+    if (waits_on_bundles || !readable) continue;
     // Unreadable: it is reissued (by the new CA) anyway.
     if (!certs->front().isSignedBy(view.signing.certificate())) {
       ++o.live_leaves_signed_by_old;
       o.holders.push_back(where + ": certificate still signed by the old CA" + orphanNote(*secret));
     }
-  }
-  if (view.rotation.phase == pki::CaPhase::kNewCaActive) {
-    // NewCaActive waits on leaves only: a stale bundle is not what holds it.
-    std::erase_if(o.holders, [](const std::string& h) { return h.find("caBundle not updated") != std::string::npos; });
   }
   return o;
 }

@@ -12,11 +12,6 @@
 namespace paymesh::ctrl::testing {
 namespace {
 
-std::string leaseHolder(kube::Client& c) {
-  auto l = c.get(res::kLeases, "paymesh-system", "paymesh-operator");
-  return l.isOk() ? l->at("spec").value("holderIdentity", "") : "";
-}
-
 bool from(const emulator::ServedWrite& w, const std::string& identity) {
   return w.request.user_agent.find("(" + identity + ")") != std::string::npos;
 }
@@ -67,12 +62,7 @@ TEST_F(LeaderFencingTest, APausedLeaderLandsNoWriteAfterTheStandbyTookTheLease) 
   applyServices();
   applyPods();
   std::string kc = kubeconfigFile();
-  auto args = [&](const std::string& id) {
-    return std::vector<std::string>{
-        "--kubeconfig", kc, "--metrics-addr",   "0",  "--health-addr",    "0",  "--leader-elect",
-        "--identity",   id, "--lease-duration", "3s", "--renew-deadline", "2s", "--retry-period",
-        "250ms"};
-  };
+  auto args = [&](const std::string& id) { return electingReplicaArgs(kc, id); };
   const std::string a_log = ::testing::TempDir() + "/operator-fenced-a.log";
   OperatorProcess a(args("replica-a"), a_log);
   ASSERT_TRUE(waitFor([&] { return leaseHolder(*client_) == "replica-a"; }, 20s));

@@ -659,21 +659,11 @@ TEST_F(OperatorBinaryTest, MeshConfigSwappedByTheKubeletIsReloadedWithoutRestart
   EXPECT_EQ(op.terminate(), 0);
 }
 
-std::string leaseHolder(kube::Client& c) {
-  auto l = c.get(res::kLeases, "paymesh-system", "paymesh-operator");
-  return l.isOk() ? l->at("spec").value("holderIdentity", "") : "";
-}
-
 TEST_F(OperatorBinaryTest, TwoReplicasOneWritesAndTheStandbyTakesOverWithinTheLease) {
   applyServices();
   applyPods();
   std::string kc = kubeconfigFile();
-  auto args = [&](const std::string& id) {
-    return std::vector<std::string>{
-        "--kubeconfig", kc, "--metrics-addr",   "0",  "--health-addr",    "0",  "--leader-elect",
-        "--identity",   id, "--lease-duration", "3s", "--renew-deadline", "2s", "--retry-period",
-        "250ms"};
-  };
+  auto args = [&](const std::string& id) { return electingReplicaArgs(kc, id); };
   auto a = std::make_unique<OperatorProcess>(args("replica-a"), ::testing::TempDir() + "/operator-a.log");
   ASSERT_TRUE(waitFor([&] { return leaseHolder(*client_) == "replica-a"; }, 20s));
   auto b = std::make_unique<OperatorProcess>(args("replica-b"), ::testing::TempDir() + "/operator-b.log");

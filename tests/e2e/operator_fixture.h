@@ -68,6 +68,19 @@ inline Json injectorConfiguration() {
           {{{"operations", {"CREATE"}}, {"apiGroups", {""}}, {"apiVersions", {"v1"}}, {"resources", {"pods"}}}}}}}}};
 }
 
+// Who holds the operator's leader Lease ("" when no one does).
+inline std::string leaseHolder(kube::Client& c) {
+  auto l = c.get(res::kLeases, "paymesh-system", "paymesh-operator");
+  return l.isOk() ? l->at("spec").value("holderIdentity", "") : "";
+}
+
+// The command line of one electing replica `id` with a 3 s lease, for tests of takeover.
+inline std::vector<std::string> electingReplicaArgs(const std::string& kubeconfig, const std::string& id) {
+  return {"--kubeconfig", kubeconfig, "--metrics-addr",   "0",  "--health-addr",    "0",  "--leader-elect",
+          "--identity",   id,         "--lease-duration", "3s", "--renew-deadline", "2s", "--retry-period",
+          "250ms"};
+}
+
 // A child process running the paymesh-operator binary.
 class OperatorProcess {
 public:
