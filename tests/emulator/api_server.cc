@@ -207,7 +207,7 @@ HttpResponse ApiServer::handleResource(const HttpRequest& req, const Route& r, s
   const Target& t = r.target;
   if (!t.subresource.empty() && !(t.subresource == "status" && t.type->has_status))
     return statusError(404, "the server could not find the requested resource");
-  if (auto fault = state_.faults.draw(isWriteMethod(req.method))) return *fault;
+  if (auto fault = state_.faults.draw(isWriteMethod(req.method), t.type->resource)) return *fault;
   if (auto too_large = checkBodySize(req, state_.options.max_request_body_bytes)) return *too_large;
   const std::string& m = req.method;
   if (t.name.empty()) {

@@ -13,6 +13,7 @@ Faults faultsFromJson(const nlohmann::json& j) {
   f.error_rate = j.value("errorRate", 0.0);
   f.latency_ms = j.value("latencyMs", 0);
   f.read_error_rate = j.value("readErrorRate", 0.0);
+  f.refuse_writes_to = j.value("refuseWritesTo", "");
   return f;
 }
 
@@ -21,8 +22,10 @@ void FaultInjector::set(const Faults& faults) {
   rng_.seed(faults.seed);
 }
 
-std::optional<HttpResponse> FaultInjector::draw(bool write) {
+std::optional<HttpResponse> FaultInjector::draw(bool write, const std::string& resource) {
   std::uniform_real_distribution<double> u(0, 1);
+  if (write && !faults_.refuse_writes_to.empty() && resource == faults_.refuse_writes_to)
+    return statusError(422, "injected fault: writes to " + resource + " are refused");
   if (!write) {
     if (faults_.read_error_rate > 0 && u(rng_) < faults_.read_error_rate)
       return statusError(500, "injected fault: internal error on read");

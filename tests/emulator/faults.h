@@ -1,6 +1,7 @@
 #pragma once
 // Injected faults, so clients' retry, backoff and resync paths run in tests: errors,
-// conflicts and throttling on writes, errors on reads, dropped watches, added latency.
+// conflicts and throttling on writes, errors on reads, dropped watches, added latency,
+// writes to one resource refused for good.
 // Seeded: the same seed gives the same sequence of faults.
 
 #include <cstdint>
@@ -22,6 +23,9 @@ struct Faults {
   double error_rate = 0;       // share of writes answered 500
   double read_error_rate = 0;  // share of reads (get, list, watch start) answered 500
   int latency_ms = 0;          // added before every response
+  // Every write to this resource (plural, e.g. "configmaps") answered 422 Invalid, as an
+  // admission policy or a quota that refuses the object would; empty: none.
+  std::string refuse_writes_to;
 };
 // The JSON form (--faults, POST /emulator/faults): camelCase names of the fields above.
 Faults faultsFromJson(const nlohmann::json& j);
@@ -30,8 +34,8 @@ class FaultInjector {
 public:
   void set(const Faults& faults);
   const Faults& faults() const { return faults_; }
-  // The injected answer to a request, if this one draws a fault.
-  std::optional<HttpResponse> draw(bool write);
+  // The injected answer to a request on `resource`, if this one draws a fault.
+  std::optional<HttpResponse> draw(bool write, const std::string& resource = "");
 
 private:
   Faults faults_;

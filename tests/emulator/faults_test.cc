@@ -48,6 +48,19 @@ TEST(Faults, ThrottleSaysWhenToRetryAndReadsHaveTheirOwnRate) {
   EXPECT_FALSE(injector.draw(true));
 }
 
+TEST(Faults, WritesToOneResourceAreRefusedForGood) {
+  FaultInjector injector;
+  injector.set(faultsFromJson(json::parse(R"({"refuseWritesTo":"configmaps"})")));
+  for (int i = 0; i < 3; ++i) {
+    auto refused = injector.draw(true, "configmaps");
+    ASSERT_TRUE(refused);
+    EXPECT_EQ(refused->status, 422);
+    EXPECT_EQ(json::parse(refused->body)["reason"], "Invalid");
+  }
+  EXPECT_FALSE(injector.draw(false, "configmaps"));  // reads still answer
+  EXPECT_FALSE(injector.draw(true, "secrets"));
+}
+
 TEST(Faults, FromJsonAndOverHttp) {
   Faults f = faultsFromJson(json::parse(R"({"seed":3,"dropWatchEvery":2,"latencyMs":7,"errorRate":0.5})"));
   EXPECT_EQ(f.seed, 3u);
