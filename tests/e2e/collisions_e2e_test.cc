@@ -19,36 +19,11 @@ ControllerOptions collisionOptions() {
 
 class CollisionE2eTest : public OperatorTest {
 protected:
-  Json condition(const std::string& service, const std::string& type) {
-    auto s = client_->get(res::kPaymentServices, "payments", service);
-    if (!s.isOk()) return nullptr;
-    for (const auto& c : s->value("status", Json::object()).value("conditions", Json::array()))
-      if (c.value("type", "") == type) return c;
-    return nullptr;
-  }
-  bool current(const std::string& service) {
-    auto s = client_->get(res::kPaymentServices, "payments", service);
-    return s.isOk() && s->value("status", Json::object()).value("observedGeneration", int64_t{-1}) ==
-                           (*s)["metadata"].value("generation", int64_t{0});
-  }
   // Ready is False with reason ChildNameTaken and a message naming `object`, on a current status.
   bool taken(const std::string& service, const std::string& object) {
     Json ready = condition(service, kReady);
     return current(service) && !ready.is_null() && ready["status"] == "False" && ready["reason"] == kChildNameTaken &&
            ready["message"].get<std::string>().find(object + " is in the way") != std::string::npos;
-  }
-  bool ready(const std::string& service) {
-    Json c = condition(service, kReady);
-    return current(service) && !c.is_null() && c["status"] == "True";
-  }
-  bool warned(const std::string& service, const std::string& reason) {
-    auto evs = client_->list(res::kEvents, "payments", {});
-    if (!evs.isOk()) return false;
-    for (const auto& e : evs->items)
-      if (e.value("reason", "") == reason && e.value("type", "") == "Warning" &&
-          e["involvedObject"].value("name", "") == service)
-        return true;
-    return false;
   }
   Json object(const kube::ResourceRef& r, const std::string& name) {
     auto got = client_->get(r, "payments", name);

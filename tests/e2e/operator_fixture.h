@@ -294,6 +294,36 @@ public:
     return "";
   }
 
+  // A condition of a service in namespace payments (null when absent).
+  Json condition(const std::string& service, const std::string& type) {
+    auto s = client_->get(res::kPaymentServices, "payments", service);
+    if (!s.isOk()) return nullptr;
+    for (const auto& c : s->value("status", Json::object()).value("conditions", Json::array()))
+      if (c.value("type", "") == type) return c;
+    return nullptr;
+  }
+  // Whether its status was computed from its current generation.
+  bool current(const std::string& service) {
+    auto s = client_->get(res::kPaymentServices, "payments", service);
+    return s.isOk() && s->value("status", Json::object()).value("observedGeneration", int64_t{-1}) ==
+                           (*s)["metadata"].value("generation", int64_t{0});
+  }
+  // Whether its current status is Ready.
+  bool ready(const std::string& service) {
+    Json c = condition(service, "Ready");
+    return current(service) && !c.is_null() && c["status"] == "True";
+  }
+  // Whether a Warning Event with `reason` was recorded on it.
+  bool warned(const std::string& service, const std::string& reason) {
+    auto evs = client_->list(res::kEvents, "payments", {});
+    if (!evs.isOk()) return false;
+    for (const auto& e : evs->items)
+      if (e.value("reason", "") == reason && e.value("type", "") == "Warning" &&
+          e["involvedObject"].value("name", "") == service)
+        return true;
+    return false;
+  }
+
   // Every service's status is current and Ready.
   bool allReady() {
     auto all = services();
