@@ -41,6 +41,7 @@ Code codeFor(const ApiError& e) {
     case 415: return Code::kUnimplemented;
     case 409: return e.reason == "AlreadyExists" ? Code::kAlreadyExists : Code::kConflict;
     case 410: return Code::kGone;
+    case 413:  // RequestEntityTooLarge: the same body is refused again
     case 422: return Code::kInvalidArgument;
     case 429: return Code::kResourceExhausted;
     case 504: return Code::kDeadlineExceeded;

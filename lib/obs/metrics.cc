@@ -97,6 +97,12 @@ OperatorMetrics::OperatorMetrics() : registry_(std::make_shared<prometheus::Regi
                    .Help("PaymentServices in the informer cache")
                    .Register(*registry_)
                    .Add({});
+  configs_not_written_ =
+      &prometheus::BuildGauge()
+           .Name("paymesh_sidecar_configs_not_written")
+           .Help("PaymentServices whose sidecar ConfigMap is over Kubernetes' size limit or refused by the API server")
+           .Register(*registry_)
+           .Add({});
 }
 
 void OperatorMetrics::reconciled(ControllerName controller, ReconcileResult result, double seconds) {

@@ -33,6 +33,10 @@ public:
   void setEndpoints(double n) { endpoints_->Set(n); }
   void setLeader(bool leader) { leader_->Set(leader ? 1 : 0); }
   void setServices(double n) { services_->Set(n); }
+  // PaymentServices whose sidecar ConfigMap is not written: over Kubernetes' size limit,
+  // or refused by the API server (their status says which).
+  void setConfigsNotWritten(double n) { configs_not_written_->Set(n); }
+  double configsNotWritten() const { return configs_not_written_->Value(); }  // for tests
   // The mesh CA: its rotation phase (pki::caPhaseName: Active, NewCaStaged, NewCaActive,
   // OldCaRemoved; one series per phase, 1 for the current) and its seconds to expiry.
   void setMeshCa(const std::string& phase, double seconds_to_expiry);
@@ -58,6 +62,7 @@ private:
   prometheus::Gauge* endpoints_;
   prometheus::Gauge* leader_;
   prometheus::Gauge* services_;
+  prometheus::Gauge* configs_not_written_;
   prometheus::Gauge* ca_expiry_;
   prometheus::Gauge* ca_held_;
   prometheus::Gauge* ca_holders_;

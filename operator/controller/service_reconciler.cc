@@ -12,6 +12,14 @@ namespace paymesh::ctrl {
 namespace f = fields;
 namespace res = kube::resources;
 
+namespace {
+
+// The API server will not store this object as it is (422 Invalid, 413 too large): a
+// retry of the same write cannot succeed.
+bool refusedForGood(const Status& s) { return kube::isInvalid(s); }
+
+}  // namespace
+
 Result<kube::Action> PaymentServiceReconciler::reconcile(const kube::ObjectKey& key) {
   ASSIGN_OR_RETURN(MeshStatePtr mesh, meshWithCa(parts_.mesh));
   pki::TimePoint now = parts_.clock.now();
@@ -25,12 +33,20 @@ Result<kube::Action> PaymentServiceReconciler::reconcile(const kube::ObjectKey& 
   if (service && secret)
     collisions.secret = collisionOf("Secret", *secret, {service->metadata.name, service->metadata.uid});
   Desired desired = build(*entry, *mesh, collisions.secret ? nullptr : secret.get(), now, !collisions.secret);
-  if (service) RETURN_IF_ERROR(applyChildren(desired, key, secret.get(), *service, collisions));
+  Status config_failure;
+  if (service) RETURN_IF_ERROR(applyChildren(desired, key, secret.get(), *service, collisions, config_failure));
   if (collisions.config_map || collisions.secret) reportCollisions(desired, collisions, *service, now);
+  // A transient failure: the status would call the configuration in force; retried.
+  if (!config_failure.isOk() && !refusedForGood(config_failure)) return config_failure;
+  if (!config_failure.isOk()) reportRefusal(desired, config_failure, *service, now);
+  bool config_written = desired.config_map && config_failure.isOk() && !collisions.config_map;
+  if (service && !config_written && !collisions.config_map) reportConfigInPlace(desired, key, *service, now);
   ASSIGN_OR_RETURN(bool exists, writeStatus(key, *entry, desired));
   if (!exists) return kube::Action{};
   collision_log_.note(key, collisions.all());
-  parts_.gauges.record(key, desired.observed.endpoints, desired.not_after);
+  bool config_sent = desired.observed.config_reason != kConfigTooLarge && config_failure.isOk();
+  parts_.gauges.record(key, desired.observed.endpoints, desired.not_after, config_sent);
+  if (!config_failure.isOk()) return config_failure;  // retried with backoff, the status already says why
   kube::Action action;
   if (desired.next_check) action.requeue_after = parts_.clock.realDelay(*desired.next_check, now);
   if (collisions.config_map || collisions.secret)
@@ -68,14 +84,19 @@ Desired PaymentServiceReconciler::build(const ServiceCache::Entry& entry, const 
   return buildDesired({*entry.service, view, mesh.mesh, sign ? &signer : nullptr, secret, now});
 }
 
-// Each child on its own: one whose name is taken does not hold back the other.
+// Each child on its own: one whose name is taken, or whose write fails, does not hold
+// back the other.
 Status PaymentServiceReconciler::applyChildren(const Desired& desired, const kube::ObjectKey& key, const Json* secret,
-                                               const model::PaymentService& service, Collisions& collisions) {
+                                               const model::PaymentService& service, Collisions& collisions,
+                                               Status& config_failure) {
   ChildOwner owner{service.metadata.name, service.metadata.uid};
   if (desired.config_map) {
     kube::ObjectPtr cached = caches_.config_maps.get(key.ns, policy::configMapName(key.name));
-    ASSIGN_OR_RETURN(collisions.config_map, parts_.children.applyConfigMap(Json(*desired.config_map),
-                                                                           desired.config_hash, cached.get(), owner));
+    auto applied = parts_.children.applyConfigMap(Json(*desired.config_map), desired.config_hash, cached.get(), owner);
+    if (applied.isOk())
+      collisions.config_map = std::move(*applied);
+    else
+      config_failure = applied.status();
   }
   if (desired.secret && !collisions.secret) {
     ASSIGN_OR_RETURN(collisions.secret, parts_.children.applyTlsSecret(*desired.secret, secret, owner));
@@ -94,6 +115,26 @@ void PaymentServiceReconciler::reportCollisions(Desired& desired, const Collisio
     desired.not_after.reset();  // no certificate of ours in force
     desired.next_check.reset();
   }
+  desired.status = computeStatus(desired.observed, service.status, pki::formatTime(now));
+}
+
+void PaymentServiceReconciler::reportRefusal(Desired& desired, const Status& refusal,
+                                             const model::PaymentService& service, pki::TimePoint now) {
+  configRefused(desired.observed, refusal.message());
+  desired.status = computeStatus(desired.observed, service.status, pki::formatTime(now));
+}
+
+// The status names the configuration that sidecars still read, whichever pass wrote it.
+void PaymentServiceReconciler::reportConfigInPlace(Desired& desired, const kube::ObjectKey& key,
+                                                   const model::PaymentService& service, pki::TimePoint now) {
+  kube::ObjectPtr in_place = caches_.config_maps.get(key.ns, policy::configMapName(key.name));
+  if (!in_place) return;
+  // The digest of its data as cached (trimConfigMap), not an annotation someone may edit.
+  auto digest = in_place->find(kDataHashField);
+  if (digest == in_place->end() || !digest->is_string()) return;
+  std::string hash = *digest;
+  if (hash.rfind("sha256:", 0) != 0) return;  // binaryData: not a configuration paymesh wrote
+  desired.observed.config_hash_in_place = std::move(hash);
   desired.status = computeStatus(desired.observed, service.status, pki::formatTime(now));
 }
 

@@ -2,8 +2,12 @@
 // One pass of a PaymentService, level-based: read the service and what its config reads
 // from the informer caches (never from the event that queued it), build everything it
 // should own with buildDesired, apply each child only where it differs, then write the
-// status once, when it differs. A write failure fails the pass (retried with backoff)
-// before any status is written. A child whose name an object paymesh does not own holds
+// status once, when it differs. A failed Secret write fails the pass (retried with
+// backoff) before any status is written. A ConfigMap write failure never holds back the
+// certificate: the Secret is still written, then the pass fails; when the API server
+// refused the ConfigMap for good (422, 413) the status says so first (ConfigReady False,
+// ConfigRefused). A ConfigMap over Kubernetes' size limit is not sent at all
+// (buildDesired: ConfigTooLarge). A child whose name an object paymesh does not own holds
 // (ownership.h) is not written: the other child still is, the status says which object is
 // in the way (Ready False, ChildNameTaken; an Event on the transition), and the service
 // is looked at again every `collision_recheck` until the name is free.
@@ -58,11 +62,19 @@ private:
   // `sign` false: no certificate planned (its Secret's name is taken).
   Desired build(const ServiceCache::Entry& entry, const MeshState& mesh, const Json* secret, pki::TimePoint now,
                 bool sign);
+  // Fails only on the Secret's write; the ConfigMap's failure comes back in `config_failure`.
   Status applyChildren(const Desired& desired, const kube::ObjectKey& key, const Json* secret,
-                       const model::PaymentService& service, Collisions& collisions);
+                       const model::PaymentService& service, Collisions& collisions, Status& config_failure);
   // The status recomputed with the children not written.
   static void reportCollisions(Desired& desired, const Collisions& collisions, const model::PaymentService& service,
                                pki::TimePoint now);
+  // The status recomputed with the ConfigMap the API server refused.
+  static void reportRefusal(Desired& desired, const Status& refusal, const model::PaymentService& service,
+                            pki::TimePoint now);
+  // The status recomputed with the hash of the ConfigMap in place, when this pass did not
+  // write one.
+  void reportConfigInPlace(Desired& desired, const kube::ObjectKey& key, const model::PaymentService& service,
+                           pki::TimePoint now);
   // False when the service was deleted meanwhile (the next pass cleans up).
   Result<bool> writeStatus(const kube::ObjectKey& key, const ServiceCache::Entry& entry, const Desired& desired);
 

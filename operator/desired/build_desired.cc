@@ -2,7 +2,9 @@
 
 #include "auth/jwks.h"
 #include "operator/desired/children.h"
+#include "operator/desired/object_limits.h"
 #include "pki/certificate.h"
+#include "policy/names.h"
 #include "policy/sidecar_config.h"
 
 namespace paymesh::ctrl {
@@ -98,10 +100,18 @@ void renderConfig(const policy::RenderInputs& render, Desired& out) {
     out.observed.config_error = "render failed: " + rendered.status().message();
     return;
   }
-  out.observed.config_ok = true;
   out.observed.missing = rendered->missing;
   out.observed.without_endpoints = rendered->without_endpoints;
   out.observed.notes = rendered->notes;
+  const auto& self = render.self->metadata;
+  std::string too_large =
+      configMapSizeProblem(self.namespace_ + "/" + policy::configMapName(self.name), rendered->files);
+  if (!too_large.empty()) {  // the API server would refuse it: nothing of it is in force
+    out.observed.config_reason = kConfigTooLarge;
+    out.observed.config_error = std::move(too_large);
+    return;
+  }
+  out.observed.config_ok = true;
   out.observed.ring_checksum = rendered->ring_checksum;
   out.observed.config_hash = rendered->config_hash;
   out.config_hash = rendered->config_hash;

@@ -27,6 +27,13 @@ void configNameTaken(Observed& o, const std::string& message) {
   o.ring_checksum.clear();  // the ring is published in the ConfigMap that was not written
 }
 
+void configRefused(Observed& o, const std::string& message) {
+  o.config_ok = false;
+  o.config_reason = kConfigRefused;
+  o.config_error = "the API server refused the ConfigMap: " + message + "; the one in place is kept";
+  o.ring_checksum.clear();
+}
+
 void certificateNameTaken(Observed& o, const std::string& message) {
   o.certificate_ok = false;
   o.certificate_reason = kChildNameTaken;
@@ -41,7 +48,9 @@ model::PaymentServiceStatus computeStatus(const Observed& o, const model::Paymen
   st.observed_generation = o.generation;
   st.endpoints = o.endpoints;
   st.ring_checksum = o.ring_checksum;
-  st.config_hash = o.config_ok ? o.config_hash : previous.config_hash;
+  st.config_hash = o.config_ok                       ? o.config_hash
+                   : !o.config_hash_in_place.empty() ? o.config_hash_in_place
+                                                     : previous.config_hash;
   st.certificate_not_after = o.certificate_not_after;
   st.mounted_certificate_not_after = o.mounted_certificate_not_after;
 
@@ -99,7 +108,11 @@ model::PaymentServiceStatus computeStatus(const Observed& o, const model::Paymen
   } else if (o.endpoints == 0) {
     add(kRingReady, false, "NoEndpoints", "no ready pod matches the selector");
   } else {
-    add(kRingReady, false, "RingNotPublished", o.notes.empty() ? std::string("ring not published") : o.notes.front());
+    std::string why = !o.config_ok ? "ring not published: its ConfigMap is not written (" +
+                                         (o.config_reason.empty() ? "RenderFailed" : o.config_reason) + ")"
+                      : o.notes.empty() ? std::string("ring not published")
+                                        : o.notes.front();
+    add(kRingReady, false, "RingNotPublished", why);
   }
   add(kConfigReady, o.config_ok,
       o.config_ok               ? "Rendered"

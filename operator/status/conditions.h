@@ -18,6 +18,10 @@ inline constexpr const char* kDependenciesResolved = "DependenciesResolved";
 // The reason of ConfigReady, CertificateReady and Ready when an object paymesh does not
 // own holds the name of a child (operator/desired/ownership.h).
 inline constexpr const char* kChildNameTaken = "ChildNameTaken";
+// ConfigReady's reason when the rendered ConfigMap is over Kubernetes' size limit
+// (object_limits.h), and when the API server refused to store it.
+inline constexpr const char* kConfigTooLarge = "ConfigTooLarge";
+inline constexpr const char* kConfigRefused = "ConfigRefused";
 
 struct Observed {
   int64_t generation = 0;
@@ -26,6 +30,9 @@ struct Observed {
   std::string config_error;   // render or write failure
   std::string config_reason;  // ConfigReady's reason when it failed (default RenderFailed)
   std::string config_hash;
+  // Not written: the hash of paymesh's ConfigMap still in place (empty: none, or not known;
+  // then the previous status's configHash stands).
+  std::string config_hash_in_place;
   std::vector<std::string> missing;            // dependencies or fallbacks not found
   std::vector<std::string> without_endpoints;  // services rendered with no endpoint
   std::vector<std::string> notes;
@@ -46,6 +53,8 @@ struct Observed {
 // reported as in force.
 void configNameTaken(Observed& observed, const std::string& message);
 void certificateNameTaken(Observed& observed, const std::string& message);
+// The API server refused to store the ConfigMap (`message`: its answer).
+void configRefused(Observed& observed, const std::string& message);
 
 // Ready is True when ConfigReady, CertificateReady and DependenciesResolved are; a
 // service without endpoints is Ready (its callers' configs are in place) with

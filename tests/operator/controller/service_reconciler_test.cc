@@ -82,13 +82,57 @@ TEST_F(ServiceReconcilerTest, APassOverWhatIsInPlaceWritesNothing) {
   EXPECT_TRUE(action->requeue_after);
 }
 
+// A transient failure of the ConfigMap's write: the certificate is still written, no
+// status (it would call the configuration in force), and the pass fails to be retried.
 TEST_F(ServiceReconcilerTest, AFailedWriteFailsThePassBeforeAnyStatus) {
   cache(services_, serviceJson("ledger"));
-  client_.expectCreate(res::kConfigMaps, "payments", "ledger-paymesh",
-                       ScriptedClient::fail(Status(Code::kUnavailable, "HTTP 500")));
+  client_
+      .expectCreate(res::kConfigMaps, "payments", "ledger-paymesh",
+                    ScriptedClient::fail(Status(Code::kUnavailable, "HTTP 500")))
+      .expectCreate(res::kSecrets, "payments", "ledger-paymesh-tls");
   auto action = pass("ledger");
   ASSERT_FALSE(action.isOk());
   EXPECT_EQ(action.status().code(), Code::kUnavailable);
+}
+
+TEST_F(ServiceReconcilerTest, AFailedSecretWriteFailsThePassBeforeAnyStatus) {
+  cache(services_, serviceJson("ledger"));
+  client_.expectCreate(res::kConfigMaps, "payments", "ledger-paymesh")
+      .expectCreate(res::kSecrets, "payments", "ledger-paymesh-tls",
+                    ScriptedClient::fail(Status(Code::kUnavailable, "HTTP 500")));
+  auto action = pass("ledger");
+  ASSERT_FALSE(action.isOk());
+  EXPECT_EQ(action.status().code(), Code::kUnavailable);
+}
+
+// Refused for good (422): the certificate is written, the status says why, and the pass
+// fails so that it is retried with backoff.
+TEST_F(ServiceReconcilerTest, AConfigMapRefusedForGoodIsInTheStatusAndTheCertificateStillWritten) {
+  cache(services_, serviceJson("ledger"));
+  const std::string answer = "ConfigMap \"ledger-paymesh\" is invalid: data: Too long: must have at most 1048576 bytes";
+  client_
+      .expectCreate(res::kConfigMaps, "payments", "ledger-paymesh",
+                    ScriptedClient::fail(Status(Code::kInvalidArgument, answer)))
+      .expectCreate(res::kSecrets, "payments", "ledger-paymesh-tls")
+      .expectPatch(res::kPaymentServices, "payments", "ledger")
+      .expectCreate(res::kEvents, "payments", "")   // Ready False
+      .expectCreate(res::kEvents, "payments", "");  // ConfigReady False
+  auto action = pass("ledger");
+  ASSERT_FALSE(action.isOk());
+  EXPECT_EQ(action.status().code(), Code::kInvalidArgument);
+  auto calls = client_.calls();
+  ASSERT_EQ(calls.size(), 5u);
+  EXPECT_EQ(calls[4].body["reason"], kConfigRefused);
+  EXPECT_EQ(calls[4].body["type"], "Warning");
+  EXPECT_TRUE(pki::readTlsSecret(calls[1].body).isOk());
+  Json status = calls[2].body["status"];
+  Json config_ready;
+  for (const auto& c : status["conditions"])
+    if (c["type"] == kConfigReady) config_ready = c;
+  EXPECT_EQ(config_ready["status"], "False");
+  EXPECT_EQ(config_ready["reason"], kConfigRefused);
+  EXPECT_EQ(config_ready["message"], "the API server refused the ConfigMap: " + answer + "; the one in place is kept");
+  EXPECT_TRUE(status.value("configHash", Json()).is_null()) << "nothing was ever written";
 }
 
 TEST_F(ServiceReconcilerTest, ADeletedServiceLeavesOnlyWhatItDoesNotOwn) {

@@ -180,6 +180,39 @@ TEST_F(BuildDesiredTest, ARenewalLeadShorterThanTheKubeletsDelayIsSaidAndTheCert
   EXPECT_EQ(certificateTimingProblem(service("c", {{"tls", {{"certificate", {{"duration", "7m"}}}}}}), mesh()), "");
 }
 
+// A dependency with so many pods that the caller's EDS file alone passes 1 MiB: the
+// ConfigMap is not built (the API server would refuse it), ConfigReady says how large and
+// which file, the ring is not reported as published, and the certificate is still issued.
+TEST_F(BuildDesiredTest, AConfigMapOverTheSizeLimitIsNotBuiltAndTheCertificateStillIs) {
+  FakeView view;
+  std::vector<model::ServiceEndpoint> many;
+  for (int i = 0; i < 6000; ++i)
+    many.push_back(ep("ledger-7d9f8b6c5-" + std::to_string(100000 + i), "10.1." + std::to_string(i / 250) + "." +
+                                                                             std::to_string(i % 250)));
+  view.add(service("ledger"), many);
+  auto payment = service("payment", {{"dependencies", {{{"name", "ledger"}}}}});
+  Desired d = build(payment, view);
+  EXPECT_FALSE(d.config_map);
+  EXPECT_TRUE(d.config_hash.empty());
+  EXPECT_FALSE(d.observed.config_ok);
+  ASSERT_TRUE(d.secret) << "the certificate does not wait on the configuration";
+  EXPECT_TRUE(d.issued);
+  EXPECT_TRUE(d.observed.certificate_ok);
+  auto cond = std::find_if(d.status.conditions.begin(), d.status.conditions.end(),
+                           [](const auto& c) { return c.type == "ConfigReady"; });
+  ASSERT_NE(cond, d.status.conditions.end());
+  EXPECT_EQ(cond->status, "False");
+  EXPECT_EQ(cond->reason, "ConfigTooLarge");
+  EXPECT_NE(cond->message.find("ConfigMap payments/payment-paymesh would hold "), std::string::npos) << cond->message;
+  EXPECT_NE(cond->message.find("over Kubernetes' limit of 1,048,576 bytes (largest files: eds-ledger.json "),
+            std::string::npos)
+      << cond->message;
+  EXPECT_EQ(d.status.conditions.front().reason, "ConfigNotReady");
+  // The ledger's own ConfigMap (its ring) fits: ring.json is left out past its own cap.
+  Desired ledger = build(service("ledger"), view);
+  EXPECT_TRUE(ledger.config_map);
+}
+
 TEST_F(BuildDesiredTest, KeepsAFreshCertificateAndRewritesOnlyTheBundleWhenItChanges) {
   FakeView view;
   auto svc = service("a");

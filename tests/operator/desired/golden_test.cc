@@ -144,5 +144,31 @@ TEST(GoldenTest, PaymeshctlRenderErrors) {
   }
 }
 
+// A caller whose ConfigMap would pass Kubernetes' 1 MiB limit (its dependency has 1,700
+// pods with long names): the same message the operator puts in its status, exit 1, and
+// nothing written for any service.
+TEST(GoldenTest, PaymeshctlRenderRefusesAConfigMapOverTheSizeLimit) {
+  std::string manifests =
+      "apiVersion: paymesh.io/v1alpha1\nkind: PaymentService\nmetadata: {name: ledger, namespace: payments}\n"
+      "spec:\n  selector: {matchLabels: {app: ledger}}\n  ports: [{name: grpc, port: 50051, protocol: GRPC}]\n"
+      "---\napiVersion: paymesh.io/v1alpha1\nkind: PaymentService\nmetadata: {name: payment, namespace: payments}\n"
+      "spec:\n  selector: {matchLabels: {app: payment}}\n  ports: [{name: grpc, port: 50051, protocol: GRPC}]\n"
+      "  dependencies: [{name: ledger}]\n";
+  for (int i = 0; i < 1700; ++i) {
+    manifests += "---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: ledger-" + std::string(220, 'x') + "-" +
+                 std::to_string(i) + "\n  namespace: payments\n  labels: {app: ledger}\nstatus:\n  podIP: 10.2." +
+                 std::to_string(i / 250) + "." + std::to_string(i % 250 + 1) +
+                 "\n  conditions: [{type: Ready, status: 'True'}]\n";
+  }
+  std::string dir = "/tmp/paymesh-render-large-" + std::to_string(::getpid());
+  auto r = paymesh::testing::runCommand(paymesh::testing::paymeshctl() + " render -f - -o " + dir, manifests);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("payments/payment: ConfigMap payments/payment-paymesh would hold "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("over Kubernetes' limit of 1,048,576 bytes (largest files: eds-ledger.json "), std::string::npos)
+      << r.err;
+  EXPECT_FALSE(fs::exists(dir)) << "nothing is written when one service does not render";
+  fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace paymesh::ctrl

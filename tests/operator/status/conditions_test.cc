@@ -62,8 +62,44 @@ TEST(ConditionsTest, RingStates) {
   o.endpoints = 3;
   o.notes = {"ring.json not published: too big"};
   EXPECT_EQ(cond(computeStatus(o, {}, "T"), kRingReady).reason, "RingNotPublished");
+  o.config_ok = false;
+  o.config_reason = kConfigTooLarge;
+  EXPECT_EQ(cond(computeStatus(o, {}, "T"), kRingReady).message,
+            "ring not published: its ConfigMap is not written (ConfigTooLarge)");
+  o.config_ok = true;
   o.uses_ring = false;
   EXPECT_EQ(cond(computeStatus(o, {}, "T"), kRingReady).status, "True");
+}
+
+// Refused by the API server: said in ConfigReady and Ready, the hash of the ConfigMap in
+// place kept, no ring claimed.
+TEST(ConditionsTest, ARefusedConfigMapIsSaidAndTheOneInPlaceKept) {
+  auto o = healthy();
+  configRefused(o, "ConfigMap \"payment-paymesh\" is invalid: data: Too long");
+  model::PaymentServiceStatus previous;
+  previous.config_hash = "sha256:before";
+  auto st = computeStatus(o, previous, "T");
+  EXPECT_EQ(cond(st, kConfigReady).reason, kConfigRefused);
+  EXPECT_EQ(
+      cond(st, kConfigReady).message,
+      "the API server refused the ConfigMap: ConfigMap \"payment-paymesh\" is invalid: data: Too long; the one in "
+      "place is kept");
+  EXPECT_EQ(cond(st, kReady).reason, "ConfigNotReady");
+  EXPECT_EQ(st.config_hash, "sha256:before");
+  EXPECT_TRUE(st.ring_checksum.empty());
+}
+
+// A pass that did not write names the ConfigMap in place, whichever pass wrote it.
+TEST(ConditionsTest, AConfigNotWrittenNamesTheOneInPlace) {
+  auto o = healthy();
+  o.config_ok = false;
+  o.config_reason = kConfigTooLarge;
+  o.config_hash_in_place = "sha256:in-place";
+  model::PaymentServiceStatus previous;
+  previous.config_hash = "sha256:older";
+  EXPECT_EQ(computeStatus(o, previous, "T").config_hash, "sha256:in-place");
+  o.config_hash_in_place.clear();
+  EXPECT_EQ(computeStatus(o, previous, "T").config_hash, "sha256:older");
 }
 
 TEST(ConditionsTest, FailuresSayWhy) {
