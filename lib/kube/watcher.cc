@@ -76,6 +76,9 @@ Watcher::State Watcher::step(const Sink& sink, std::stop_token stop) {
         bool last = page->continue_token.empty();
         // Every page reports the list's resourceVersion: the watch resumes from the first.
         if (first) rv_ = page->resource_version;
+        // Said before the sink sees a page: once the last page is in, the caches may be
+        // reported synced, and the recovery must be in the log before that.
+        if (first) recovered();
         // The next page is fetched while the sink digests this one (the server builds a
         // page while the client parses and stores the previous).
         std::future<Result<ObjectList>> next;
@@ -89,7 +92,6 @@ Watcher::State Watcher::step(const Sink& sink, std::stop_token stop) {
         if (stop.stop_requested()) return state_;
       }
       delay_ = backoff_.initial;
-      recovered();
       state_ = State::kWatch;
       return state_;
     }

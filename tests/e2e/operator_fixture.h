@@ -85,6 +85,9 @@ inline std::vector<std::string> electingReplicaArgs(const std::string& kubeconfi
 class OperatorProcess {
 public:
   OperatorProcess(const std::vector<std::string>& args, const std::string& log_path) {
+    // Emptied before the child starts: a test that reads the log at once must never see
+    // an earlier run's lines (the child opens it only after the fork).
+    if (FILE* f = std::fopen(log_path.c_str(), "w")) std::fclose(f);
     pid_ = fork();
     if (pid_ == 0) {
       FILE* f = std::fopen(log_path.c_str(), "w");
