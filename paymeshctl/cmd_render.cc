@@ -1,4 +1,5 @@
-// paymeshctl render: the ConfigMaps <name>-paymesh exactly as the operator writes them
+// paymeshctl render: the ConfigMaps <name>-paymesh (and the endpoint shards
+// <name>-paymesh-eds-<n> of a configuration over 1 MiB) exactly as the operator writes them
 // (the operator's own buildDesired, over a view of the files), from PaymentServices and
 // their endpoints (Pods or EndpointSlices) on files.
 
@@ -24,8 +25,9 @@ const CommandSpec& spec() {
   static const CommandSpec kSpec = {
       "render",
       "render -f PATH [-f PATH...] [--mesh-config FILE] [-o DIR]",
-      "Render the sidecar configuration of every PaymentService as the ConfigMap the\n"
-      "operator writes (<name>-paymesh). Endpoints come from Pod manifests that match a\n"
+      "Render the sidecar configuration of every PaymentService as the ConfigMaps the\n"
+      "operator writes (<name>-paymesh; past 1 MiB, its endpoint files move to\n"
+      "<name>-paymesh-eds-<n>). Endpoints come from Pod manifests that match a\n"
       "service's selector and from EndpointSlices labelled kubernetes.io/service-name.",
       {
           {"file", "f", true, true, "PATH", "PaymentServices plus Pods/EndpointSlices (file, directory or -)"},
@@ -87,6 +89,8 @@ int renderAll(const policy::ManifestInputs& inputs, const model::MeshConfig& mes
                      name.c_str(), empty.c_str());
       }
       rendered.emplace_back(ns, std::move(*desired.config_map));
+      for (auto& shard : desired.config_shards)
+        if (shard.config_map) rendered.emplace_back(ns, std::move(*shard.config_map));
     }
   }
   return exit_code;

@@ -80,11 +80,18 @@ json sidecarContainer(const model::MeshConfig& mesh) {
   return c;
 }
 
+// The ConfigMap and every endpoint shard it may be split into, in one projected volume:
+// the kubelet writes all sources into one timestamped directory and swaps the ..data
+// link, so Envoy's watch on the directory sees one move. Shards are optional: only those
+// a configuration needs exist.
 json configVolume(const model::PaymentService& service) {
-  return {{"name", kConfigVolume},
-          {"projected",
-           {{"defaultMode", 0444},
-            {"sources", {{{"configMap", {{"name", policy::configMapName(service.metadata.name)}}}}}}}}};
+  json sources = json::array();
+  for (int n = 0; n < policy::kConfigShards; ++n)
+    sources.push_back(
+        {{"configMap", {{"name", policy::configShardName(service.metadata.name, n)}, {"optional", true}}}});
+  // Last, so that during a move between ConfigMaps the first's files win a duplicate path.
+  sources.push_back({{"configMap", {{"name", policy::configMapName(service.metadata.name)}}}});
+  return {{"name", kConfigVolume}, {"projected", {{"defaultMode", 0444}, {"sources", std::move(sources)}}}};
 }
 
 json tlsVolume(const model::PaymentService& service) {

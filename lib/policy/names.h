@@ -28,6 +28,13 @@ inline constexpr const char* kRingFile = "ring.json";
 inline constexpr const char* kConfigHashAnnotation = "paymesh.io/config-hash";
 
 inline std::string configMapName(const std::string& service) { return service + "-paymesh"; }
+// A configuration over one ConfigMap's 1 MiB keeps its endpoint files in up to
+// kConfigShards more, <svc>-paymesh-eds-<n>, projected into the same directory; the
+// injected pod mounts every one of them (optional: only those in use exist).
+inline constexpr int kConfigShards = 8;
+inline std::string configShardName(const std::string& service, int n) {
+  return service + "-paymesh-eds-" + std::to_string(n);
+}
 inline std::string tlsSecretName(const std::string& service) { return service + "-paymesh-tls"; }
 inline std::string configPath(const std::string& file) { return std::string(kConfigDir) + "/" + file; }
 inline std::string tlsPath(const std::string& file) { return std::string(kTlsDir) + "/" + file; }

@@ -83,7 +83,7 @@ Status ChildWriter::confirmOwner(const ChildOwner& owner, const std::string& ns)
                                ") is gone or being deleted: its orphaned children are not adopted"};
 }
 
-Status ChildWriter::removeOrphan(const kube::ResourceRef& resource, const Json* cached, const std::string& owner) {
+Status ChildWriter::removeOwned(const kube::ResourceRef& resource, const Json* cached, const std::string& owner) {
   if (!cached) return Status::ok();
   const Json& meta = metadataOf(*cached);
   const Json& owners = meta.value(f::kOwnerReferences, Json::array());

@@ -40,9 +40,10 @@ public:
   Result<Collision> applyTlsSecret(const Json& desired, const Json* current, const ChildOwner& owner);
   // One of the operator's own Secrets (no PaymentService owns them) against the current one.
   Status applySecret(const Json& desired, const Json* current);
-  // Deletes a child still owned by a PaymentService that is gone (a pass that raced the
-  // deletion may have written it after the garbage collector ran).
-  Status removeOrphan(const kube::ResourceRef& resource, const Json* cached, const std::string& owner);
+  // Deletes a child owned by the PaymentService `owner` (by name), as cached: one a pass
+  // wrote while its service was being deleted (after the garbage collector ran), or an
+  // endpoint shard the configuration no longer uses.
+  Status removeOwned(const kube::ResourceRef& resource, const Json* cached, const std::string& owner);
 
   // Whether an object a watch delivered (as cached) is the echo of our last write of it.
   bool isOwnWrite(ChildKind kind, const Json& cached) const;

@@ -67,8 +67,12 @@ std::vector<ChildCollision> PaymentServiceReconciler::Collisions::all() const {
 Result<kube::Action> PaymentServiceReconciler::cleanUpAfterDeletion(const kube::ObjectKey& key) {
   kube::ObjectPtr cm = caches_.config_maps.get(key.ns, policy::configMapName(key.name));
   kube::ObjectPtr secret = caches_.secrets.get(key.ns, policy::tlsSecretName(key.name));
-  RETURN_IF_ERROR(parts_.children.removeOrphan(res::kConfigMaps, cm.get(), key.name));
-  RETURN_IF_ERROR(parts_.children.removeOrphan(res::kSecrets, secret.get(), key.name));
+  RETURN_IF_ERROR(parts_.children.removeOwned(res::kConfigMaps, cm.get(), key.name));
+  for (int n = 0; n < policy::kConfigShards; ++n) {
+    kube::ObjectPtr shard = caches_.config_maps.get(key.ns, policy::configShardName(key.name, n));
+    RETURN_IF_ERROR(parts_.children.removeOwned(res::kConfigMaps, shard.get(), key.name));
+  }
+  RETURN_IF_ERROR(parts_.children.removeOwned(res::kSecrets, secret.get(), key.name));
   parts_.gauges.forget(key);
   collision_log_.forget(key);
   return kube::Action{};
@@ -90,14 +94,7 @@ Status PaymentServiceReconciler::applyChildren(const Desired& desired, const kub
                                                const model::PaymentService& service, Collisions& collisions,
                                                Status& config_failure) {
   ChildOwner owner{service.metadata.name, service.metadata.uid};
-  if (desired.config_map) {
-    kube::ObjectPtr cached = caches_.config_maps.get(key.ns, policy::configMapName(key.name));
-    auto applied = parts_.children.applyConfigMap(Json(*desired.config_map), desired.config_hash, cached.get(), owner);
-    if (applied.isOk())
-      collisions.config_map = std::move(*applied);
-    else
-      config_failure = applied.status();
-  }
+  if (desired.config_map) config_failure = applyConfig(desired, key, owner, collisions.config_map);
   if (desired.secret && !collisions.secret) {
     ASSIGN_OR_RETURN(collisions.secret, parts_.children.applyTlsSecret(*desired.secret, secret, owner));
     if (desired.issued && secret && !collisions.secret)
@@ -124,16 +121,46 @@ void PaymentServiceReconciler::reportRefusal(Desired& desired, const Status& ref
   desired.status = computeStatus(desired.observed, service.status, pki::formatTime(now));
 }
 
+// The shards first (the first ConfigMap names the clusters whose files they hold), then
+// the first, then the removal of shards no longer in use; it stops at a failure or at a
+// name taken by an object paymesh does not own.
+Status PaymentServiceReconciler::applyConfig(const Desired& desired, const kube::ObjectKey& key,
+                                             const ChildOwner& owner, ChildWriter::Collision& collision) {
+  auto apply = [&](const nlohmann::ordered_json& config_map, const std::string& data_hash,
+                   const std::string& name) -> Status {
+    kube::ObjectPtr cached = caches_.config_maps.get(key.ns, name);
+    ASSIGN_OR_RETURN(collision, parts_.children.applyConfigMap(Json(config_map), data_hash, cached.get(), owner));
+    return Status::ok();
+  };
+  const auto& shards = desired.config_shards;
+  for (size_t n = 0; n < shards.size() && !collision; ++n) {
+    if (shards[n].config_map)
+      RETURN_IF_ERROR(
+          apply(*shards[n].config_map, shards[n].data_hash, policy::configShardName(key.name, static_cast<int>(n))));
+  }
+  if (collision) return Status::ok();
+  RETURN_IF_ERROR(apply(*desired.config_map, desired.config_map_data_hash, policy::configMapName(key.name)));
+  if (collision) return Status::ok();
+  for (size_t n = 0; n < shards.size(); ++n) {
+    if (shards[n].config_map) continue;
+    kube::ObjectPtr unused = caches_.config_maps.get(key.ns, policy::configShardName(key.name, static_cast<int>(n)));
+    RETURN_IF_ERROR(parts_.children.removeOwned(res::kConfigMaps, unused.get(), key.name));
+  }
+  return Status::ok();
+}
+
 // The status names the configuration that sidecars still read, whichever pass wrote it.
 void PaymentServiceReconciler::reportConfigInPlace(Desired& desired, const kube::ObjectKey& key,
                                                    const model::PaymentService& service, pki::TimePoint now) {
   kube::ObjectPtr in_place = caches_.config_maps.get(key.ns, policy::configMapName(key.name));
   if (!in_place) return;
-  // The digest of its data as cached (trimConfigMap), not an annotation someone may edit.
-  auto digest = in_place->find(kDataHashField);
-  if (digest == in_place->end() || !digest->is_string()) return;
-  std::string hash = *digest;
-  if (hash.rfind("sha256:", 0) != 0) return;  // binaryData: not a configuration paymesh wrote
+  // Its annotation: the hash of the whole configuration, shards included.
+  const Json& meta = in_place->value(f::kMetadata, Json::object());
+  const Json& annotations = meta.is_object() ? meta.value(f::kAnnotations, Json::object()) : Json::object();
+  if (!annotations.is_object()) return;
+  auto annotated = annotations.find(policy::kConfigHashAnnotation);
+  if (annotated == annotations.end() || !annotated->is_string()) return;
+  std::string hash = *annotated;
   desired.observed.config_hash_in_place = std::move(hash);
   desired.status = computeStatus(desired.observed, service.status, pki::formatTime(now));
 }

@@ -6,8 +6,9 @@
 // backoff) before any status is written. A ConfigMap write failure never holds back the
 // certificate: the Secret is still written, then the pass fails; when the API server
 // refused the ConfigMap for good (422, 413) the status says so first (ConfigReady False,
-// ConfigRefused). A ConfigMap over Kubernetes' size limit is not sent at all
-// (buildDesired: ConfigTooLarge). A child whose name an object paymesh does not own holds
+// ConfigRefused). A configuration over Kubernetes' size limit is split into endpoint
+// shards (written before the first ConfigMap; those no longer used deleted after it); one
+// that cannot fit even so is not sent at all (buildDesired: ConfigTooLarge). A child whose name an object paymesh does not own holds
 // (ownership.h) is not written: the other child still is, the status says which object is
 // in the way (Ready False, ChildNameTaken; an Event on the transition), and the service
 // is looked at again every `collision_recheck` until the name is free.
@@ -65,6 +66,9 @@ private:
   // Fails only on the Secret's write; the ConfigMap's failure comes back in `config_failure`.
   Status applyChildren(const Desired& desired, const kube::ObjectKey& key, const Json* secret,
                        const model::PaymentService& service, Collisions& collisions, Status& config_failure);
+  // The ConfigMaps of the configuration: its shards, the first, unused shards removed.
+  Status applyConfig(const Desired& desired, const kube::ObjectKey& key, const ChildOwner& owner,
+                     ChildWriter::Collision& collision);
   // The status recomputed with the children not written.
   static void reportCollisions(Desired& desired, const Collisions& collisions, const model::PaymentService& service,
                                pki::TimePoint now);

@@ -104,18 +104,25 @@ void renderConfig(const policy::RenderInputs& render, Desired& out) {
   out.observed.without_endpoints = rendered->without_endpoints;
   out.observed.notes = rendered->notes;
   const auto& self = render.self->metadata;
-  std::string too_large =
-      configMapSizeProblem(self.namespace_ + "/" + policy::configMapName(self.name), rendered->files);
-  if (!too_large.empty()) {  // the API server would refuse it: nothing of it is in force
+  ConfigLayout layout = layOutConfig(self.namespace_ + "/" + policy::configMapName(self.name), rendered->files);
+  if (!layout.problem.empty()) {  // the API server would refuse it: nothing of it is in force
     out.observed.config_reason = kConfigTooLarge;
-    out.observed.config_error = std::move(too_large);
+    out.observed.config_error = std::move(layout.problem);
     return;
   }
   out.observed.config_ok = true;
   out.observed.ring_checksum = rendered->ring_checksum;
   out.observed.config_hash = rendered->config_hash;
   out.config_hash = rendered->config_hash;
-  out.config_map = configMapObject(*render.self, rendered->files, rendered->config_hash);
+  out.config_map_data_hash = layout.shards.empty() ? rendered->config_hash : policy::configHash(layout.main);
+  out.config_map = configMapObject(*render.self, layout.main, rendered->config_hash);
+  out.config_shards.resize(policy::kConfigShards);
+  for (int n = 0; n < static_cast<int>(layout.shards.size()); ++n) {
+    if (layout.shards[n].empty()) continue;
+    auto& shard = out.config_shards[static_cast<size_t>(n)];
+    shard.config_map = configShardObject(*render.self, n, layout.shards[n]);
+    shard.data_hash = policy::configHash(layout.shards[n]);
+  }
 }
 
 // The certificate: kept while valid for the identity and signed by the current CA,

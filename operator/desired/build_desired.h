@@ -78,7 +78,17 @@ struct Desired {
   // The ConfigMap as written, in the key order `paymeshctl render` prints; absent when
   // the configuration did not render (the status says why).
   std::optional<nlohmann::ordered_json> config_map;
-  std::string config_hash;  // its data digest (policy::configHash), when rendered
+  std::string config_hash;           // of the whole configuration (policy::configHash), when rendered
+  std::string config_map_data_hash;  // of the first ConfigMap's data: config_hash unless split
+
+  // The endpoint shards (object_limits.h: layOutConfig), policy::kConfigShards of them
+  // when the configuration rendered: a ConfigMap for each in use, none for the others
+  // (any in place is deleted once the first is written). Empty when it did not render.
+  struct Shard {
+    std::optional<nlohmann::ordered_json> config_map;
+    std::string data_hash;
+  };
+  std::vector<Shard> config_shards;
 
   // The TLS Secret to write, when it must be (re)written: a new certificate and key
   // (`issued`), or the current ones with a new ca.crt, labels or owner.

@@ -57,6 +57,16 @@ OrderedJson configMapObject(const model::PaymentService& service, const std::map
           {f::kData, std::move(data)}};
 }
 
+OrderedJson configShardObject(const model::PaymentService& service, int n,
+                              const std::map<std::string, std::string>& files) {
+  OrderedJson data = OrderedJson::object();
+  for (const auto& [name, content] : files) data[name] = content;
+  return {{f::kApiVersion, "v1"},
+          {f::kKind, "ConfigMap"},
+          {f::kMetadata, childMetadata(service, policy::configShardName(service.metadata.name, n), nullptr)},
+          {f::kData, std::move(data)}};
+}
+
 std::string configMapDataHash(const Json& data) {
   std::map<std::string, std::string> files;
   if (data.is_object()) {

@@ -52,6 +52,12 @@ bool isLeafSecret(const Json& secret);
 nlohmann::ordered_json configMapObject(const model::PaymentService& service,
                                        const std::map<std::string, std::string>& files, const std::string& config_hash);
 
+// Endpoint shard n of the service's configuration (<name>-paymesh-eds-<n>): owned and
+// labelled as the first, without its config-hash annotation, so that a change elsewhere in
+// the configuration does not rewrite it.
+nlohmann::ordered_json configShardObject(const model::PaymentService& service, int n,
+                                         const std::map<std::string, std::string>& files);
+
 // The digest of a ConfigMap's data (policy::configHash over its files): the one place it
 // is computed for an object read back; a desired ConfigMap's is its known config hash.
 std::string configMapDataHash(const Json& data);

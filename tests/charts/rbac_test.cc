@@ -44,8 +44,10 @@ std::string verbAndResource(const Grant& atom) {
 // Grants the run below does not exercise, and why the operator needs them
 // (operator/controller/reconciler.cc).
 const std::map<std::string, std::string> kJustified = {
-    {"delete /configmaps", "removeOrphan: the children a pass wrote while their PaymentService was being deleted"},
-    {"delete /secrets", "removeOrphan, as for configmaps"},
+    {"delete /configmaps",
+     "removeOwned: the children a pass wrote while their PaymentService was being deleted, and endpoint shards no "
+     "longer in use"},
+    {"delete /secrets", "removeOwned: the children a pass wrote while their PaymentService was being deleted"},
     {"update /secrets", "certificate renewal, trust-bundle rewrites and the CA rotation phases (write())"},
 };
 

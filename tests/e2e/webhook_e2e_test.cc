@@ -120,7 +120,10 @@ TEST_F(WebhookE2e, PodsComeOutInjectedLabelledAndCountedAsEndpoints) {
   ASSERT_EQ(stored["spec"]["initContainers"].size(), 1u);
   EXPECT_EQ(stored["spec"]["initContainers"][0]["name"], "paymesh-proxy");
   EXPECT_EQ(stored["spec"]["initContainers"][0]["restartPolicy"], "Always");
-  EXPECT_EQ(stored["spec"]["volumes"][0]["projected"]["sources"][0]["configMap"]["name"], "settlement-paymesh");
+  const Json& sources = stored["spec"]["volumes"][0]["projected"]["sources"];
+  ASSERT_EQ(sources.size(), 9u) << "the ConfigMap and its eight optional endpoint shards";
+  EXPECT_EQ(sources[0]["configMap"], (Json{{"name", "settlement-paymesh-eds-0"}, {"optional", true}}));
+  EXPECT_EQ(sources.back()["configMap"], (Json{{"name", "settlement-paymesh"}}));
   EXPECT_EQ(stored["spec"]["volumes"][1]["secret"]["secretName"], "settlement-paymesh-tls");
   // The same pod injected offline by paymeshctl is the pod the webhook stored.
   Json in_namespace = Json::parse(pod);

@@ -58,8 +58,14 @@ TEST(SidecarTest, MountsTheConfigAndTheCertificate) {
     {"name": "paymesh-config", "mountPath": "/etc/paymesh/config", "readOnly": true},
     {"name": "paymesh-tls", "mountPath": "/etc/paymesh/tls", "readOnly": true}])"));
   auto svc = testing::service("settlement");
-  EXPECT_EQ(configVolume(*svc.service), json::parse(R"({"name": "paymesh-config",
-    "projected": {"defaultMode": 292, "sources": [{"configMap": {"name": "settlement-paymesh"}}]}})"));
+  // Every endpoint shard the configuration may be split into, optional, and the first
+  // ConfigMap last: during a move of a file between ConfigMaps, its copy wins.
+  json sources = json::array();
+  for (int n = 0; n < 8; ++n)
+    sources.push_back({{"configMap", {{"name", "settlement-paymesh-eds-" + std::to_string(n)}, {"optional", true}}}});
+  sources.push_back({{"configMap", {{"name", "settlement-paymesh"}}}});
+  EXPECT_EQ(configVolume(*svc.service),
+            (json{{"name", "paymesh-config"}, {"projected", {{"defaultMode", 292}, {"sources", sources}}}}));
   EXPECT_EQ(tlsVolume(*svc.service), json::parse(R"({"name": "paymesh-tls",
     "secret": {"secretName": "settlement-paymesh-tls", "defaultMode": 288}})"));
 }

@@ -6,8 +6,10 @@
 #include <set>
 
 #include "operator/desired/children.h"
+#include "operator/desired/object_limits.h"
 #include "operator/test_util.h"
 #include "pki/tls_secret.h"
+#include "policy/names.h"
 #include "policy/render_fixture.h"
 #include "yaml/yaml.h"
 
@@ -180,15 +182,16 @@ TEST_F(BuildDesiredTest, ARenewalLeadShorterThanTheKubeletsDelayIsSaidAndTheCert
   EXPECT_EQ(certificateTimingProblem(service("c", {{"tls", {{"certificate", {{"duration", "7m"}}}}}}), mesh()), "");
 }
 
-// A dependency with so many pods that the caller's EDS file alone passes 1 MiB: the
-// ConfigMap is not built (the API server would refuse it), ConfigReady says how large and
-// which file, the ring is not reported as published, and the certificate is still issued.
+// A dependency with so many pods that the caller's EDS file alone passes 1 MiB (one
+// cluster's endpoints cannot be split): the ConfigMap is not built (the API server would
+// refuse it), ConfigReady says which file and how large, the ring is not reported as
+// published, and the certificate is still issued.
 TEST_F(BuildDesiredTest, AConfigMapOverTheSizeLimitIsNotBuiltAndTheCertificateStillIs) {
   FakeView view;
   std::vector<model::ServiceEndpoint> many;
   for (int i = 0; i < 6000; ++i)
-    many.push_back(ep("ledger-7d9f8b6c5-" + std::to_string(100000 + i), "10.1." + std::to_string(i / 250) + "." +
-                                                                             std::to_string(i % 250)));
+    many.push_back(ep("ledger-7d9f8b6c5-" + std::to_string(100000 + i),
+                      "10.1." + std::to_string(i / 250) + "." + std::to_string(i % 250)));
   view.add(service("ledger"), many);
   auto payment = service("payment", {{"dependencies", {{{"name", "ledger"}}}}});
   Desired d = build(payment, view);
@@ -203,14 +206,64 @@ TEST_F(BuildDesiredTest, AConfigMapOverTheSizeLimitIsNotBuiltAndTheCertificateSt
   ASSERT_NE(cond, d.status.conditions.end());
   EXPECT_EQ(cond->status, "False");
   EXPECT_EQ(cond->reason, "ConfigTooLarge");
-  EXPECT_NE(cond->message.find("ConfigMap payments/payment-paymesh would hold "), std::string::npos) << cond->message;
-  EXPECT_NE(cond->message.find("over Kubernetes' limit of 1,048,576 bytes (largest files: eds-ledger.json "),
-            std::string::npos)
+  EXPECT_NE(cond->message.find("ConfigMap payments/payment-paymesh: eds-ledger.json alone is "), std::string::npos)
+      << cond->message;
+  EXPECT_NE(cond->message.find("over Kubernetes' limit of 1,048,576 bytes for one ConfigMap"), std::string::npos)
       << cond->message;
   EXPECT_EQ(d.status.conditions.front().reason, "ConfigNotReady");
   // The ledger's own ConfigMap (its ring) fits: ring.json is left out past its own cap.
   Desired ledger = build(service("ledger"), view);
   EXPECT_TRUE(ledger.config_map);
+}
+
+// A caller of 20 consistent-hash dependencies of 500 pods each (2.2 MB of endpoint
+// files): the endpoint files go to shards, every ConfigMap fits, each is owned and
+// labelled like the first, and together they hold exactly the rendered configuration.
+TEST_F(BuildDesiredTest, AConfigurationOverOneConfigMapIsSplitIntoShardsThatEachFit) {
+  FakeView view;
+  Json deps = Json::array();
+  for (int d = 0; d < 20; ++d) {
+    std::string name = "ledger-" + std::to_string(d);
+    std::vector<model::ServiceEndpoint> eps;
+    for (int i = 0; i < 500; ++i)
+      eps.push_back(ep(name + "-7d9f8b6c5d-" + std::to_string(10000 + i),
+                       "10." + std::to_string(d) + "." + std::to_string(i / 250) + "." + std::to_string(i % 250 + 1)));
+    view.add(service(name, {{"loadBalancing", {{"policy", "ConsistentHash"}}}}), eps);
+    deps.push_back({{"name", name}});
+  }
+  Desired d = build(service("payment", {{"dependencies", deps}}), view);
+  ASSERT_TRUE(d.config_map) << d.observed.config_error;
+  EXPECT_TRUE(d.observed.config_ok);
+  ASSERT_EQ(d.config_shards.size(), static_cast<size_t>(policy::kConfigShards));
+  std::map<std::string, std::string> all;
+  auto collect = [&](const nlohmann::ordered_json& cm) {
+    size_t bytes = 0;
+    for (const auto& [name, content] : cm["data"].items()) {
+      bytes += content.get<std::string>().size();
+      EXPECT_TRUE(all.emplace(name, content.get<std::string>()).second) << name << " in two ConfigMaps";
+    }
+    EXPECT_LE(bytes, kMaxConfigMapDataBytes) << cm["metadata"]["name"];
+  };
+  collect(*d.config_map);
+  EXPECT_FALSE((*d.config_map)["data"].contains("eds-ledger-0.json"));
+  EXPECT_EQ(d.config_map_data_hash, configMapDataHash(Json((*d.config_map)["data"])));
+  int in_use = 0;
+  for (size_t n = 0; n < d.config_shards.size(); ++n) {
+    const auto& shard = d.config_shards[n];
+    if (!shard.config_map) continue;
+    ++in_use;
+    const auto& meta = (*shard.config_map)["metadata"];
+    EXPECT_EQ(meta["name"], "payment-paymesh-eds-" + std::to_string(n));
+    EXPECT_EQ(meta["labels"], (*d.config_map)["metadata"]["labels"]);
+    EXPECT_EQ(meta["ownerReferences"], (*d.config_map)["metadata"]["ownerReferences"]);
+    EXPECT_FALSE(meta.contains("annotations")) << "a change elsewhere does not rewrite a shard";
+    EXPECT_EQ(shard.data_hash, configMapDataHash(Json((*shard.config_map)["data"])));
+    collect(*shard.config_map);
+  }
+  EXPECT_GE(in_use, 3);
+  for (int dep = 0; dep < 20; ++dep) EXPECT_TRUE(all.count("eds-ledger-" + std::to_string(dep) + ".json")) << dep;
+  EXPECT_EQ(policy::configHash(all), d.config_hash) << "the shards and the first hold the whole configuration";
+  EXPECT_EQ((*d.config_map)["metadata"]["annotations"]["paymesh.io/config-hash"], d.config_hash);
 }
 
 TEST_F(BuildDesiredTest, KeepsAFreshCertificateAndRewritesOnlyTheBundleWhenItChanges) {

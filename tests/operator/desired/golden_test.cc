@@ -144,9 +144,9 @@ TEST(GoldenTest, PaymeshctlRenderErrors) {
   }
 }
 
-// A caller whose ConfigMap would pass Kubernetes' 1 MiB limit (its dependency has 1,700
-// pods with long names): the same message the operator puts in its status, exit 1, and
-// nothing written for any service.
+// A caller whose one dependency's endpoint file passes Kubernetes' 1 MiB limit (1,700 pods
+// with long names; no split helps): the same message the operator puts in its status,
+// exit 1, and nothing written for any service.
 TEST(GoldenTest, PaymeshctlRenderRefusesAConfigMapOverTheSizeLimit) {
   std::string manifests =
       "apiVersion: paymesh.io/v1alpha1\nkind: PaymentService\nmetadata: {name: ledger, namespace: payments}\n"
@@ -163,10 +163,46 @@ TEST(GoldenTest, PaymeshctlRenderRefusesAConfigMapOverTheSizeLimit) {
   std::string dir = "/tmp/paymesh-render-large-" + std::to_string(::getpid());
   auto r = paymesh::testing::runCommand(paymesh::testing::paymeshctl() + " render -f - -o " + dir, manifests);
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.err.find("payments/payment: ConfigMap payments/payment-paymesh would hold "), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find("over Kubernetes' limit of 1,048,576 bytes (largest files: eds-ledger.json "), std::string::npos)
+  EXPECT_NE(r.err.find("payments/payment: ConfigMap payments/payment-paymesh: eds-ledger.json alone is "),
+            std::string::npos)
       << r.err;
+  EXPECT_NE(r.err.find("over Kubernetes' limit of 1,048,576 bytes for one ConfigMap"), std::string::npos) << r.err;
   EXPECT_FALSE(fs::exists(dir)) << "nothing is written when one service does not render";
+  fs::remove_all(dir);
+}
+
+// Four dependencies of 420 long-named pods each (1.1 MB of endpoint files): render writes
+// the first ConfigMap and the endpoint shards the operator would, each under 1 MiB.
+TEST(GoldenTest, PaymeshctlRenderWritesTheShardsOfAConfigurationOverOneConfigMap) {
+  std::string manifests =
+      "apiVersion: paymesh.io/v1alpha1\nkind: PaymentService\nmetadata: {name: payment, namespace: payments}\n"
+      "spec:\n  selector: {matchLabels: {app: payment}}\n  ports: [{name: grpc, port: 50051, protocol: GRPC}]\n"
+      "  dependencies: [{name: ledger-0}, {name: ledger-1}, {name: ledger-2}, {name: ledger-3}]\n";
+  for (int d = 0; d < 4; ++d) {
+    std::string name = "ledger-" + std::to_string(d);
+    manifests += "---\napiVersion: paymesh.io/v1alpha1\nkind: PaymentService\nmetadata: {name: " + name +
+                 ", namespace: payments}\nspec:\n  selector: {matchLabels: {app: " + name +
+                 "}}\n  ports: [{name: grpc, port: 50051, protocol: GRPC}]\n";
+    for (int i = 0; i < 420; ++i) {
+      manifests += "---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: " + name + "-" + std::string(220, 'x') + "-" +
+                   std::to_string(i) + "\n  namespace: payments\n  labels: {app: " + name + "}\nstatus:\n  podIP: 10." +
+                   std::to_string(d) + "." + std::to_string(i / 250) + "." + std::to_string(i % 250 + 1) +
+                   "\n  conditions: [{type: Ready, status: 'True'}]\n";
+    }
+  }
+  std::string dir = "/tmp/paymesh-render-shards-" + std::to_string(::getpid());
+  auto r = paymesh::testing::runCommand(paymesh::testing::paymeshctl() + " render -f - -o " + dir, manifests);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::vector<std::string> shards;
+  for (const auto& entry : fs::directory_iterator(dir + "/payments")) {
+    std::string name = entry.path().filename().string();
+    if (name.rfind("payment-paymesh-eds-", 0) == 0) shards.push_back(name);
+    EXPECT_LE(fs::file_size(entry.path()), 1100000u) << name;  // the data plus YAML quoting
+  }
+  EXPECT_TRUE(fs::exists(dir + "/payments/payment-paymesh.yaml"));
+  EXPECT_GE(shards.size(), 2u);
+  std::string first = paymesh::testing::slurp(dir + "/payments/payment-paymesh.yaml");
+  EXPECT_EQ(first.find("eds-ledger-0.json:"), std::string::npos) << "the endpoint files are in the shards";
   fs::remove_all(dir);
 }
 
