@@ -1,11 +1,13 @@
-// The largest sidecar ConfigMap as a function of a caller's dependencies and their
-// endpoints, and where each shape passes Kubernetes' 1 MiB data limit: a markdown table
-// for docs/BENCHMARKS.md. Inputs as a cluster gives them: Deployment-style pod names
+// A caller's sidecar configuration as a function of its dependencies and their endpoints:
+// its size, how many ConfigMaps the operator writes for it (the first and its endpoint
+// shards), and the most endpoints that fit Kubernetes' 1 MiB data limit in one ConfigMap
+// and with shards: markdown tables for docs/BENCHMARKS.md. Inputs as a cluster gives them: Deployment-style pod names
 // (<service>-<10 hex>-<5 chars>), 10.x IPs, the default mesh configuration.
 //   build/default/bench/configmap_size
 
 #include <cstdio>
 #include <deque>
+#include <map>
 #include <string>
 
 #include "model/mesh_config.h"
@@ -49,9 +51,11 @@ std::vector<paymesh::model::ServiceEndpoint> endpoints(const std::string& servic
   return out;
 }
 
-// The data bytes of the ConfigMap of a caller of `deps` services balanced by `policy`,
-// with `per_dep` endpoints each and `own` endpoints of its own (ConsistentHash: a ring).
-size_t callerBytes(const std::string& policy, int deps, int per_dep, int own) {
+using Files = std::map<std::string, std::string>;
+
+// The files of a caller of `deps` services balanced by `policy`, with `per_dep` endpoints
+// each and `own` endpoints of its own (ConsistentHash: a ring).
+Files callerFiles(const std::string& policy, int deps, int per_dep, int own) {
   static const auto mesh = *paymesh::model::parseMeshConfig(json::object()).config;
   std::deque<PaymentService> services;
   paymesh::policy::RenderInputs in;
@@ -68,7 +72,20 @@ size_t callerBytes(const std::string& policy, int deps, int per_dep, int own) {
   in.self = &services.back();
   in.mesh = &mesh;
   auto rendered = paymesh::policy::renderSidecarConfig(in);
-  return rendered.isOk() ? paymesh::ctrl::configMapDataBytes(rendered->files) : 0;
+  return rendered.isOk() ? rendered->files : Files{};
+}
+
+bool fitsOne(const Files& files) {
+  return paymesh::ctrl::configMapDataBytes(files) <= paymesh::ctrl::kMaxConfigMapDataBytes;
+}
+
+// How many ConfigMaps the operator writes for it (the first and its shards in use), or 0.
+int configMapsWritten(const Files& files) {
+  auto layout = paymesh::ctrl::layOutConfig("payments/payment-paymesh", files);
+  if (!layout.problem.empty()) return 0;
+  int n = 1;
+  for (const auto& shard : layout.shards) n += shard.empty() ? 0 : 1;
+  return n;
 }
 
 // The most endpoints that still fit (binary search over fits(n)); kCap when that fits.
@@ -93,24 +110,33 @@ std::string kib(size_t bytes) {
   return buf;
 }
 
+std::string cell(const Files& files) {
+  int written = configMapsWritten(files);
+  return kib(paymesh::ctrl::configMapDataBytes(files)) + (fitsOne(files) ? "" : " (over one)") + ", " +
+         (written ? std::to_string(written) + " ConfigMap" + (written == 1 ? "" : "s") : std::string("not written"));
+}
+
 }  // namespace
 
 int main() {
-  const size_t limit = paymesh::ctrl::kMaxConfigMapDataBytes;
   std::printf("| dependencies x endpoints | ConsistentHash | RoundRobin |\n|---|---|---|\n");
   for (auto [deps, per_dep] : {std::pair{1, 1000}, {1, 5000}, {1, 20000}, {5, 1000}, {20, 100}, {20, 500}}) {
-    size_t ch = callerBytes("ConsistentHash", deps, per_dep, 0);
-    size_t rr = callerBytes("RoundRobin", deps, per_dep, 0);
-    std::printf("| %d x %d | %s%s | %s%s |\n", deps, per_dep, kib(ch).c_str(), ch > limit ? " (over)" : "",
-                kib(rr).c_str(), rr > limit ? " (over)" : "");
+    std::printf("| %d x %d | %s | %s |\n", deps, per_dep, cell(callerFiles("ConsistentHash", deps, per_dep, 0)).c_str(),
+                cell(callerFiles("RoundRobin", deps, per_dep, 0)).c_str());
   }
-  std::printf("\n| the most that fit 1 MiB | ConsistentHash | RoundRobin |\n|---|---|---|\n");
+  std::printf(
+      "\n| the most endpoints per dependency | ConsistentHash, one ConfigMap | with shards | RoundRobin, one "
+      "ConfigMap | with shards |\n|---|---|---|---|---|\n");
   for (int deps : {1, 5, 20}) {
-    int ch = breakingPoint([&](int n) { return callerBytes("ConsistentHash", deps, n, 0) <= limit; });
-    int rr = breakingPoint([&](int n) { return callerBytes("RoundRobin", deps, n, 0) <= limit; });
-    std::printf("| endpoints per dependency, %d dependenc%s | %d | %d |\n", deps, deps == 1 ? "y" : "ies", ch, rr);
+    auto most = [&](const std::string& policy, auto fits) {
+      return breakingPoint([&](int n) { return fits(callerFiles(policy, deps, n, 0)); });
+    };
+    auto sharded = [](const Files& f) { return configMapsWritten(f) > 0; };
+    std::printf("| %d dependenc%s | %d | %d | %d | %d |\n", deps, deps == 1 ? "y" : "ies",
+                most("ConsistentHash", fitsOne), most("ConsistentHash", sharded), most("RoundRobin", fitsOne),
+                most("RoundRobin", sharded));
   }
-  int own = breakingPoint([&](int n) { return callerBytes("ConsistentHash", 0, 0, n) <= limit; });
-  std::printf("| own endpoints (its ring), no dependency | %s%d | |\n", own == kCap ? "more than " : "", own);
+  int own = breakingPoint([&](int n) { return fitsOne(callerFiles("ConsistentHash", 0, 0, n)); });
+  std::printf("| own endpoints (its ring), no dependency | %s%d | | | |\n", own == kCap ? "more than " : "", own);
   return 0;
 }
