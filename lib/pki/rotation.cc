@@ -107,7 +107,12 @@ CaRotationStep advanceCaRotation(const CaRotationState& state, const CaRotationC
       step.next_check = TimePoint::max();  // nothing to do until a rotation starts
       break;
     case CaPhase::kNewCaStaged:
-      waitOrForce(CaPhase::kNewCaActive, saturatingAdd(observed.old_ca_not_after, -2 * wait));
+      // Two waits before the old CA's end (none when it has none); 2 * wait is counted in
+      // long double, as it may not fit.
+      waitOrForce(CaPhase::kNewCaActive,
+                  observed.old_ca_not_after == TimePoint::max()
+                      ? TimePoint::max()
+                      : saturatingAdd(observed.old_ca_not_after, -2 * std::chrono::duration<long double>(wait)));
       break;
     case CaPhase::kNewCaActive: {
       if (observed.live_leaves_signed_by_old > 0) {
@@ -130,7 +135,7 @@ CaRotationStep advanceCaRotation(const CaRotationState& state, const CaRotationC
       break;
     }
     case CaPhase::kOldCaRemoved:
-      waitOrForce(CaPhase::kActive, saturatingAdd(settled, 2 * wait));
+      waitOrForce(CaPhase::kActive, saturatingAdd(settled, 2 * std::chrono::duration<long double>(wait)));
       if (step.state.phase == CaPhase::kActive) {
         step.state.retired_ca.clear();
         step.next_check = TimePoint::max();

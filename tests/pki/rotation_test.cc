@@ -69,6 +69,17 @@ TEST(CaRotationTest, PhaseSinceInYear1013AndAPropagationDelayOfCenturiesDoNotWra
   step = advanceCaRotation(*started, config, seen(true, 0), fixedNow());
   EXPECT_EQ(step.state.phase, CaPhase::kNewCaStaged);
   EXPECT_EQ(step.next_check, TimePoint::max());
+  CaRotationState removed = *started;
+  removed.phase = CaPhase::kOldCaRemoved;
+  step = advanceCaRotation(removed, config, seen(true, 0), fixedNow());
+  EXPECT_EQ(step.state.phase, CaPhase::kOldCaRemoved) << "its wait of centuries has not passed";
+  // An old CA that does end, a day from now: two waits of centuries before it are long
+  // past, so the staged phase moves on at once (saturated, not wrapped to "2 s later").
+  CaRotationObservation ending = seen(false, 0);
+  ending.old_ca_not_after = fixedNow() + 24h;
+  step = advanceCaRotation(*started, config, ending, fixedNow());
+  EXPECT_EQ(step.state.phase, CaPhase::kNewCaActive);
+  EXPECT_TRUE(step.forced);
 }
 
 TEST(RenewalTest, DecisionsAlongTheLifetime) {
