@@ -10,6 +10,7 @@
 #include <map>
 #include <string>
 
+#include "bench_services.h"
 #include "model/mesh_config.h"
 #include "model/payment_service.h"
 #include "operator/desired/object_limits.h"
@@ -20,17 +21,7 @@ namespace {
 using nlohmann::json;
 using paymesh::model::PaymentService;
 
-PaymentService service(const std::string& name, const std::string& policy, json deps) {
-  json v = {{"apiVersion", "paymesh.io/v1alpha1"},
-            {"kind", "PaymentService"},
-            {"metadata", {{"name", name}, {"namespace", "payments"}}},
-            {"spec",
-             {{"selector", {{"matchLabels", {{"app", name}}}}},
-              {"ports", {{{"name", "grpc"}, {"port", 50051}, {"protocol", "GRPC"}}}},
-              {"loadBalancing", {{"policy", policy}}},
-              {"dependencies", deps}}}};
-  return *paymesh::model::parsePaymentService(v).object;
-}
+using paymesh::bench::benchService;
 
 // A pod name as a Deployment's ReplicaSet gives it, deterministic per index.
 std::string podName(const std::string& service, int i) {
@@ -63,10 +54,10 @@ Files callerFiles(const std::string& policy, int deps, int per_dep, int own) {
   for (int d = 0; d < deps; ++d) {
     std::string name = "ledger-" + std::to_string(d);
     dep_list.push_back({{"name", name}});
-    services.push_back(service(name, policy, json::array()));
+    services.push_back(benchService(name, policy, json::array()));
     in.endpoints[name] = endpoints(name, per_dep, d % 200);
   }
-  services.push_back(service("payment", "ConsistentHash", dep_list));
+  services.push_back(benchService("payment", "ConsistentHash", dep_list));
   if (own > 0) in.endpoints["payment"] = endpoints("payment", own, 250);
   for (const auto& s : services) in.services[s.metadata.name] = &s;
   in.self = &services.back();

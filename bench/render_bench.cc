@@ -6,6 +6,7 @@
 #include <deque>
 #include <string>
 
+#include "bench_services.h"
 #include "model/mesh_config.h"
 #include "model/payment_service.h"
 #include "policy/sidecar_config.h"
@@ -15,17 +16,7 @@ namespace {
 using nlohmann::json;
 using paymesh::model::PaymentService;
 
-PaymentService service(const std::string& name, const std::string& policy, json deps) {
-  json v = {{"apiVersion", "paymesh.io/v1alpha1"},
-            {"kind", "PaymentService"},
-            {"metadata", {{"name", name}, {"namespace", "payments"}}},
-            {"spec",
-             {{"selector", {{"matchLabels", {{"app", name}}}}},
-              {"ports", {{{"name", "grpc"}, {"port", 50051}, {"protocol", "GRPC"}}}},
-              {"loadBalancing", {{"policy", policy}}},
-              {"dependencies", deps}}}};
-  return *paymesh::model::parsePaymentService(v).object;
-}
+using paymesh::bench::benchService;
 
 struct Platform {
   std::deque<PaymentService> services;
@@ -38,7 +29,7 @@ struct Platform {
     for (int d = 0; d < deps; ++d) {
       std::string name = "dep-" + std::to_string(d);
       dep_list.push_back({{"name", name}});
-      services.push_back(service(name, kPolicies[d % 4], json::array()));
+      services.push_back(benchService(name, kPolicies[d % 4], json::array()));
       auto& eps = in.endpoints[name];
       for (int e = 0; e < endpoints; ++e) {
         eps.push_back({name + "-pod-" + std::to_string(e),
@@ -46,7 +37,7 @@ struct Platform {
                        true});
       }
     }
-    services.push_back(service("caller", "ConsistentHash", dep_list));
+    services.push_back(benchService("caller", "ConsistentHash", dep_list));
     for (const auto& s : services) in.services[s.metadata.name] = &s;
     in.self = &services.back();
     in.mesh = &mesh;
