@@ -36,4 +36,13 @@ inline nlohmann::json pod(const std::string& ns, const std::string& name, const 
             {"conditions", {{{"type", "Ready"}, {"status", ready ? "True" : "False"}}}}}}};
 }
 
+// The condition of `type` in a status; a test failure (and an empty one) when absent.
+inline const model::Condition& conditionOf(const model::PaymentServiceStatus& status, const std::string& type) {
+  for (const auto& c : status.conditions)
+    if (c.type == type) return c;
+  static const model::Condition none;
+  ADD_FAILURE() << "no condition " << type;
+  return none;
+}
+
 }  // namespace paymesh::ctrl::testing

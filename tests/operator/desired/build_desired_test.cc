@@ -17,6 +17,7 @@ namespace paymesh::ctrl {
 namespace {
 
 using namespace std::chrono_literals;
+using testing::conditionOf;
 using testing::service;
 
 pki::TimePoint fixedNow() { return std::chrono::system_clock::from_time_t(1780272000); }
@@ -167,12 +168,10 @@ TEST_F(BuildDesiredTest, ARenewalLeadShorterThanTheKubeletsDelayIsSaidAndTheCert
   ASSERT_TRUE(d.secret);
   EXPECT_TRUE(d.issued);
   EXPECT_FALSE(d.observed.certificate_ok);
-  auto cond = std::find_if(d.status.conditions.begin(), d.status.conditions.end(),
-                           [](const auto& c) { return c.type == "CertificateReady"; });
-  ASSERT_NE(cond, d.status.conditions.end());
-  EXPECT_EQ(cond->status, "False");
-  EXPECT_EQ(cond->reason, "RenewalTooLate");
-  EXPECT_EQ(cond->message,
+  const model::Condition& cond = conditionOf(d.status, "CertificateReady");
+  EXPECT_EQ(cond.status, "False");
+  EXPECT_EQ(cond.reason, "RenewalTooLate");
+  EXPECT_EQ(cond.message,
             "spec.tls.certificate.renewBefore (1m0s) must be longer than the mesh's ca.secretPropagationDelay (2m0s): "
             "sidecars would present an expired certificate until the kubelet mounts the renewed one");
   // Without renewBefore the lead is a third of the duration: 5m gives 1m40s.
@@ -201,15 +200,13 @@ TEST_F(BuildDesiredTest, AConfigMapOverTheSizeLimitIsNotBuiltAndTheCertificateSt
   ASSERT_TRUE(d.secret) << "the certificate does not wait on the configuration";
   EXPECT_TRUE(d.issued);
   EXPECT_TRUE(d.observed.certificate_ok);
-  auto cond = std::find_if(d.status.conditions.begin(), d.status.conditions.end(),
-                           [](const auto& c) { return c.type == "ConfigReady"; });
-  ASSERT_NE(cond, d.status.conditions.end());
-  EXPECT_EQ(cond->status, "False");
-  EXPECT_EQ(cond->reason, "ConfigTooLarge");
-  EXPECT_NE(cond->message.find("ConfigMap payments/payment-paymesh: eds-ledger.json alone is "), std::string::npos)
-      << cond->message;
-  EXPECT_NE(cond->message.find("over Kubernetes' limit of 1,048,576 bytes for one ConfigMap"), std::string::npos)
-      << cond->message;
+  const model::Condition& cond = conditionOf(d.status, "ConfigReady");
+  EXPECT_EQ(cond.status, "False");
+  EXPECT_EQ(cond.reason, "ConfigTooLarge");
+  EXPECT_NE(cond.message.find("ConfigMap payments/payment-paymesh: eds-ledger.json alone is "), std::string::npos)
+      << cond.message;
+  EXPECT_NE(cond.message.find("over Kubernetes' limit of 1,048,576 bytes for one ConfigMap"), std::string::npos)
+      << cond.message;
   EXPECT_EQ(d.status.conditions.front().reason, "ConfigNotReady");
   // The ledger's own ConfigMap (its ring) fits: ring.json is left out past its own cap.
   Desired ledger = build(service("ledger"), view);

@@ -2,16 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include "operator/test_util.h"
+
 namespace paymesh::ctrl {
 namespace {
 
-const model::Condition& cond(const model::PaymentServiceStatus& st, const std::string& type) {
-  for (const auto& c : st.conditions)
-    if (c.type == type) return c;
-  static model::Condition none;
-  ADD_FAILURE() << "no condition " << type;
-  return none;
-}
+using testing::conditionOf;
 
 Observed healthy() {
   Observed o;
@@ -34,9 +30,9 @@ TEST(ConditionsTest, HealthyServiceIsReadyWithEveryCondition) {
   EXPECT_EQ(st.config_hash, "sha256:abc");
   EXPECT_EQ(st.certificate_not_after, "2026-06-02T00:00:00Z");
   for (const char* t : {kReady, kRingReady, kConfigReady, kCertificateReady, kDependenciesResolved}) {
-    EXPECT_EQ(cond(st, t).status, "True") << t;
-    EXPECT_EQ(cond(st, t).observed_generation, 3);
-    EXPECT_EQ(cond(st, t).last_transition_time, "T1");
+    EXPECT_EQ(conditionOf(st, t).status, "True") << t;
+    EXPECT_EQ(conditionOf(st, t).observed_generation, 3);
+    EXPECT_EQ(conditionOf(st, t).last_transition_time, "T1");
   }
 }
 
@@ -44,12 +40,12 @@ TEST(ConditionsTest, MissingDependencyNamesItAndTheRestStillRenders) {
   auto o = healthy();
   o.missing = {"ledger"};
   auto st = computeStatus(o, {}, "T1");
-  EXPECT_EQ(cond(st, kDependenciesResolved).status, "False");
-  EXPECT_EQ(cond(st, kDependenciesResolved).reason, "DependencyNotFound");
-  EXPECT_NE(cond(st, kDependenciesResolved).message.find("\"ledger\""), std::string::npos);
-  EXPECT_EQ(cond(st, kConfigReady).status, "True");
-  EXPECT_EQ(cond(st, kReady).status, "False");
-  EXPECT_EQ(cond(st, kReady).reason, "DependencyNotFound");
+  EXPECT_EQ(conditionOf(st, kDependenciesResolved).status, "False");
+  EXPECT_EQ(conditionOf(st, kDependenciesResolved).reason, "DependencyNotFound");
+  EXPECT_NE(conditionOf(st, kDependenciesResolved).message.find("\"ledger\""), std::string::npos);
+  EXPECT_EQ(conditionOf(st, kConfigReady).status, "True");
+  EXPECT_EQ(conditionOf(st, kReady).status, "False");
+  EXPECT_EQ(conditionOf(st, kReady).reason, "DependencyNotFound");
 }
 
 TEST(ConditionsTest, RingStates) {
@@ -57,18 +53,18 @@ TEST(ConditionsTest, RingStates) {
   o.ring_checksum.clear();
   o.endpoints = 0;
   auto st = computeStatus(o, {}, "T");
-  EXPECT_EQ(cond(st, kRingReady).reason, "NoEndpoints");
-  EXPECT_EQ(cond(st, kReady).status, "True") << "no endpoints does not make the service's own config unready";
+  EXPECT_EQ(conditionOf(st, kRingReady).reason, "NoEndpoints");
+  EXPECT_EQ(conditionOf(st, kReady).status, "True") << "no endpoints does not make the service's own config unready";
   o.endpoints = 3;
   o.notes = {"ring.json not published: too big"};
-  EXPECT_EQ(cond(computeStatus(o, {}, "T"), kRingReady).reason, "RingNotPublished");
+  EXPECT_EQ(conditionOf(computeStatus(o, {}, "T"), kRingReady).reason, "RingNotPublished");
   o.config_ok = false;
   o.config_reason = kConfigTooLarge;
-  EXPECT_EQ(cond(computeStatus(o, {}, "T"), kRingReady).message,
+  EXPECT_EQ(conditionOf(computeStatus(o, {}, "T"), kRingReady).message,
             "ring not published: its ConfigMap is not written (ConfigTooLarge)");
   o.config_ok = true;
   o.uses_ring = false;
-  EXPECT_EQ(cond(computeStatus(o, {}, "T"), kRingReady).status, "True");
+  EXPECT_EQ(conditionOf(computeStatus(o, {}, "T"), kRingReady).status, "True");
 }
 
 // Refused by the API server: said in ConfigReady and Ready, the hash of the ConfigMap in
@@ -79,12 +75,12 @@ TEST(ConditionsTest, ARefusedConfigMapIsSaidAndTheOneInPlaceKept) {
   model::PaymentServiceStatus previous;
   previous.config_hash = "sha256:before";
   auto st = computeStatus(o, previous, "T");
-  EXPECT_EQ(cond(st, kConfigReady).reason, kConfigRefused);
+  EXPECT_EQ(conditionOf(st, kConfigReady).reason, kConfigRefused);
   EXPECT_EQ(
-      cond(st, kConfigReady).message,
+      conditionOf(st, kConfigReady).message,
       "the API server refused the ConfigMap: ConfigMap \"payment-paymesh\" is invalid: data: Too long; the one in "
       "place is kept");
-  EXPECT_EQ(cond(st, kReady).reason, "ConfigNotReady");
+  EXPECT_EQ(conditionOf(st, kReady).reason, "ConfigNotReady");
   EXPECT_EQ(st.config_hash, "sha256:before");
   EXPECT_TRUE(st.ring_checksum.empty());
 }
@@ -107,26 +103,26 @@ TEST(ConditionsTest, FailuresSayWhy) {
   o.certificate_ok = false;
   o.certificate_error = "issue failed: boom";
   auto st = computeStatus(o, {}, "T");
-  EXPECT_EQ(cond(st, kCertificateReady).message, "issue failed: boom");
-  EXPECT_EQ(cond(st, kReady).reason, "CertificateNotReady");
+  EXPECT_EQ(conditionOf(st, kCertificateReady).message, "issue failed: boom");
+  EXPECT_EQ(conditionOf(st, kReady).reason, "CertificateNotReady");
   o = healthy();
   o.config_ok = false;
   o.config_error = "render failed: x";
   st = computeStatus(o, {}, "T");
-  EXPECT_EQ(cond(st, kConfigReady).reason, "RenderFailed");
-  EXPECT_EQ(cond(st, kReady).reason, "ConfigNotReady");
+  EXPECT_EQ(conditionOf(st, kConfigReady).reason, "RenderFailed");
+  EXPECT_EQ(conditionOf(st, kReady).reason, "ConfigNotReady");
 }
 
 TEST(ConditionsTest, TransitionTimeKeptUntilStatusFlips) {
   auto first = computeStatus(healthy(), {}, "T1");
   auto second = computeStatus(healthy(), first, "T2");
-  EXPECT_EQ(cond(second, kReady).last_transition_time, "T1");
+  EXPECT_EQ(conditionOf(second, kReady).last_transition_time, "T1");
   EXPECT_EQ(model::statusToJson(first), model::statusToJson(second)) << "no change, no write";
   auto o = healthy();
   o.missing = {"x"};
   auto third = computeStatus(o, second, "T3");
-  EXPECT_EQ(cond(third, kReady).last_transition_time, "T3");
-  EXPECT_EQ(cond(third, kConfigReady).last_transition_time, "T1");
+  EXPECT_EQ(conditionOf(third, kReady).last_transition_time, "T3");
+  EXPECT_EQ(conditionOf(third, kConfigReady).last_transition_time, "T1");
 }
 
 TEST(ConditionsTest, TransitionsWorthAnEvent) {
@@ -150,17 +146,17 @@ TEST(ConditionsTest, AConfigMapNameTakenMakesReadyFalseNamingTheObjectAndKeepsTh
   auto o = healthy();
   configNameTaken(o, "ConfigMap payments/ledger-paymesh is in the way: it is not labelled x");
   auto st = computeStatus(o, good, "T2");
-  EXPECT_EQ(cond(st, kReady).status, "False");
-  EXPECT_EQ(cond(st, kReady).reason, kChildNameTaken);
-  EXPECT_EQ(cond(st, kReady).message, "ConfigMap payments/ledger-paymesh is in the way: it is not labelled x");
-  EXPECT_EQ(cond(st, kConfigReady).status, "False");
-  EXPECT_EQ(cond(st, kConfigReady).reason, kChildNameTaken);
-  EXPECT_EQ(cond(st, kCertificateReady).status, "True");
+  EXPECT_EQ(conditionOf(st, kReady).status, "False");
+  EXPECT_EQ(conditionOf(st, kReady).reason, kChildNameTaken);
+  EXPECT_EQ(conditionOf(st, kReady).message, "ConfigMap payments/ledger-paymesh is in the way: it is not labelled x");
+  EXPECT_EQ(conditionOf(st, kConfigReady).status, "False");
+  EXPECT_EQ(conditionOf(st, kConfigReady).reason, kChildNameTaken);
+  EXPECT_EQ(conditionOf(st, kCertificateReady).status, "True");
   EXPECT_EQ(st.certificate_not_after, "2026-06-02T00:00:00Z");
   EXPECT_EQ(st.config_hash, "sha256:abc") << "the last config written stays reported";
   EXPECT_EQ(st.ring_checksum, "") << "the ring was not published";
   EXPECT_EQ(st.observed_generation, 3);
-  EXPECT_EQ(cond(st, kRingReady).status, "False");
+  EXPECT_EQ(conditionOf(st, kRingReady).status, "False");
   // Once on the transition: Ready, RingReady and ConfigReady went False.
   auto ts = transitions(good, st);
   ASSERT_EQ(ts.size(), 3u);
@@ -173,17 +169,17 @@ TEST(ConditionsTest, ASecretNameTakenMakesCertificateReadyFalseAndBothAreNamedIn
   auto o = healthy();
   certificateNameTaken(o, "Secret payments/ledger-paymesh-tls is in the way: b");
   auto st = computeStatus(o, {}, "T1");
-  EXPECT_EQ(cond(st, kCertificateReady).reason, kChildNameTaken);
-  EXPECT_EQ(cond(st, kCertificateReady).message, "Secret payments/ledger-paymesh-tls is in the way: b");
+  EXPECT_EQ(conditionOf(st, kCertificateReady).reason, kChildNameTaken);
+  EXPECT_EQ(conditionOf(st, kCertificateReady).message, "Secret payments/ledger-paymesh-tls is in the way: b");
   EXPECT_EQ(st.certificate_not_after, "") << "no certificate of ours in force";
-  EXPECT_EQ(cond(st, kConfigReady).status, "True");
-  EXPECT_EQ(cond(st, kReady).reason, kChildNameTaken);
+  EXPECT_EQ(conditionOf(st, kConfigReady).status, "True");
+  EXPECT_EQ(conditionOf(st, kReady).reason, kChildNameTaken);
   configNameTaken(o, "ConfigMap payments/ledger-paymesh is in the way: a");
-  EXPECT_EQ(cond(computeStatus(o, {}, "T1"), kReady).message,
+  EXPECT_EQ(conditionOf(computeStatus(o, {}, "T1"), kReady).message,
             "ConfigMap payments/ledger-paymesh is in the way: a; Secret payments/ledger-paymesh-tls is in the way: b");
   // Freed: the next pass is Ready again, an Event says so.
   auto back = computeStatus(healthy(), st, "T2");
-  EXPECT_EQ(cond(back, kReady).status, "True");
+  EXPECT_EQ(conditionOf(back, kReady).status, "True");
   EXPECT_FALSE(transitions(st, back).empty());
 }
 
