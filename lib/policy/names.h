@@ -45,6 +45,9 @@ inline std::string outboundCluster(const std::string& service) { return "outboun
 inline std::string primaryCluster(const std::string& service) { return "outbound|" + service + "|primary"; }
 inline std::string inboundCluster(const std::string& port_name) { return "inbound|" + port_name; }
 inline std::string edsFile(const std::string& cluster_service) { return "eds-" + cluster_service + ".json"; }
+inline bool isEdsFile(const std::string& file) {
+  return file.size() > 9 && file.rfind("eds-", 0) == 0 && file.compare(file.size() - 5, 5, ".json") == 0;
+}
 
 // SNI a caller sends for a port of a service; the inbound listener picks the app port by it.
 inline std::string portSni(const std::string& port_name, const std::string& service, const std::string& ns) {

@@ -35,12 +35,24 @@ Result<kube::Action> PaymentServiceReconciler::reconcile(const kube::ObjectKey& 
   Desired desired = build(*entry, *mesh, collisions.secret ? nullptr : secret.get(), now, !collisions.secret);
   Status config_failure;
   if (service) RETURN_IF_ERROR(applyChildren(desired, key, secret.get(), *service, collisions, config_failure));
-  if (collisions.config_map || collisions.secret) reportCollisions(desired, collisions, *service, now);
   // A transient failure: the status would call the configuration in force; retried.
   if (!config_failure.isOk() && !refusedForGood(config_failure)) return config_failure;
-  if (!config_failure.isOk()) reportRefusal(desired, config_failure, *service, now);
+  // What the writes found changes the status buildDesired computed: computed again, once.
+  bool restated = false;
+  if (collisions.config_map || collisions.secret) {
+    noteCollisions(desired, collisions);
+    restated = true;
+  }
+  if (!config_failure.isOk()) {
+    configRefused(desired.observed, config_failure.message());
+    restated = true;
+  }
   bool config_written = desired.config_map && config_failure.isOk() && !collisions.config_map;
-  if (service && !config_written && !collisions.config_map) reportConfigInPlace(desired, key, *service, now);
+  if (service && !config_written && !collisions.config_map) {
+    desired.observed.config_hash_in_place = configHashInPlace(key);
+    restated |= !desired.observed.config_hash_in_place.empty();
+  }
+  if (restated) desired.status = computeStatus(desired.observed, service->status, pki::formatTime(now));
   ASSIGN_OR_RETURN(bool exists, writeStatus(key, *entry, desired));
   if (!exists) return kube::Action{};
   collision_log_.note(key, collisions.all());
@@ -104,21 +116,13 @@ Status PaymentServiceReconciler::applyChildren(const Desired& desired, const kub
   return Status::ok();
 }
 
-void PaymentServiceReconciler::reportCollisions(Desired& desired, const Collisions& collisions,
-                                                const model::PaymentService& service, pki::TimePoint now) {
+void PaymentServiceReconciler::noteCollisions(Desired& desired, const Collisions& collisions) {
   if (collisions.config_map) configNameTaken(desired.observed, collisions.config_map->message());
   if (collisions.secret) {
     certificateNameTaken(desired.observed, collisions.secret->message());
     desired.not_after.reset();  // no certificate of ours in force
     desired.next_check.reset();
   }
-  desired.status = computeStatus(desired.observed, service.status, pki::formatTime(now));
-}
-
-void PaymentServiceReconciler::reportRefusal(Desired& desired, const Status& refusal,
-                                             const model::PaymentService& service, pki::TimePoint now) {
-  configRefused(desired.observed, refusal.message());
-  desired.status = computeStatus(desired.observed, service.status, pki::formatTime(now));
 }
 
 // The shards first (the first ConfigMap names the clusters whose files they hold), then
@@ -149,20 +153,15 @@ Status PaymentServiceReconciler::applyConfig(const Desired& desired, const kube:
   return Status::ok();
 }
 
-// The status names the configuration that sidecars still read, whichever pass wrote it.
-void PaymentServiceReconciler::reportConfigInPlace(Desired& desired, const kube::ObjectKey& key,
-                                                   const model::PaymentService& service, pki::TimePoint now) {
+// The configuration sidecars still read, whichever pass wrote it: the hash annotation of
+// the first ConfigMap in place (the whole configuration's, shards included); empty if none.
+std::string PaymentServiceReconciler::configHashInPlace(const kube::ObjectKey& key) const {
   kube::ObjectPtr in_place = caches_.config_maps.get(key.ns, policy::configMapName(key.name));
-  if (!in_place) return;
-  // Its annotation: the hash of the whole configuration, shards included.
-  const Json& meta = in_place->value(f::kMetadata, Json::object());
-  const Json& annotations = meta.is_object() ? meta.value(f::kAnnotations, Json::object()) : Json::object();
-  if (!annotations.is_object()) return;
+  if (!in_place) return "";
+  const Json& annotations = kube::metadataOf(*in_place).value(f::kAnnotations, Json::object());
+  if (!annotations.is_object()) return "";
   auto annotated = annotations.find(policy::kConfigHashAnnotation);
-  if (annotated == annotations.end() || !annotated->is_string()) return;
-  std::string hash = *annotated;
-  desired.observed.config_hash_in_place = std::move(hash);
-  desired.status = computeStatus(desired.observed, service.status, pki::formatTime(now));
+  return annotated != annotations.end() && annotated->is_string() ? annotated->get<std::string>() : "";
 }
 
 Result<bool> PaymentServiceReconciler::writeStatus(const kube::ObjectKey& key, const ServiceCache::Entry& entry,

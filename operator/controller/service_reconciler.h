@@ -8,10 +8,10 @@
 // refused the ConfigMap for good (422, 413) the status says so first (ConfigReady False,
 // ConfigRefused). A configuration over Kubernetes' size limit is split into endpoint
 // shards (written before the first ConfigMap; those no longer used deleted after it); one
-// that cannot fit even so is not sent at all (buildDesired: ConfigTooLarge). A child whose name an object paymesh does not own holds
-// (ownership.h) is not written: the other child still is, the status says which object is
-// in the way (Ready False, ChildNameTaken; an Event on the transition), and the service
-// is looked at again every `collision_recheck` until the name is free.
+// that cannot fit even so is not sent at all (buildDesired: ConfigTooLarge). A child whose name an object paymesh does
+// not own holds (ownership.h) is not written: the other child still is, the status says which object is in the way
+// (Ready False, ChildNameTaken; an Event on the transition), and the service is looked at again every
+// `collision_recheck` until the name is free.
 
 #include "kube/runner.h"
 #include "kube/store.h"
@@ -69,16 +69,11 @@ private:
   // The ConfigMaps of the configuration: its shards, the first, unused shards removed.
   Status applyConfig(const Desired& desired, const kube::ObjectKey& key, const ChildOwner& owner,
                      ChildWriter::Collision& collision);
-  // The status recomputed with the children not written.
-  static void reportCollisions(Desired& desired, const Collisions& collisions, const model::PaymentService& service,
-                               pki::TimePoint now);
-  // The status recomputed with the ConfigMap the API server refused.
-  static void reportRefusal(Desired& desired, const Status& refusal, const model::PaymentService& service,
-                            pki::TimePoint now);
-  // The status recomputed with the hash of the ConfigMap in place, when this pass did not
-  // write one.
-  void reportConfigInPlace(Desired& desired, const kube::ObjectKey& key, const model::PaymentService& service,
-                           pki::TimePoint now);
+  // Notes in `desired.observed` the children not written (the status is computed again
+  // after).
+  static void noteCollisions(Desired& desired, const Collisions& collisions);
+  // The hash annotation of the first ConfigMap in place, for a pass that did not write one.
+  std::string configHashInPlace(const kube::ObjectKey& key) const;
   // False when the service was deleted meanwhile (the next pass cleans up).
   Result<bool> writeStatus(const kube::ObjectKey& key, const ServiceCache::Entry& entry, const Desired& desired);
 

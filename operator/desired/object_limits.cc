@@ -10,10 +10,6 @@ namespace paymesh::ctrl {
 
 namespace {
 
-bool isEndpointFile(const std::string& name) {
-  return name.rfind("eds-", 0) == 0 && name.size() > 9 && name.compare(name.size() - 5, 5, ".json") == 0;
-}
-
 // The shard a file belongs in when there is room: by its name alone, so that it stays put.
 size_t homeShard(const std::string& name) {
   return static_cast<size_t>(ring::xxHash64(name, 0) % policy::kConfigShards);
@@ -62,7 +58,7 @@ ConfigLayout layOutConfig(const std::string& what, std::map<std::string, std::st
   }
   std::map<std::string, std::string> endpoint_files;
   for (auto it = files.begin(); it != files.end();) {
-    if (isEndpointFile(it->first)) {
+    if (policy::isEdsFile(it->first)) {
       endpoint_files.insert(files.extract(it++));
     } else {
       ++it;
