@@ -55,7 +55,6 @@ Json thresholds(const model::CircuitBreaker& cb, std::optional<int64_t> max_retr
 
 }  // namespace
 
-bool carriesHashKeys(const PaymentService& target) { return target.spec.lb_policy == LbPolicy::kConsistentHash; }
 bool carriesWeights(const PaymentService& target) { return target.spec.lb_policy == LbPolicy::kWeightedRoundRobin; }
 
 std::string edsClusterName(const PaymentService& target) {
@@ -63,14 +62,14 @@ std::string edsClusterName(const PaymentService& target) {
                                                  : outboundCluster(target.metadata.name);
 }
 
-Json serviceCluster(const PaymentService& target, const model::MeshConfig& mesh) {
+Json serviceCluster(const PaymentService& target, const model::MeshConfig& mesh, const std::string& eds_file) {
   const auto& spec = target.spec;
   const auto& cb = spec.resilience.circuit_breaker;
   std::string name = edsClusterName(target);
   Json c;
   c["name"] = name;
   c["type"] = "EDS";
-  c["eds_cluster_config"] = {{"service_name", name}, {"eds_config", fileConfigSource(edsFile(target.metadata.name))}};
+  c["eds_cluster_config"] = {{"service_name", name}, {"eds_config", fileConfigSource(eds_file)}};
   c["connect_timeout"] = kConnectTimeout;
   c["lb_policy"] = lbPolicy(target);
   if (spec.lb_policy == LbPolicy::kConsistentHash) {
@@ -82,6 +81,10 @@ Json serviceCluster(const PaymentService& target, const model::MeshConfig& mesh)
           {"maximum_ring_size", spec.ring.max_ring_size},
           {"hash_function", spec.ring.hash_function == model::HashFunction::kXxHash ? "XX_HASH" : "MURMUR_HASH_2"}};
     }
+    // The ring's keys are the endpoints' hostnames (their pod names, as in ring.json),
+    // not their addresses: a pod keeps its place across a new IP. The hostname is in
+    // every endpoint file already, so this costs no byte per endpoint.
+    c["common_lb_config"] = {{"consistent_hashing_lb_config", {{"use_hostname_for_hashing", true}}}};
   } else if (spec.lb_policy == LbPolicy::kLeastConnections) {
     // Power of two choices over outstanding requests: Envoy's least-request balancer.
     c["least_request_lb_config"] = {{"choice_count", 2}};

@@ -16,8 +16,9 @@ using Json = nlohmann::ordered_json;
 // Name of the EDS cluster that holds a service's own endpoints.
 std::string edsClusterName(const model::PaymentService& target);
 
-// The EDS cluster of `target`, balanced and protected by target's own policies.
-Json serviceCluster(const model::PaymentService& target, const model::MeshConfig& mesh);
+// The EDS cluster of `target`, balanced and protected by target's own policies, its
+// endpoints read from `eds_file` in the ConfigMap mount (eds.h: endpointsFileFor).
+Json serviceCluster(const model::PaymentService& target, const model::MeshConfig& mesh, const std::string& eds_file);
 
 // "outbound|<target>": an aggregate over the EDS clusters of `members` in priority order
 // (the target, then its fallback when it exists): the fallback's endpoints take traffic
@@ -28,8 +29,7 @@ Json fallbackAggregateCluster(const model::PaymentService& target,
 // "inbound|<port>": the local application port, behind the breakers of `self`.
 Json inboundCluster(const model::PaymentService& self, const model::Port& port);
 
-// The envoy.lb metadata / weights rule: whether endpoints of `target` carry them.
-bool carriesHashKeys(const model::PaymentService& target);
+// Whether endpoints of `target` carry load_balancing_weight.
 bool carriesWeights(const model::PaymentService& target);
 
 }  // namespace paymesh::policy

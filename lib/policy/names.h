@@ -2,7 +2,9 @@
 // Names and paths shared by every part of the sidecar configuration: the ConfigMap
 // mount, the Secret mount, and the cluster, listener and file names.
 
+#include <cstddef>
 #include <string>
+#include <string_view>
 
 #include "model/mesh_config.h"
 #include "model/payment_service.h"
@@ -32,6 +34,8 @@ inline std::string configMapName(const std::string& service) { return service + 
 // kConfigShards more, <svc>-paymesh-eds-<n>, projected into the same directory; the
 // injected pod mounts every one of them (optional: only those in use exist).
 inline constexpr int kConfigShards = 8;
+// The most bytes kube-apiserver stores in one ConfigMap's data and binaryData together.
+inline constexpr size_t kMaxConfigMapDataBytes = 1024 * 1024;
 inline std::string configShardName(const std::string& service, int n) {
   return service + "-paymesh-eds-" + std::to_string(n);
 }
@@ -44,9 +48,20 @@ inline std::string tlsPath(const std::string& file) { return std::string(kTlsDir
 inline std::string outboundCluster(const std::string& service) { return "outbound|" + service; }
 inline std::string primaryCluster(const std::string& service) { return "outbound|" + service + "|primary"; }
 inline std::string inboundCluster(const std::string& port_name) { return "inbound|" + port_name; }
+// A service's endpoint file: JSON, or binary protobuf (".pb", the shortest encoding Envoy
+// reads from a file) for one whose JSON would not fit a ConfigMap.
 inline std::string edsFile(const std::string& cluster_service) { return "eds-" + cluster_service + ".json"; }
+inline std::string edsBinaryFile(const std::string& cluster_service) { return "eds-" + cluster_service + ".pb"; }
+inline bool endsWith(const std::string& s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+// A file that holds bytes, not text: kept in the ConfigMap's binaryData.
+inline bool isBinaryFile(const std::string& file) { return endsWith(file, ".pb"); }
 inline bool isEdsFile(const std::string& file) {
-  return file.size() > 9 && file.rfind("eds-", 0) == 0 && file.compare(file.size() - 5, 5, ".json") == 0;
+  if (file.rfind("eds-", 0) != 0) return false;
+  for (std::string_view ext : {".json", ".pb"})
+    if (file.size() > 4 + ext.size() && endsWith(file, ext)) return true;
+  return false;
 }
 
 // SNI a caller sends for a port of a service; the inbound listener picks the app port by it.

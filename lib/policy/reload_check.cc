@@ -39,7 +39,8 @@ public:
 
   std::vector<std::string> run() {
     for (const auto& [name, text] : files_) {
-      if (name == kRingFile) continue;  // not Envoy configuration
+      if (name == kRingFile) continue;   // not Envoy configuration
+      if (isBinaryFile(name)) continue;  // a binary endpoint file: endpoints, no source or TLS
       file_ = name;
       const json* doc = parsed(name);
       if (!doc) continue;

@@ -70,12 +70,13 @@ Result<SidecarConfig> renderSidecarConfig(const RenderInputs& in) {
 
   auto addEdsCluster = [&](const PaymentService& target) {
     if (!eds_rendered.insert(target.metadata.name).second) return;
-    Json c = serviceCluster(target, mesh);
-    c["@type"] = "type.googleapis.com/envoy.config.cluster.v3.Cluster";
-    clusters.push_back(std::move(c));
     auto endpoints = model::readyEndpoints(endpointsOf(in, target.metadata.name));
     if (endpoints.empty()) out.without_endpoints.push_back(target.metadata.name);
-    out.files[edsFile(target.metadata.name)] = endpointsFile(target, endpoints, mesh);
+    EndpointsFile file = endpointsFileFor(target, endpoints, mesh);
+    Json c = serviceCluster(target, mesh, file.name);
+    c["@type"] = "type.googleapis.com/envoy.config.cluster.v3.Cluster";
+    clusters.push_back(std::move(c));
+    out.files[file.name] = std::move(file.content);
   };
 
   // Inbound: what this service accepts, unless it runs without the mesh's mTLS (its

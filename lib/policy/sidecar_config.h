@@ -32,7 +32,7 @@ struct RenderInputs {
 };
 
 struct SidecarConfig {
-  std::map<std::string, std::string> files;    // ConfigMap data: file name -> content
+  std::map<std::string, std::string> files;    // file name -> content (binary ones: isBinaryFile)
   std::string config_hash;                     // "sha256:<hex>" over every file
   std::vector<std::string> missing;            // dependencies (or fallbacks) not found
   std::vector<std::string> without_endpoints;  // services rendered with no endpoint

@@ -46,32 +46,72 @@ bool isLeafSecret(const Json& secret) {
          (labels.contains(model::kServiceLabel) || labels.value(kRoleLabel, "") == kRoleWebhookServing);
 }
 
+namespace {
+
+// The files as a ConfigMap holds them: text in data, bytes (policy::isBinaryFile) in
+// binaryData, base64 there as the API requires.
+void putFiles(OrderedJson& object, const std::map<std::string, std::string>& files) {
+  OrderedJson data = OrderedJson::object();
+  OrderedJson binary = OrderedJson::object();
+  for (const auto& [name, content] : files) {
+    if (policy::isBinaryFile(name)) {
+      binary[name] = base64Encode(content);
+    } else {
+      data[name] = content;
+    }
+  }
+  object[f::kData] = std::move(data);
+  if (!binary.empty()) object[kBinaryData] = std::move(binary);
+}
+
+}  // namespace
+
 OrderedJson configMapObject(const model::PaymentService& service, const std::map<std::string, std::string>& files,
                             const std::string& config_hash) {
-  OrderedJson data = OrderedJson::object();
-  for (const auto& [name, content] : files) data[name] = content;
-  return {{f::kApiVersion, "v1"},
-          {f::kKind, "ConfigMap"},
-          {f::kMetadata, childMetadata(service, policy::configMapName(service.metadata.name),
-                                       {{policy::kConfigHashAnnotation, config_hash}})},
-          {f::kData, std::move(data)}};
+  OrderedJson object = {{f::kApiVersion, "v1"},
+                        {f::kKind, "ConfigMap"},
+                        {f::kMetadata, childMetadata(service, policy::configMapName(service.metadata.name),
+                                                     {{policy::kConfigHashAnnotation, config_hash}})}};
+  putFiles(object, files);
+  return object;
 }
 
 OrderedJson configShardObject(const model::PaymentService& service, int n,
                               const std::map<std::string, std::string>& files) {
-  OrderedJson data = OrderedJson::object();
-  for (const auto& [name, content] : files) data[name] = content;
-  return {{f::kApiVersion, "v1"},
-          {f::kKind, "ConfigMap"},
-          {f::kMetadata, childMetadata(service, policy::configShardName(service.metadata.name, n), nullptr)},
-          {f::kData, std::move(data)}};
+  OrderedJson object = {
+      {f::kApiVersion, "v1"},
+      {f::kKind, "ConfigMap"},
+      {f::kMetadata, childMetadata(service, policy::configShardName(service.metadata.name, n), nullptr)}};
+  putFiles(object, files);
+  return object;
 }
+
+namespace {
+
+void addTextFiles(const Json& data, std::map<std::string, std::string>& files) {
+  if (!data.is_object()) return;
+  for (auto it = data.begin(); it != data.end(); ++it)
+    files[it.key()] = it.value().is_string() ? it.value().get<std::string>() : it.value().dump();
+}
+
+}  // namespace
 
 std::string configMapDataHash(const Json& data) {
   std::map<std::string, std::string> files;
-  if (data.is_object()) {
-    for (auto it = data.begin(); it != data.end(); ++it)
-      files[it.key()] = it.value().is_string() ? it.value().get<std::string>() : it.value().dump();
+  addTextFiles(data, files);
+  return policy::configHash(files);
+}
+
+std::string configMapFilesHash(const Json& object) {
+  std::map<std::string, std::string> files;
+  if (auto data = object.find(f::kData); data != object.end()) addTextFiles(*data, files);
+  if (auto binary = object.find(kBinaryData); binary != object.end() && binary->is_object()) {
+    for (auto it = binary->begin(); it != binary->end(); ++it) {
+      auto bytes = it.value().is_string() ? base64Decode(it.value().get<std::string>())
+                                          : Result<std::string>(invalidArgument("not a string"));
+      if (!bytes.isOk()) return "unreadable binaryData";  // never equal to a desired digest
+      files[it.key()] = std::move(*bytes);
+    }
   }
   return policy::configHash(files);
 }
@@ -82,12 +122,9 @@ void trimConfigMap(Json& object) {
     if (object["metadata"].contains("annotations") && object["metadata"]["annotations"].is_object())
       object["metadata"]["annotations"].erase("kubectl.kubernetes.io/last-applied-configuration");
   }
-  object[kDataHashField] = configMapDataHash(object.value(f::kData, Json::object()));
+  object[kDataHashField] = configMapFilesHash(object);
   object.erase(f::kData);
-  if (object.contains("binaryData")) {
-    object[kDataHashField] = "binary";  // never equal to a desired digest
-    object.erase("binaryData");
-  }
+  object.erase(kBinaryData);
 }
 
 namespace {

@@ -62,7 +62,13 @@ nlohmann::ordered_json configShardObject(const model::PaymentService& service, i
 // is computed for an object read back; a desired ConfigMap's is its known config hash.
 std::string configMapDataHash(const Json& data);
 
-// Cache trimmer for ConfigMaps: drops managedFields and replaces data by its digest.
+// The same digest over a ConfigMap's data and its decoded binaryData: the files of its
+// mount, as a desired ConfigMap's digest counts them.
+std::string configMapFilesHash(const Json& object);
+inline constexpr const char* kBinaryData = "binaryData";
+
+// Cache trimmer for ConfigMaps: drops managedFields and replaces data and binaryData by
+// their digest.
 void trimConfigMap(Json& object);
 
 // Whether a ConfigMap as cached (trimmed) matches the desired one, whose data digest is

@@ -11,9 +11,11 @@
 #include <string>
 #include <vector>
 
+#include "policy/names.h"
+
 namespace paymesh::ctrl {
 
-inline constexpr size_t kMaxConfigMapDataBytes = 1024 * 1024;
+using policy::kMaxConfigMapDataBytes;
 
 // The bytes of a ConfigMap's data: its files' contents (keys do not count).
 size_t configMapDataBytes(const std::map<std::string, std::string>& files);

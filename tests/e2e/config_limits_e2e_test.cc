@@ -4,6 +4,7 @@
 // ConfigMap in place is kept, the status, an Event and a metric say why, and the
 // certificate is still written and renewed when due.
 
+#include "base/base64.h"
 #include "operator/status/conditions.h"
 #include "pki/tls_secret.h"
 #include "tests/e2e/operator_fixture.h"
@@ -23,12 +24,10 @@ Json paymentService(const std::string& name, const Json& extra) {
           {"spec", spec}};
 }
 
-// A Ready pod of `service`, labelled as the webhook labels the pods it injects. Long names
-// (as a StatefulSet of a long-named workload has) make each endpoint cost ~650 bytes of a
-// caller's EDS file, so ~1,700 pods of one service pass 1 MiB.
-Json podOf(const std::string& service, int subnet, int i) {
-  std::string name = service + "-" + std::string(220, 'x') + "-" + std::to_string(i);
-  std::string ip = "10." + std::to_string(subnet) + "." + std::to_string(i / 250) + "." + std::to_string(i % 250 + 1);
+// A Ready pod of `service` named `name`, labelled as the webhook labels the pods it injects.
+Json podNamed(const std::string& service, const std::string& name, int subnet, int i) {
+  std::string ip = "10." + std::to_string(subnet + i / 62500) + "." + std::to_string(i / 250 % 250) + "." +
+                   std::to_string(i % 250 + 1);
   return {{"apiVersion", "v1"},
           {"kind", "Pod"},
           {"metadata",
@@ -36,7 +35,17 @@ Json podOf(const std::string& service, int subnet, int i) {
           {"spec", {{"containers", {{{"name", "app"}, {"image", "registry.example.com/payments/" + service + ":1"}}}}}},
           {"status", {{"phase", "Running"}, {"podIP", ip}, {"conditions", {{{"type", "Ready"}, {"status", "True"}}}}}}};
 }
-Json ledgerPod(int i) { return podOf("ledger", 2, i); }
+// Long names (as a StatefulSet of a long-named workload has) make each endpoint cost ~330
+// bytes of a caller's JSON endpoint file, ~280 of a binary one.
+Json podOf(const std::string& service, int subnet, int i) {
+  return podNamed(service, service + "-" + std::string(220, 'x') + "-" + std::to_string(i), subnet, i);
+}
+// The longest pod names there are (253 characters): ~3,750 pods of one service pass 1 MiB
+// even in binary.
+Json ledgerPod(int i) {
+  std::string suffix = "-" + std::to_string(i);
+  return podNamed("ledger", "ledger-" + std::string(253 - 7 - suffix.size(), 'x') + suffix, 2, i);
+}
 
 class ConfigLimitsE2eTest : public OperatorTest {
 protected:
@@ -55,6 +64,8 @@ protected:
       size_t bytes = 0;
       const Json data = cm.value("data", Json::object());
       for (const auto& [file, content] : data.items()) bytes += content.get<std::string>().size();
+      const Json binary = cm.value("binaryData", Json::object());
+      for (const auto& [file, content] : binary.items()) bytes += base64Decode(content.get<std::string>())->size();
       out[name] = bytes;
     }
     return out;
@@ -86,16 +97,17 @@ TEST_F(ConfigLimitsE2eTest, AConfigMapOverTheLimitKeepsTheOneInPlaceSaysWhyAndTh
   ASSERT_FALSE(object(res::kConfigMaps, "payment-paymesh").is_null());
   const std::string crt = tlsCrt();
 
-  // The ledger grows: payment's EDS file for it alone passes 1 MiB.
-  for (int i = 1; i < 1700; ++i) createPod(ledgerPod(i));
+  // The ledger grows: payment's endpoint file for it alone passes 1 MiB, even in binary.
+  std::vector<Json> more;
+  for (int i = 1; i < 3900; ++i) more.push_back(ledgerPod(i));
+  createPodsInProcess(more);
   ASSERT_TRUE(waitFor([&] {
     Json c = condition("payment", kConfigReady);
     return !c.is_null() && c["status"] == "False" && c["reason"] == kConfigTooLarge;
   })) << condition("payment", kConfigReady).dump();
   Json cond = condition("payment", kConfigReady);
   std::string message = cond["message"];
-  EXPECT_NE(message.find("ConfigMap payments/payment-paymesh: eds-ledger.json alone is "), std::string::npos)
-      << message;
+  EXPECT_NE(message.find("ConfigMap payments/payment-paymesh: eds-ledger.pb alone is "), std::string::npos) << message;
   EXPECT_NE(message.find("over Kubernetes' limit of 1,048,576 bytes for one ConfigMap"), std::string::npos) << message;
   EXPECT_EQ(condition("payment", kReady)["status"], "False");
   EXPECT_TRUE(waitFor([&] { return warned("payment", kConfigTooLarge); }));  // raised after the status
@@ -134,7 +146,7 @@ TEST_F(ConfigLimitsE2eTest, AConfigMapOverTheLimitKeepsTheOneInPlaceSaysWhyAndTh
   ASSERT_TRUE(client_->patch(res::kPaymentServices, kNs, "payment", kube::PatchType::kMerge, drop, false).isOk());
   ASSERT_TRUE(waitFor([&] { return ready("payment"); }));
   EXPECT_FALSE(object(res::kConfigMaps, "payment-paymesh")["data"].contains("eds-ledger.json"));
-  EXPECT_EQ(metrics_.configsNotWritten(), 0);
+  EXPECT_TRUE(waitFor([&] { return metrics_.configsNotWritten() == 0; }));  // set after the status
 }
 
 // A caller of four services whose endpoint files together pass 1 MiB: they move into
@@ -147,7 +159,9 @@ TEST_F(ConfigLimitsE2eTest, AConfigurationOverOneConfigMapIsSplitIntoShardsAndJo
     std::string name = "ledger-" + std::to_string(d);
     ASSERT_TRUE(client_->create(res::kPaymentServices, kNs, paymentService(name, Json::object())).isOk());
     deps.push_back({{"name", name}});
-    for (int i = 0; i < 420; ++i) createPod(podOf(name, 10 + d, i));
+    std::vector<Json> pods;
+    for (int i = 0; i < 900; ++i) pods.push_back(podOf(name, 10 + d, i));
+    createPodsInProcess(pods);
   }
   ASSERT_TRUE(client_->create(res::kPaymentServices, kNs, paymentService("payment", {{"dependencies", deps}})).isOk());
   ControllerOptions o;
@@ -178,7 +192,7 @@ TEST_F(ConfigLimitsE2eTest, AConfigurationOverOneConfigMapIsSplitIntoShardsAndJo
   }
   ASSERT_FALSE(holder.empty());
   std::string hash = first["metadata"]["annotations"]["paymesh.io/config-hash"];
-  createPod(podOf("ledger-2", 12, 420));
+  createPod(podOf("ledger-2", 12, 900));
   ASSERT_TRUE(
       waitFor([&] { return object(res::kConfigMaps, holder)["metadata"]["resourceVersion"] != versions[holder]; }));
   ASSERT_TRUE(waitFor(
@@ -194,6 +208,59 @@ TEST_F(ConfigLimitsE2eTest, AConfigurationOverOneConfigMapIsSplitIntoShardsAndJo
   ASSERT_TRUE(waitFor([&] { return ready("payment") && configMapsOf("payment").size() == 1; }))
       << configMapsOf("payment").size();
   EXPECT_TRUE(object(res::kConfigMaps, "payment-paymesh")["data"].contains("eds-ledger-0.json"));
+}
+
+// A dependency of 20,000 pods with Deployment-style names, next to three of 900 long-named
+// ones, from a cold start: the caller's endpoint file for it is binary and every ConfigMap
+// fits; the caller converges with kube-apiserver's limits enforced, and so does the
+// dependency (its own ConfigMap fits too).
+TEST_F(ConfigLimitsE2eTest, ADependencyOfTwentyThousandEndpointsConvergesWithEveryObjectWithinTheLimit) {
+  Json deps = Json::array();
+  for (int d = 0; d < 3; ++d) {
+    std::string name = "ledger-" + std::to_string(d);
+    ASSERT_TRUE(client_->create(res::kPaymentServices, kNs, paymentService(name, Json::object())).isOk());
+    deps.push_back({{"name", name}});
+    std::vector<Json> pods;
+    for (int i = 0; i < 900; ++i) pods.push_back(podOf(name, 10 + d, i));
+    createPodsInProcess(pods);
+  }
+  ASSERT_TRUE(client_
+                  ->create(res::kPaymentServices, kNs,
+                           paymentService("clearing", {{"loadBalancing", {{"policy", "ConsistentHash"}}}}))
+                  .isOk());
+  deps.push_back({{"name", "clearing"}});
+  std::vector<Json> clearing;
+  for (int i = 0; i < 20000; ++i) {
+    char suffix[16];
+    std::snprintf(suffix, sizeof(suffix), "%05x", static_cast<unsigned>(i));
+    clearing.push_back(podNamed("clearing", std::string("clearing-7d9f8c6b5d-") + suffix, 1, i));
+  }
+  createPodsInProcess(clearing);
+  ASSERT_TRUE(client_->create(res::kPaymentServices, kNs, paymentService("payment", {{"dependencies", deps}})).isOk());
+  ControllerOptions o;
+  o.queue.base_backoff = 20ms;
+  o.queue.max_backoff = 2s;
+  startOperator(o);
+  ASSERT_TRUE(waitFor([&] { return ready("payment"); }, 120s)) << condition("payment", kReady).dump();
+  std::map<std::string, size_t> split = configMapsOf("payment");
+  ASSERT_GE(split.size(), 2u);
+  size_t total = 0;
+  for (const auto& [name, bytes] : split) {
+    EXPECT_LE(bytes, 1048576u) << name;
+    total += bytes;
+  }
+  EXPECT_GT(total, 1048576u);
+  std::string holder;
+  for (const auto& [name, bytes] : split)
+    if (object(res::kConfigMaps, name).value("binaryData", Json::object()).contains("eds-clearing.pb")) holder = name;
+  EXPECT_NE(holder, "") << "the 20,000 endpoints are in one binary file of one ConfigMap";
+  EXPECT_NE(holder, "payment-paymesh");
+  Json first = object(res::kConfigMaps, "payment-paymesh");
+  EXPECT_EQ(object(res::kPaymentServices, "payment")["status"]["configHash"],
+            first["metadata"]["annotations"]["paymesh.io/config-hash"]);
+  ASSERT_TRUE(waitFor([&] { return current("clearing") && !object(res::kConfigMaps, "clearing-paymesh").is_null(); }));
+  EXPECT_EQ(condition("clearing", kConfigReady)["status"], "True") << condition("clearing", kConfigReady).dump();
+  for (const auto& [name, bytes] : configMapsOf("clearing")) EXPECT_LE(bytes, 1048576u) << name;
 }
 
 // Every ConfigMap write answered 422 (as an admission policy that refuses it would): the

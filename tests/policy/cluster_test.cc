@@ -43,8 +43,13 @@ TEST(ClusterTest, BalancingPerPolicy) {
   EXPECT_EQ(ketama["lb_policy"], "RING_HASH");
   EXPECT_EQ(ketama["ring_hash_lb_config"],
             json({{"minimum_ring_size", 4096}, {"maximum_ring_size", 65536}, {"hash_function", "XX_HASH"}}));
+  // Both rings hash the endpoints' hostnames (pod names), as ring.json does.
+  for (const json* c : {&maglev, &ketama})
+    EXPECT_EQ((*c)["common_lb_config"],
+              json::parse(R"({"consistent_hashing_lb_config":{"use_hostname_for_hashing":true}})"));
   json clearing_cds = file(render(space, "clearing"), "cds.yaml");
   EXPECT_EQ(clusterNamed(clearing_cds, "outbound|ledger")["lb_policy"], "ROUND_ROBIN");
+  EXPECT_FALSE(clusterNamed(clearing_cds, "outbound|ledger").contains("common_lb_config"));
   // LeastConnections is Envoy's least-request balancer.
   space.services.at("settlement").spec.lb_policy = model::LbPolicy::kLeastConnections;
   json lc = clusterNamed(file(render(space, "payment"), "cds.yaml"), "outbound|settlement|primary");

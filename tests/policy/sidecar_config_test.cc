@@ -139,7 +139,7 @@ TEST(SidecarConfigTest, RingJsonNamesThePodEnvoyPicks) {
   auto eds = testing::file(testing::render(space, "payment"), "eds-settlement.json");
   std::vector<std::string> eds_keys, ring_keys;
   for (const auto& ep : eds["resources"][0]["endpoints"][0]["lb_endpoints"]) {
-    eds_keys.push_back(ep["metadata"]["filter_metadata"]["envoy.lb"]["hash_key"]);
+    eds_keys.push_back(ep["endpoint"]["hostname"]);
   }
   for (const auto& ep : published->endpoints()) {
     ring_keys.push_back(ep.key);

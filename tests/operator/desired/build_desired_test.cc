@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <set>
 
+#include "base/base64.h"
 #include "operator/desired/children.h"
 #include "operator/desired/object_limits.h"
 #include "operator/test_util.h"
@@ -181,16 +182,17 @@ TEST_F(BuildDesiredTest, ARenewalLeadShorterThanTheKubeletsDelayIsSaidAndTheCert
   EXPECT_EQ(certificateTimingProblem(service("c", {{"tls", {{"certificate", {{"duration", "7m"}}}}}}), mesh()), "");
 }
 
-// A dependency with so many pods that the caller's EDS file alone passes 1 MiB (one
+// A dependency with so many pods that the caller's EDS file alone passes 1 MiB even in binary (one
 // cluster's endpoints cannot be split): the ConfigMap is not built (the API server would
 // refuse it), ConfigReady says which file and how large, the ring is not reported as
 // published, and the certificate is still issued.
 TEST_F(BuildDesiredTest, AConfigMapOverTheSizeLimitIsNotBuiltAndTheCertificateStillIs) {
   FakeView view;
   std::vector<model::ServiceEndpoint> many;
-  for (int i = 0; i < 6000; ++i)
-    many.push_back(ep("ledger-7d9f8b6c5-" + std::to_string(100000 + i),
-                      "10.1." + std::to_string(i / 250) + "." + std::to_string(i % 250)));
+  for (int i = 0; i < 24000; ++i)
+    many.push_back(ep(
+        "ledger-7d9f8b6c5-" + std::to_string(100000 + i),
+        "10." + std::to_string(1 + i / 62500) + "." + std::to_string(i / 250 % 250) + "." + std::to_string(i % 250)));
   view.add(service("ledger"), many);
   auto payment = service("payment", {{"dependencies", {{{"name", "ledger"}}}}});
   Desired d = build(payment, view);
@@ -203,7 +205,7 @@ TEST_F(BuildDesiredTest, AConfigMapOverTheSizeLimitIsNotBuiltAndTheCertificateSt
   const model::Condition& cond = conditionOf(d.status, "ConfigReady");
   EXPECT_EQ(cond.status, "False");
   EXPECT_EQ(cond.reason, "ConfigTooLarge");
-  EXPECT_NE(cond.message.find("ConfigMap payments/payment-paymesh: eds-ledger.json alone is "), std::string::npos)
+  EXPECT_NE(cond.message.find("ConfigMap payments/payment-paymesh: eds-ledger.pb alone is "), std::string::npos)
       << cond.message;
   EXPECT_NE(cond.message.find("over Kubernetes' limit of 1,048,576 bytes for one ConfigMap"), std::string::npos)
       << cond.message;
@@ -216,18 +218,43 @@ TEST_F(BuildDesiredTest, AConfigMapOverTheSizeLimitIsNotBuiltAndTheCertificateSt
 // A caller of 20 consistent-hash dependencies of 500 pods each (2.2 MB of endpoint
 // files): the endpoint files go to shards, every ConfigMap fits, each is owned and
 // labelled like the first, and together they hold exactly the rendered configuration.
+// The files a ConfigMap object holds: data as is, binaryData decoded.
+std::map<std::string, std::string> filesOf(const nlohmann::ordered_json& cm) {
+  std::map<std::string, std::string> files;
+  for (const auto& [name, content] : cm["data"].items()) files[name] = content.get<std::string>();
+  if (cm.contains("binaryData")) {
+    for (const auto& [name, content] : cm["binaryData"].items()) {
+      auto bytes = base64Decode(content.get<std::string>());
+      EXPECT_TRUE(bytes.isOk()) << name;
+      files[name] = bytes.isOk() ? *bytes : "";
+    }
+  }
+  return files;
+}
+
+// A caller of 20 consistent-hash dependencies of 500 endpoints each and of one of 20,000:
+// every object fits, the endpoint files move to shards (the largest in binary), and
+// together the ConfigMaps hold the configuration exactly. The large dependency's own
+// ConfigMap fits too.
 TEST_F(BuildDesiredTest, AConfigurationOverOneConfigMapIsSplitIntoShardsThatEachFit) {
   FakeView view;
   Json deps = Json::array();
+  auto endpoints = [](const std::string& name, int subnet, int count) {
+    std::vector<model::ServiceEndpoint> eps;
+    for (int i = 0; i < count; ++i)
+      eps.push_back(ep(name + "-7d9f8b6c5d-" + std::to_string(10000 + i), "10." + std::to_string(subnet + i / 62500) +
+                                                                              "." + std::to_string(i / 250 % 250) +
+                                                                              "." + std::to_string(i % 250 + 1)));
+    return eps;
+  };
   for (int d = 0; d < 20; ++d) {
     std::string name = "ledger-" + std::to_string(d);
-    std::vector<model::ServiceEndpoint> eps;
-    for (int i = 0; i < 500; ++i)
-      eps.push_back(ep(name + "-7d9f8b6c5d-" + std::to_string(10000 + i),
-                       "10." + std::to_string(d) + "." + std::to_string(i / 250) + "." + std::to_string(i % 250 + 1)));
-    view.add(service(name, {{"loadBalancing", {{"policy", "ConsistentHash"}}}}), eps);
+    view.add(service(name, {{"loadBalancing", {{"policy", "ConsistentHash"}}}}), endpoints(name, d, 500));
     deps.push_back({{"name", name}});
   }
+  auto clearing = service("clearing", {{"loadBalancing", {{"policy", "ConsistentHash"}}}});
+  view.add(clearing, endpoints("clearing", 1, 20000));
+  deps.push_back({{"name", "clearing"}});
   Desired d = build(service("payment", {{"dependencies", deps}}), view);
   ASSERT_TRUE(d.config_map) << d.observed.config_error;
   EXPECT_TRUE(d.observed.config_ok);
@@ -235,15 +262,15 @@ TEST_F(BuildDesiredTest, AConfigurationOverOneConfigMapIsSplitIntoShardsThatEach
   std::map<std::string, std::string> all;
   auto collect = [&](const nlohmann::ordered_json& cm) {
     size_t bytes = 0;
-    for (const auto& [name, content] : cm["data"].items()) {
-      bytes += content.get<std::string>().size();
-      EXPECT_TRUE(all.emplace(name, content.get<std::string>()).second) << name << " in two ConfigMaps";
+    for (const auto& [name, content] : filesOf(cm)) {
+      bytes += content.size();
+      EXPECT_TRUE(all.emplace(name, content).second) << name << " in two ConfigMaps";
     }
     EXPECT_LE(bytes, kMaxConfigMapDataBytes) << cm["metadata"]["name"];
   };
   collect(*d.config_map);
   EXPECT_FALSE((*d.config_map)["data"].contains("eds-ledger-0.json"));
-  EXPECT_EQ(d.config_map_data_hash, configMapDataHash(Json((*d.config_map)["data"])));
+  EXPECT_EQ(d.config_map_data_hash, configMapFilesHash(Json(*d.config_map)));
   int in_use = 0;
   for (size_t n = 0; n < d.config_shards.size(); ++n) {
     const auto& shard = d.config_shards[n];
@@ -254,13 +281,20 @@ TEST_F(BuildDesiredTest, AConfigurationOverOneConfigMapIsSplitIntoShardsThatEach
     EXPECT_EQ(meta["labels"], (*d.config_map)["metadata"]["labels"]);
     EXPECT_EQ(meta["ownerReferences"], (*d.config_map)["metadata"]["ownerReferences"]);
     EXPECT_FALSE(meta.contains("annotations")) << "a change elsewhere does not rewrite a shard";
-    EXPECT_EQ(shard.data_hash, configMapDataHash(Json((*shard.config_map)["data"])));
+    EXPECT_EQ(shard.data_hash, configMapFilesHash(Json(*shard.config_map)));
     collect(*shard.config_map);
   }
   EXPECT_GE(in_use, 3);
   for (int dep = 0; dep < 20; ++dep) EXPECT_TRUE(all.count("eds-ledger-" + std::to_string(dep) + ".json")) << dep;
+  EXPECT_TRUE(all.count("eds-clearing.pb")) << "20,000 endpoints as JSON would not fit one ConfigMap";
   EXPECT_EQ(policy::configHash(all), d.config_hash) << "the shards and the first hold the whole configuration";
   EXPECT_EQ((*d.config_map)["metadata"]["annotations"]["paymesh.io/config-hash"], d.config_hash);
+
+  Desired own = build(clearing, view);
+  ASSERT_TRUE(own.config_map) << own.observed.config_error;
+  size_t own_bytes = 0;
+  for (const auto& [name, content] : filesOf(*own.config_map)) own_bytes += content.size();
+  EXPECT_LE(own_bytes, kMaxConfigMapDataBytes);
 }
 
 TEST_F(BuildDesiredTest, KeepsAFreshCertificateAndRewritesOnlyTheBundleWhenItChanges) {

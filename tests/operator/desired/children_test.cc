@@ -66,6 +66,32 @@ TEST(ChildrenTest, TrimmedConfigMapComparesByDataDigest) {
   EXPECT_FALSE(upToDate(desiredConfigMap(), changed_annotation));
 }
 
+// A binary file goes to binaryData (base64, as the API carries it) and is digested
+// decoded, as the desired files are: a ConfigMap read back with it is up to date, one
+// whose bytes changed or cannot be decoded is not.
+TEST(ChildrenTest, BinaryFilesAreKeptInBinaryDataAndDigestedAsTheirBytes) {
+  std::map<std::string, std::string> files = {{"cds.yaml", "resources: []\n"},
+                                              {"eds-a.pb", std::string("\x12\x00\xff\x80", 4)}};
+  Json desired = configMapObject(service("a"), files, "sha256:x");
+  EXPECT_EQ(desired["data"], Json({{"cds.yaml", "resources: []\n"}}));
+  EXPECT_EQ(desired["binaryData"], Json({{"eds-a.pb", base64Encode(files.at("eds-a.pb"))}}));
+  const std::string hash = policy::configHash(files);
+  EXPECT_EQ(configMapFilesHash(desired), hash);
+  Json cached = desired;
+  trimConfigMap(cached);
+  EXPECT_FALSE(cached.contains("binaryData"));
+  EXPECT_TRUE(configMapUpToDate(desired, hash, cached));
+  Json changed = desired;
+  changed["binaryData"]["eds-a.pb"] = base64Encode("other");
+  trimConfigMap(changed);
+  EXPECT_FALSE(configMapUpToDate(desired, hash, changed));
+  Json garbage = desired;
+  garbage["binaryData"]["eds-a.pb"] = "not base64!";
+  trimConfigMap(garbage);
+  EXPECT_FALSE(configMapUpToDate(desired, hash, garbage));
+  EXPECT_FALSE(configShardObject(service("a"), 0, {{"eds-b.json", "{}"}}).contains("binaryData"));
+}
+
 TEST(ChildrenTest, MergeForUpdateKeepsOthersLabelsAndTheResourceVersion) {
   Json current = desiredConfigMap();
   current["metadata"]["labels"]["team"] = "core";

@@ -144,9 +144,9 @@ TEST(GoldenTest, PaymeshctlRenderErrors) {
   }
 }
 
-// A caller whose one dependency's endpoint file passes Kubernetes' 1 MiB limit (1,700 pods
-// with long names; no split helps): the same message the operator puts in its status,
-// exit 1, and nothing written for any service.
+// A caller whose one dependency's endpoint file passes Kubernetes' 1 MiB limit even in
+// binary (4,000 pods with the longest names there are; no split helps): the same message
+// the operator puts in its status, exit 1, and nothing written for any service.
 TEST(GoldenTest, PaymeshctlRenderRefusesAConfigMapOverTheSizeLimit) {
   std::string manifests =
       "apiVersion: paymesh.io/v1alpha1\nkind: PaymentService\nmetadata: {name: ledger, namespace: payments}\n"
@@ -154,16 +154,17 @@ TEST(GoldenTest, PaymeshctlRenderRefusesAConfigMapOverTheSizeLimit) {
       "---\napiVersion: paymesh.io/v1alpha1\nkind: PaymentService\nmetadata: {name: payment, namespace: payments}\n"
       "spec:\n  selector: {matchLabels: {app: payment}}\n  ports: [{name: grpc, port: 50051, protocol: GRPC}]\n"
       "  dependencies: [{name: ledger}]\n";
-  for (int i = 0; i < 1700; ++i) {
-    manifests += "---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: ledger-" + std::string(220, 'x') + "-" +
-                 std::to_string(i) + "\n  namespace: payments\n  labels: {app: ledger}\nstatus:\n  podIP: 10.2." +
-                 std::to_string(i / 250) + "." + std::to_string(i % 250 + 1) +
-                 "\n  conditions: [{type: Ready, status: 'True'}]\n";
+  for (int i = 0; i < 4000; ++i) {
+    std::string suffix = "-" + std::to_string(i);
+    manifests += "---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: ledger-" +
+                 std::string(253 - 7 - suffix.size(), 'x') + suffix +
+                 "\n  namespace: payments\n  labels: {app: ledger}\nstatus:\n  podIP: 10.2." + std::to_string(i / 250) +
+                 "." + std::to_string(i % 250 + 1) + "\n  conditions: [{type: Ready, status: 'True'}]\n";
   }
   std::string dir = "/tmp/paymesh-render-large-" + std::to_string(::getpid());
   auto r = paymesh::testing::runCommand(paymesh::testing::paymeshctl() + " render -f - -o " + dir, manifests);
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.err.find("payments/payment: ConfigMap payments/payment-paymesh: eds-ledger.json alone is "),
+  EXPECT_NE(r.err.find("payments/payment: ConfigMap payments/payment-paymesh: eds-ledger.pb alone is "),
             std::string::npos)
       << r.err;
   EXPECT_NE(r.err.find("over Kubernetes' limit of 1,048,576 bytes for one ConfigMap"), std::string::npos) << r.err;
@@ -171,7 +172,7 @@ TEST(GoldenTest, PaymeshctlRenderRefusesAConfigMapOverTheSizeLimit) {
   fs::remove_all(dir);
 }
 
-// Four dependencies of 420 long-named pods each (1.1 MB of endpoint files): render writes
+// Four dependencies of 900 long-named pods each (1.1 MB of endpoint files): render writes
 // the first ConfigMap and the endpoint shards the operator would, each under 1 MiB.
 TEST(GoldenTest, PaymeshctlRenderWritesTheShardsOfAConfigurationOverOneConfigMap) {
   std::string manifests =
@@ -183,7 +184,7 @@ TEST(GoldenTest, PaymeshctlRenderWritesTheShardsOfAConfigurationOverOneConfigMap
     manifests += "---\napiVersion: paymesh.io/v1alpha1\nkind: PaymentService\nmetadata: {name: " + name +
                  ", namespace: payments}\nspec:\n  selector: {matchLabels: {app: " + name +
                  "}}\n  ports: [{name: grpc, port: 50051, protocol: GRPC}]\n";
-    for (int i = 0; i < 420; ++i) {
+    for (int i = 0; i < 900; ++i) {
       manifests += "---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: " + name + "-" + std::string(220, 'x') + "-" +
                    std::to_string(i) + "\n  namespace: payments\n  labels: {app: " + name + "}\nstatus:\n  podIP: 10." +
                    std::to_string(d) + "." + std::to_string(i / 250) + "." + std::to_string(i % 250 + 1) +
