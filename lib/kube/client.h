@@ -58,6 +58,11 @@ struct DeleteOptions {
   std::string propagation_policy;  // Background (default), Foreground or Orphan
 };
 
+// What a write returns on success: the object as the server stored it, or nothing (the
+// answer's body is dropped unread: a writer that never looks at it saves parsing the
+// whole object it sent, which the server echoes back).
+enum class Answer { kObject, kNone };
+
 class Client {
 public:
   virtual ~Client() = default;
@@ -65,12 +70,13 @@ public:
   virtual Result<Json> get(const ResourceRef& res, const std::string& ns, const std::string& name) = 0;
   // One page (all items when options.limit is 0).
   virtual Result<ObjectList> list(const ResourceRef& res, const std::string& ns, const ListOptions& options) = 0;
-  virtual Result<Json> create(const ResourceRef& res, const std::string& ns, const Json& object) = 0;
+  virtual Result<Json> create(const ResourceRef& res, const std::string& ns, const Json& object,
+                              Answer answer = Answer::kObject) = 0;
   // PUT; a metadata.resourceVersion in `object` makes it conditional (Conflict when stale).
-  virtual Result<Json> update(const ResourceRef& res, const Json& object) = 0;
+  virtual Result<Json> update(const ResourceRef& res, const Json& object, Answer answer = Answer::kObject) = 0;
   virtual Result<Json> updateStatus(const ResourceRef& res, const Json& object) = 0;
   virtual Result<Json> patch(const ResourceRef& res, const std::string& ns, const std::string& name, PatchType type,
-                             const Json& patch, bool status_subresource = false) = 0;
+                             const Json& patch, bool status_subresource = false, Answer answer = Answer::kObject) = 0;
   virtual Status remove(const ResourceRef& res, const std::string& ns, const std::string& name,
                         const DeleteOptions& options = {}) = 0;
   // Reads one watch stream, handing each event to `on_event` as it arrives. Returns OK when the

@@ -53,14 +53,15 @@ Result<ObjectList> LeaderGatedClient::list(const ResourceRef& res, const std::st
   return inner_.list(res, ns, options);
 }
 
-Result<Json> LeaderGatedClient::create(const ResourceRef& res, const std::string& ns, const Json& object) {
+Result<Json> LeaderGatedClient::create(const ResourceRef& res, const std::string& ns, const Json& object,
+                                       Answer answer) {
   RETURN_IF_ERROR(admit("create", res, ns, metaString(object, "name")));
-  return inner_.create(res, ns, object);
+  return inner_.create(res, ns, object, answer);
 }
 
-Result<Json> LeaderGatedClient::update(const ResourceRef& res, const Json& object) {
+Result<Json> LeaderGatedClient::update(const ResourceRef& res, const Json& object, Answer answer) {
   RETURN_IF_ERROR(admit("update", res, metaString(object, "namespace"), metaString(object, "name")));
-  return inner_.update(res, object);
+  return inner_.update(res, object, answer);
 }
 
 Result<Json> LeaderGatedClient::updateStatus(const ResourceRef& res, const Json& object) {
@@ -69,9 +70,9 @@ Result<Json> LeaderGatedClient::updateStatus(const ResourceRef& res, const Json&
 }
 
 Result<Json> LeaderGatedClient::patch(const ResourceRef& res, const std::string& ns, const std::string& name,
-                                      PatchType type, const Json& patch, bool status_subresource) {
+                                      PatchType type, const Json& patch, bool status_subresource, Answer answer) {
   RETURN_IF_ERROR(admit(status_subresource ? "patch status" : "patch", res, ns, name));
-  return inner_.patch(res, ns, name, type, patch, status_subresource);
+  return inner_.patch(res, ns, name, type, patch, status_subresource, answer);
 }
 
 Status LeaderGatedClient::remove(const ResourceRef& res, const std::string& ns, const std::string& name,

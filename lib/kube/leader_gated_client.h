@@ -58,11 +58,12 @@ public:
 
   Result<Json> get(const ResourceRef& res, const std::string& ns, const std::string& name) override;
   Result<ObjectList> list(const ResourceRef& res, const std::string& ns, const ListOptions& options) override;
-  Result<Json> create(const ResourceRef& res, const std::string& ns, const Json& object) override;
-  Result<Json> update(const ResourceRef& res, const Json& object) override;
+  Result<Json> create(const ResourceRef& res, const std::string& ns, const Json& object,
+                      Answer answer = Answer::kObject) override;
+  Result<Json> update(const ResourceRef& res, const Json& object, Answer answer = Answer::kObject) override;
   Result<Json> updateStatus(const ResourceRef& res, const Json& object) override;
   Result<Json> patch(const ResourceRef& res, const std::string& ns, const std::string& name, PatchType type,
-                     const Json& patch, bool status_subresource) override;
+                     const Json& patch, bool status_subresource = false, Answer answer = Answer::kObject) override;
   Status remove(const ResourceRef& res, const std::string& ns, const std::string& name,
                 const DeleteOptions& options) override;
   Status watch(const ResourceRef& res, const std::string& ns, const WatchOptions& options,

@@ -150,13 +150,13 @@ struct RestClient::Impl {
   }
 
   Result<Json> call(const http::method& method, const std::string& path_and_query, const Json* body,
-                    const std::string& content_type = "application/json") {
+                    const std::string& content_type = "application/json", Answer answer = Answer::kObject) {
     std::string text = body ? body->dump() : "";
     ASSIGN_OR_RETURN(Response r, send(method, path_and_query, body ? &text : nullptr, content_type));
     if (r.status < 200 || r.status >= 300) {
       return toStatus(parseApiError(r.status, r.body, r.retry_after), method + " " + path_and_query);
     }
-    if (r.body.empty()) return Json::object();
+    if (r.body.empty() || answer == Answer::kNone) return Json::object();
     try {
       return Json::parse(r.body);
     } catch (const std::exception& e) {
@@ -200,15 +200,15 @@ Result<ObjectList> RestClient::list(const ResourceRef& res, const std::string& n
   return parseListPage(std::move(body), res, "GET " + res.path(ns) + q);
 }
 
-Result<Json> RestClient::create(const ResourceRef& res, const std::string& ns, const Json& object) {
+Result<Json> RestClient::create(const ResourceRef& res, const std::string& ns, const Json& object, Answer answer) {
   if (!object.is_object()) return invalidArgument("create " + res.resource + ": the object must be a JSON object");
-  return impl_->call(http::methods::POST, res.path(res.namespaced ? ns : ""), &object);
+  return impl_->call(http::methods::POST, res.path(res.namespaced ? ns : ""), &object, "application/json", answer);
 }
 
-Result<Json> RestClient::update(const ResourceRef& res, const Json& object) {
+Result<Json> RestClient::update(const ResourceRef& res, const Json& object, Answer answer) {
   std::string name = nameOf(object);
   if (name.empty()) return invalidArgument("update " + res.resource + ": metadata.name is empty");
-  return impl_->call(http::methods::PUT, res.path(nsOf(object), name), &object);
+  return impl_->call(http::methods::PUT, res.path(nsOf(object), name), &object, "application/json", answer);
 }
 
 Result<Json> RestClient::updateStatus(const ResourceRef& res, const Json& object) {
@@ -218,12 +218,12 @@ Result<Json> RestClient::updateStatus(const ResourceRef& res, const Json& object
 }
 
 Result<Json> RestClient::patch(const ResourceRef& res, const std::string& ns, const std::string& name, PatchType type,
-                               const Json& patch, bool status_subresource) {
+                               const Json& patch, bool status_subresource, Answer answer) {
   if (name.empty()) return invalidArgument("patch " + res.resource + ": empty name");
   const char* ct = type == PatchType::kMerge       ? "application/merge-patch+json"
                    : type == PatchType::kJsonPatch ? "application/json-patch+json"
                                                    : "application/strategic-merge-patch+json";
-  return impl_->call(http::methods::PATCH, res.path(ns, name, status_subresource ? "status" : ""), &patch, ct);
+  return impl_->call(http::methods::PATCH, res.path(ns, name, status_subresource ? "status" : ""), &patch, ct, answer);
 }
 
 Status RestClient::remove(const ResourceRef& res, const std::string& ns, const std::string& name,

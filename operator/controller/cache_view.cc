@@ -10,11 +10,14 @@ const model::PaymentService* CacheView::find(const std::string& name) const {
 }
 
 std::vector<model::ServiceEndpoint> CacheView::endpoints(const model::PaymentService& service) const {
-  auto pods = pods_.byLabel(model::kServiceLabel, service.metadata.name);
-  std::vector<const nlohmann::json*> ptrs;
-  ptrs.reserve(pods.size());
-  for (const auto& p : pods) ptrs.push_back(p.get());
-  return model::endpointsFromPods(service, ptrs).endpoints;
+  auto read = [&] {
+    auto pods = pods_.byLabel(model::kServiceLabel, service.metadata.name);
+    std::vector<const nlohmann::json*> ptrs;
+    ptrs.reserve(pods.size());
+    for (const auto& p : pods) ptrs.push_back(p.get());
+    return model::endpointsFromPods(service, ptrs).endpoints;
+  };
+  return endpoint_cache_ ? endpoint_cache_->get(service, read) : read();
 }
 
 const nlohmann::json* CacheView::jwksObject(model::JwksSourceKind kind, const std::string& name) const {

@@ -55,8 +55,9 @@ Result<ChildWriter::Collision> ChildWriter::write(const kube::ResourceRef& resou
     written_[key] = Written{std::move(fingerprint), ownedMetadata(desired)};
   }
   const std::string ns = metadataOf(desired).value(f::kNamespace, "");
-  Result<Json> out =
-      current ? client_.update(resource, mergeForUpdate(desired, *current)) : client_.create(resource, ns, desired);
+  // The answer is not read: the cache learns the object from its watch.
+  Result<Json> out = current ? client_.update(resource, mergeForUpdate(desired, *current), kube::Answer::kNone)
+                             : client_.create(resource, ns, desired, kube::Answer::kNone);
   if (!out.isOk()) {
     {
       std::lock_guard lock(mu_);

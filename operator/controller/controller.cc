@@ -56,7 +56,7 @@ Controller::Controller(kube::Client& reads, kube::Client& writes, ControllerOpti
   PassClock clock{options_.reconciler.now, options_.reconciler.clock_rate};
   service_reconciler_ = std::make_unique<PaymentServiceReconciler>(
       PaymentServiceReconciler::Caches{*parsed_, pods_->store(), config_maps_->store(), secrets_->store(),
-                                       jwks_config_maps_->store(), jwks_secrets_->store()},
+                                       jwks_config_maps_->store(), jwks_secrets_->store(), &endpoint_cache_},
       PaymentServiceReconciler::Parts{writes, children_, events_, gauges_, mesh_, clock, metrics_,
                                       options_.reconciler.collision_recheck});
   ca_reconciler_ = std::make_unique<MeshCaReconciler>(
@@ -195,6 +195,9 @@ void Controller::onPod(const kube::ObjectPtr& old_obj, const kube::ObjectPtr& ne
     return;  // nothing an endpoint is made of changed
   const Json& any = new_obj ? *new_obj : *old_obj;
   std::string ns = meta(any).value(f::kNamespace, "");
+  // Before the passes are queued, after the pod cache has the change (endpoint_cache.h).
+  if (!old_svc.empty()) endpoint_cache_.invalidate(ns, old_svc);
+  if (!new_svc.empty() && new_svc != old_svc) endpoint_cache_.invalidate(ns, new_svc);
   if (!old_svc.empty()) enqueueWithDependents(ns, old_svc);
   if (!new_svc.empty() && new_svc != old_svc) enqueueWithDependents(ns, new_svc);
 }

@@ -22,6 +22,7 @@
 #include "kube/runner.h"
 #include "obs/metrics.h"
 #include "operator/controller/child_writer.h"
+#include "operator/controller/endpoint_cache.h"
 #include "operator/controller/event_recorder.h"
 #include "operator/controller/fleet_gauges.h"
 #include "operator/controller/mesh_ca_reconciler.h"
@@ -107,6 +108,7 @@ private:
   // ConfigMaps and Secrets labelled paymesh.io/jwks: the keys services' providers name.
   std::unique_ptr<kube::Informer> jwks_config_maps_, jwks_secrets_;
   std::unique_ptr<ServiceCache> parsed_;
+  EndpointCache endpoint_cache_;  // invalidated by onPod
   MeshStateHolder mesh_;
   ChildWriter children_;
   EventRecorder events_;

@@ -46,7 +46,8 @@ void EventRecorder::record(const Json& involved, const std::string& ns, const st
                 {"source", {{"component", component_}}}};
   // Best effort: a lost Event (or one refused because this replica does not lead) is
   // not worth failing or repeating a pass for.
-  if (client_.create(kube::resources::kEvents, ns, event).isOk() && metrics_) metrics_->wrote(obs::WriteKind::kEvent);
+  if (client_.create(kube::resources::kEvents, ns, event, kube::Answer::kNone).isOk() && metrics_)
+    metrics_->wrote(obs::WriteKind::kEvent);
 }
 
 }  // namespace paymesh::ctrl

@@ -95,7 +95,7 @@ Desired PaymentServiceReconciler::build(const ServiceCache::Entry& entry, const 
   // An invalid spec (the API server's schema should have refused it): said in the status, not retried.
   if (!entry.service) return buildDesiredForInvalidSpec(entry.generation(), entry.error, now);
   CacheView view(caches_.services, caches_.pods, caches_.jwks_config_maps, caches_.jwks_secrets,
-                 entry.service->metadata.namespace_);
+                 entry.service->metadata.namespace_, caches_.endpoints);
   Signer signer{*mesh.ca, mesh.bundle};
   return buildDesired({*entry.service, view, mesh.mesh, sign ? &signer : nullptr, secret, now});
 }
@@ -172,7 +172,8 @@ Result<bool> PaymentServiceReconciler::writeStatus(const kube::ObjectKey& key, c
   Json patch = model::statusMergePatch(desired.status);
   const Json& rv = kube::metadataOf(*entry.object).value(f::kResourceVersion, Json());
   if (rv.is_string()) patch[f::kMetadata][f::kResourceVersion] = rv;
-  auto patched = parts_.client.patch(res::kPaymentServices, key.ns, key.name, kube::PatchType::kMerge, patch, true);
+  auto patched = parts_.client.patch(res::kPaymentServices, key.ns, key.name, kube::PatchType::kMerge, patch, true,
+                                     kube::Answer::kNone);
   if (kube::isNotFound(patched.status())) return false;
   if (!patched.isOk()) return patched.status();
   if (parts_.metrics) parts_.metrics->wrote(obs::WriteKind::kStatus);

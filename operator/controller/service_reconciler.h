@@ -16,6 +16,7 @@
 #include "kube/runner.h"
 #include "kube/store.h"
 #include "operator/controller/child_writer.h"
+#include "operator/controller/endpoint_cache.h"
 #include "operator/controller/collision_log.h"
 #include "operator/controller/event_recorder.h"
 #include "operator/controller/fleet_gauges.h"
@@ -35,6 +36,7 @@ public:
     const kube::Store& secrets;
     const kube::Store& jwks_config_maps;  // labelled paymesh.io/jwks, whole
     const kube::Store& jwks_secrets;
+    EndpointCache* endpoints = nullptr;  // the services' endpoints between passes
   };
   struct Parts {
     kube::Client& client;  // writes the status (leader-gated)

@@ -94,6 +94,29 @@ TEST_F(RestClientTest, StaleUpdateConflicts) {
   EXPECT_NE(stale.status().message().find("the object has been modified"), std::string::npos);
 }
 
+// A write whose answer is not wanted is the same request: it lands, its errors are still
+// errors, and what comes back is an empty object instead of the object parsed.
+TEST_F(RestClientTest, AWriteWithoutItsAnswerLandsTheSameAndStillFails) {
+  auto created = client_->create(kConfigMaps, "default", configMap("default", "q", {{"n", "1"}}), Answer::kNone);
+  ASSERT_TRUE(created.isOk()) << created.status().toString();
+  EXPECT_EQ(*created, Json::object());
+  auto got = client_->get(kConfigMaps, "default", "q");
+  ASSERT_TRUE(got.isOk());
+  Json next = *got;
+  next["data"]["n"] = "2";
+  auto updated = client_->update(kConfigMaps, next, Answer::kNone);
+  ASSERT_TRUE(updated.isOk());
+  EXPECT_EQ(*updated, Json::object());
+  EXPECT_EQ((*client_->get(kConfigMaps, "default", "q"))["data"]["n"], "2");
+  auto patched =
+      client_->patch(kConfigMaps, "default", "q", PatchType::kMerge, {{"data", {{"n", "3"}}}}, false, Answer::kNone);
+  ASSERT_TRUE(patched.isOk());
+  EXPECT_EQ((*client_->get(kConfigMaps, "default", "q"))["data"]["n"], "3");
+  EXPECT_TRUE(isConflict(client_->update(kConfigMaps, next, Answer::kNone).status())) << "stale, still refused";
+  EXPECT_TRUE(isAlreadyExists(
+      client_->create(kConfigMaps, "default", configMap("default", "q", {{"n", "1"}}), Answer::kNone).status()));
+}
+
 TEST_F(RestClientTest, NoOpUpdateKeepsResourceVersion) {
   auto created = client_->create(kConfigMaps, "default", configMap("default", "same", {{"n", "1"}}));
   ASSERT_TRUE(created.isOk());

@@ -121,17 +121,18 @@ public:
     if (!e) return unexpected();
     return *e->list_answer;
   }
-  Result<Json> create(const kube::ResourceRef& res, const std::string& ns, const Json& object) override {
+  Result<Json> create(const kube::ResourceRef& res, const std::string& ns, const Json& object, kube::Answer) override {
     return answer({Verb::kCreate, res.resource, ns, nameOf(object), object});
   }
-  Result<Json> update(const kube::ResourceRef& res, const Json& object) override {
+  Result<Json> update(const kube::ResourceRef& res, const Json& object, kube::Answer = kube::Answer::kObject) override {
     return answer({Verb::kUpdate, res.resource, namespaceOf(object), nameOf(object), object});
   }
   Result<Json> updateStatus(const kube::ResourceRef& res, const Json& object) override {
     return answer({Verb::kUpdateStatus, res.resource, namespaceOf(object), nameOf(object), object});
   }
   Result<Json> patch(const kube::ResourceRef& res, const std::string& ns, const std::string& name, kube::PatchType type,
-                     const Json& patch, bool status_subresource) override {
+                     const Json& patch, bool status_subresource = false,
+                     kube::Answer = kube::Answer::kObject) override {
     return answer({Verb::kPatch, res.resource, ns, name, patch, type, status_subresource});
   }
   Status remove(const kube::ResourceRef& res, const std::string& ns, const std::string& name,
