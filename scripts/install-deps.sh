@@ -39,8 +39,8 @@ PACKAGES=(
   # test and demo tools: openssl (certificate checks), node and npm (tools/), unzip
   # (helm and kubectl come zipped in an npm package), curl (the demo's metrics),
   # python3-jsonpatch (an independent RFC 6902 check of the webhook's JSON Patches)
-  # protobuf-compiler (protoc --decode_raw: an independent reading of binary endpoint files)
-  openssl curl ca-certificates unzip python3 python3-jsonpatch protobuf-compiler
+  # protobuf-compiler and libprotobuf-dev (protoc and its wrappers.proto: an independent reading of binary endpoint files)
+  openssl curl ca-certificates unzip python3 python3-jsonpatch protobuf-compiler libprotobuf-dev
 )
 BENCH_PACKAGES=(
   # bench/: load generators and the nginx baseline of the webhook benchmark
