@@ -70,6 +70,19 @@ protected:
     }
     return out;
   }
+  // `count` services ledger-<d>, each with 900 long-named pods; their names as dependencies.
+  Json createLedgers(int count) {
+    Json deps = Json::array();
+    for (int d = 0; d < count; ++d) {
+      std::string name = "ledger-" + std::to_string(d);
+      EXPECT_TRUE(client_->create(res::kPaymentServices, kNs, paymentService(name, Json::object())).isOk());
+      deps.push_back({{"name", name}});
+      std::vector<Json> pods;
+      for (int i = 0; i < 900; ++i) pods.push_back(podOf(name, 10 + d, i));
+      createPodsInProcess(pods);
+    }
+    return deps;
+  }
   std::string tlsCrt() {
     Json s = object(res::kSecrets, "payment-paymesh-tls");
     return s.is_null() ? "" : s["data"].value("tls.crt", "");
@@ -154,15 +167,8 @@ TEST_F(ConfigLimitsE2eTest, AConfigMapOverTheLimitKeepsTheOneInPlaceSaysWhyAndTh
 // new pod rewrites only the shard that holds its service's file; once the configuration
 // fits one ConfigMap again, the shards are deleted.
 TEST_F(ConfigLimitsE2eTest, AConfigurationOverOneConfigMapIsSplitIntoShardsAndJoinedAgain) {
-  Json deps = Json::array();
-  for (int d = 0; d < 4; ++d) {
-    std::string name = "ledger-" + std::to_string(d);
-    ASSERT_TRUE(client_->create(res::kPaymentServices, kNs, paymentService(name, Json::object())).isOk());
-    deps.push_back({{"name", name}});
-    std::vector<Json> pods;
-    for (int i = 0; i < 900; ++i) pods.push_back(podOf(name, 10 + d, i));
-    createPodsInProcess(pods);
-  }
+  Json deps = createLedgers(4);
+  ASSERT_FALSE(HasFailure());
   ASSERT_TRUE(client_->create(res::kPaymentServices, kNs, paymentService("payment", {{"dependencies", deps}})).isOk());
   ControllerOptions o;
   o.queue.base_backoff = 20ms;
@@ -215,15 +221,8 @@ TEST_F(ConfigLimitsE2eTest, AConfigurationOverOneConfigMapIsSplitIntoShardsAndJo
 // fits; the caller converges with kube-apiserver's limits enforced, and so does the
 // dependency (its own ConfigMap fits too).
 TEST_F(ConfigLimitsE2eTest, ADependencyOfTwentyThousandEndpointsConvergesWithEveryObjectWithinTheLimit) {
-  Json deps = Json::array();
-  for (int d = 0; d < 3; ++d) {
-    std::string name = "ledger-" + std::to_string(d);
-    ASSERT_TRUE(client_->create(res::kPaymentServices, kNs, paymentService(name, Json::object())).isOk());
-    deps.push_back({{"name", name}});
-    std::vector<Json> pods;
-    for (int i = 0; i < 900; ++i) pods.push_back(podOf(name, 10 + d, i));
-    createPodsInProcess(pods);
-  }
+  Json deps = createLedgers(3);
+  ASSERT_FALSE(HasFailure());
   ASSERT_TRUE(client_
                   ->create(res::kPaymentServices, kNs,
                            paymentService("clearing", {{"loadBalancing", {{"policy", "ConsistentHash"}}}}))
