@@ -125,9 +125,9 @@ Result<SidecarConfig> renderSidecarConfig(const RenderInputs& in) {
   // "@type" first in every resource, as the API reference prints them.
   auto typedFirst = [](Json& resources) {
     for (auto& r : resources) {
-      Json ordered = {{"@type", r["@type"]}};
+      Json ordered = {{"@type", std::move(r["@type"])}};
       for (auto it = r.begin(); it != r.end(); ++it) {
-        if (it.key() != "@type") ordered[it.key()] = it.value();
+        if (it.key() != "@type") ordered[it.key()] = std::move(it.value());
       }
       r = std::move(ordered);
     }
@@ -155,8 +155,8 @@ Result<SidecarConfig> renderSidecarConfig(const RenderInputs& in) {
     out.files[kTrustBundleSdsFile] = yamlFile(trustBundleSdsResponse());
   }
   out.files[kBootstrapFile] = yamlFile(bootstrap(self, mesh));
-  out.files[kListenersFile] = yamlFile(Json{{"resources", listeners}});
-  out.files[kClustersFile] = yamlFile(Json{{"resources", clusters}});
+  out.files[kListenersFile] = yamlFile(Json{{"resources", std::move(listeners)}});
+  out.files[kClustersFile] = yamlFile(Json{{"resources", std::move(clusters)}});
   out.config_hash = configHash(out.files);
   return out;
 }

@@ -6,7 +6,6 @@
 #include <charconv>
 #include <cmath>
 #include <optional>
-#include <sstream>
 
 #include "base/field_path.h"
 
@@ -349,12 +348,29 @@ Result<std::vector<YamlDocument>> parseYamlDocuments(std::string_view text, cons
 
 namespace {
 
+// A plain scalar that starts with a letter reads back as a string unless it is one of
+// the null or boolean words: integers, floats and infinities start with a digit, a sign
+// or a dot. Most keys and values start with a letter; this spares them plainScalar.
+bool isNullOrBoolWord(std::string_view s) {
+  static constexpr std::string_view kWords[] = {
+      "null", "Null",  "NULL",  "true",  "True", "TRUE", "yes", "Yes", "YES", "on",  "On", "ON", "y",
+      "Y",    "false", "False", "FALSE", "no",   "No",   "NO",  "off", "Off", "OFF", "n",  "N"};
+  for (std::string_view w : kWords) {
+    if (s == w) return true;
+  }
+  return false;
+}
+
+bool readsBackAsString(const std::string& s) {
+  unsigned char c = static_cast<unsigned char>(s.front());
+  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) return !isNullOrBoolWord(s);
+  return plainScalar(s).is_string();
+}
+
 bool needsQuotes(const std::string& s) {
-  if (s.empty()) return true;
-  json as_plain = plainScalar(s);
-  if (!as_plain.is_string()) return true;
-  static const std::string kSpecialStart = "!&*-?:,[]{}#|>@`\"'%= ";
-  if (kSpecialStart.find(s.front()) != std::string::npos) return true;
+  if (s.empty() || !readsBackAsString(s)) return true;
+  static constexpr std::string_view kSpecialStart = "!&*-?:,[]{}#|>@`\"'%= ";
+  if (kSpecialStart.find(s.front()) != std::string_view::npos) return true;
   if (s.back() == ' ' || s.back() == ':') return true;
   if (s.find(": ") != std::string::npos || s.find(" #") != std::string::npos) return true;
   for (unsigned char c : s) {
@@ -363,23 +379,27 @@ bool needsQuotes(const std::string& s) {
   return false;
 }
 
-std::string quote(const std::string& s) {
-  // JSON string syntax is valid YAML double-quoted syntax.
-  return json(s).dump();
+// JSON string syntax is valid YAML double-quoted syntax.
+void appendQuoted(const std::string& s, std::string& out) { out += json(s).dump(); }
+
+void appendString(const std::string& s, std::string& out) {
+  if (needsQuotes(s))
+    appendQuoted(s, out);
+  else
+    out += s;
 }
 
 template <typename J>
-std::string scalar(const J& v) {
-  if (v.is_string()) {
-    const auto& s = v.template get_ref<const std::string&>();
-    return needsQuotes(s) ? quote(s) : s;
-  }
-  if (v.is_null()) return "null";
-  return v.dump();
+void appendScalar(const J& v, std::string& out) {
+  if (v.is_string())
+    appendString(v.template get_ref<const std::string&>(), out);
+  else if (v.is_null())
+    out += "null";
+  else
+    out += v.dump();
 }
 
-template <typename J>
-void emit(const J& v, int indent, std::ostringstream& out);
+void appendPad(int indent, std::string& out) { out.append(static_cast<size_t>(indent), ' '); }
 
 // Multi-line text (a config file inside a ConfigMap) prints as a literal block, line
 // for line, when that reads back exactly; otherwise it is quoted.
@@ -393,82 +413,92 @@ bool literalBlockFits(const std::string& s) {
   return true;
 }
 
-void emitLiteralBlock(const std::string& s, int indent, std::ostringstream& out) {
+void emitLiteralBlock(std::string_view s, int indent, std::string& out) {
   size_t end = s.size();
   while (end > 0 && s[end - 1] == '\n') --end;
   size_t trailing = s.size() - end;
-  out << (trailing == 0 ? " |-" : trailing == 1 ? " |" : " |+") << "\n";
-  std::string pad(static_cast<size_t>(indent), ' ');
+  out += trailing == 0 ? " |-\n" : trailing == 1 ? " |\n" : " |+\n";
+  std::string_view body = s.substr(0, end);
   size_t start = 0;
-  std::string body = s.substr(0, end);
   while (start <= body.size()) {
     size_t nl = body.find('\n', start);
-    std::string line = body.substr(start, nl == std::string::npos ? std::string::npos : nl - start);
-    out << (line.empty() ? "" : pad + line) << "\n";
-    if (nl == std::string::npos) break;
+    std::string_view line = body.substr(start, nl == std::string_view::npos ? std::string_view::npos : nl - start);
+    if (!line.empty()) {
+      appendPad(indent, out);
+      out += line;
+    }
+    out += '\n';
+    if (nl == std::string_view::npos) break;
     start = nl + 1;
   }
-  for (size_t i = 1; i < trailing; ++i) out << "\n";
+  out.append(trailing > 1 ? trailing - 1 : 0, '\n');
 }
 
 template <typename J>
-void emitBlockChild(const J& v, int indent, std::ostringstream& out) {
+void emit(const J& v, int indent, bool after_dash, std::string& out);
+
+template <typename J>
+void emitBlockChild(const J& v, int indent, std::string& out) {
   if (v.is_string() && literalBlockFits(v.template get_ref<const std::string&>())) {
     emitLiteralBlock(v.template get_ref<const std::string&>(), indent, out);
   } else if ((v.is_object() || v.is_array()) && !v.empty()) {
-    out << "\n";
-    emit(v, indent, out);
+    out += '\n';
+    emit(v, indent, false, out);
   } else if (v.is_object()) {
-    out << " {}\n";
+    out += " {}\n";
   } else if (v.is_array()) {
-    out << " []\n";
+    out += " []\n";
   } else {
-    out << " " << scalar(v) << "\n";
+    out += ' ';
+    appendScalar(v, out);
+    out += '\n';
   }
 }
 
+// after_dash: the first line continues a "- " already written (an object in a list
+// prints its first key on the dash line, the rest indented under it).
 template <typename J>
-void emit(const J& v, int indent, std::ostringstream& out) {
-  std::string pad(static_cast<size_t>(indent), ' ');
+void emit(const J& v, int indent, bool after_dash, std::string& out) {
   if (v.is_object()) {
     for (auto it = v.begin(); it != v.end(); ++it) {
-      const std::string& key = it.key();
-      out << pad << (needsQuotes(key) ? quote(key) : key) << ":";
+      if (!after_dash || it != v.begin()) appendPad(indent, out);
+      appendString(it.key(), out);
+      out += ':';
       emitBlockChild(it.value(), indent + 2, out);
     }
   } else if (v.is_array()) {
     for (const auto& item : v) {
+      appendPad(indent, out);
       if (item.is_object() && !item.empty()) {
-        // First key on the dash line, the rest indented under it.
-        std::ostringstream inner;
-        emit(item, indent + 2, inner);
-        std::string text = inner.str();
-        out << pad << "- " << text.substr(static_cast<size_t>(indent) + 2);
+        out += "- ";
+        emit(item, indent + 2, true, out);
       } else if (item.is_array() && !item.empty()) {
-        out << pad << "-\n";
-        emit(item, indent + 2, out);
+        out += "-\n";
+        emit(item, indent + 2, false, out);
       } else {
-        out << pad << "-";
+        out += '-';
         emitBlockChild(item, indent + 2, out);
       }
     }
   } else {
-    out << pad << scalar(v) << "\n";
+    appendPad(indent, out);
+    appendScalar(v, out);
+    out += '\n';
   }
 }
 
 }  // namespace
 
 std::string toYaml(const nlohmann::ordered_json& value) {
-  std::ostringstream out;
-  emit(value, 0, out);
-  return out.str();
+  std::string out;
+  emit(value, 0, false, out);
+  return out;
 }
 
 std::string toYaml(const nlohmann::json& value) {
-  std::ostringstream out;
-  emit(value, 0, out);
-  return out.str();
+  std::string out;
+  emit(value, 0, false, out);
+  return out;
 }
 
 }  // namespace paymesh::yaml
