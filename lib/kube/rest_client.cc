@@ -264,25 +264,28 @@ Status RestClient::watch(const ResourceRef& res, const std::string& ns, const Wa
     auto stream = resp.body();
     auto buf = stream.streambuf();
     std::string pending;
-    std::vector<char> chunk(8192);
+    // Large enough for a whole ConfigMap event in one read: each read is a hand-off
+    // between threads.
+    std::vector<char> chunk(size_t{256} * 1024);
     for (;;) {
       if (stop.stop_requested()) return Status::ok();
-      // Take what has arrived; when nothing has, wait for one byte. A plain getn(8192) would
-      // wait for 8 KiB and sit on events.
+      // Take what has arrived; when nothing has, wait for one byte. A plain getn(chunk)
+      // would wait for the whole chunk and sit on events.
       size_t avail = buf.in_avail();
       size_t want = avail > 0 ? std::min(avail, chunk.size()) : 1;
       size_t n = buf.getn(reinterpret_cast<uint8_t*>(chunk.data()), want).get();
       if (n == 0) return Status::ok();  // the server ended the stream
       pending.append(chunk.data(), n);
-      size_t nl;
-      while ((nl = pending.find('\n')) != std::string::npos) {
-        std::string line = pending.substr(0, nl);
-        pending.erase(0, nl + 1);
+      size_t start = 0, nl;
+      while ((nl = pending.find('\n', start)) != std::string::npos) {
+        std::string_view line(pending.data() + start, nl - start);
+        start = nl + 1;
         if (line.empty()) continue;
         auto we = parseWatchLine(line, what);
         if (!we.isOk()) return we.status();
         if (!on_event(*we)) return Status::ok();
       }
+      pending.erase(0, start);
     }
   } catch (const pplx::task_canceled&) {
     return Status::ok();

@@ -51,7 +51,7 @@ Result<ObjectList> parseListPage(Json body, const ResourceRef& res, const std::s
   return out;
 }
 
-Result<WatchEvent> parseWatchLine(const std::string& line, const std::string& what) {
+Result<WatchEvent> parseWatchLine(std::string_view line, const std::string& what) {
   Json ev = Json::parse(line, nullptr, /*allow_exceptions=*/false);
   if (ev.is_discarded()) return Status(Code::kInternal, what + ": bad watch event: not JSON");
   if (!ev.is_object()) return Status(Code::kInternal, what + ": bad watch event: not a JSON object");

@@ -4,6 +4,7 @@
 // of a watch stream. Pure, so that they are fuzzed apart from HTTP (tests/fuzz/wire_fuzz).
 
 #include <string>
+#include <string_view>
 #include <variant>
 
 #include "base/status.h"
@@ -20,6 +21,6 @@ Result<ObjectList> parseListPage(Json body, const ResourceRef& res, const std::s
 
 // One line of a watch stream: its event, or the error the server sent in it (an ERROR
 // event, as a Status; a 410 Gone among them), or what is wrong with the line.
-Result<WatchEvent> parseWatchLine(const std::string& line, const std::string& what);
+Result<WatchEvent> parseWatchLine(std::string_view line, const std::string& what);
 
 }  // namespace paymesh::kube
