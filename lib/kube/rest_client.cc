@@ -1,25 +1,34 @@
 #include "kube/rest_client.h"
 
-#include <openssl/ssl.h>
-#include <openssl/x509.h>
 #include <sys/stat.h>
 
-#include <cpprest/http_client.h>
-#include <boost/asio/ssl.hpp>
+#include <cctype>
 #include <fstream>
 #include <sstream>
 #include <thread>
 
 #include "kube/errors.h"
+#include "kube/http_transport.h"
 #include "kube/wire.h"
 
 namespace paymesh::kube {
 namespace {
 
-namespace http = web::http;
-namespace client = web::http::client;
-
-std::string encode(const std::string& s) { return web::uri::encode_data_string(s); }
+// Percent-encodes all but RFC 3986's unreserved characters, for a query value.
+std::string encode(const std::string& s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 0xF];
+    }
+  }
+  return out;
+}
 
 void addParam(std::string& q, const std::string& key, const std::string& value) {
   if (value.empty()) return;
@@ -61,29 +70,10 @@ Result<ObjectList> listAll(Client& c, const ResourceRef& res, const std::string&
 struct RestClient::Impl {
   ClusterConfig config;
   RestClientOptions options;
-  std::unique_ptr<client::http_client> http;
+  std::unique_ptr<HttpTransport> transport;
   std::mutex token_mu;
   std::string file_token;
   struct timespec file_token_mtime {};
-
-  client::http_client_config clientConfig(std::chrono::seconds timeout) const {
-    client::http_client_config cfg;
-    cfg.set_timeout(timeout);
-    cfg.set_validate_certificates(true);
-    std::string ca = config.ca_pem, cert = config.client_cert_pem, key = config.client_key_pem;
-    cfg.set_ssl_context_callback([ca, cert, key](boost::asio::ssl::context& ctx) {
-      if (!ca.empty()) {
-        // The configured CA replaces the system store, as kubeconfig intends.
-        SSL_CTX_set_cert_store(ctx.native_handle(), X509_STORE_new());
-        ctx.add_certificate_authority(boost::asio::buffer(ca));
-      }
-      if (!cert.empty()) {
-        ctx.use_certificate_chain(boost::asio::buffer(cert));
-        ctx.use_private_key(boost::asio::buffer(key), boost::asio::ssl::context::pem);
-      }
-    });
-    return cfg;
-  }
 
   // The bearer token, re-reading the token file when it changed (service-account rotation).
   Result<std::string> token() {
@@ -106,37 +96,26 @@ struct RestClient::Impl {
     return file_token;
   }
 
-  Result<http::http_request> makeRequest(const http::method& method, const std::string& path_and_query,
-                                         const std::string* body, const std::string& content_type) {
-    http::http_request req(method);
-    req.set_request_uri(path_and_query);
-    req.headers().add("Accept", "application/json");
-    req.headers().add("User-Agent", options.user_agent);
+  // Accept, User-Agent and the bearer token, for every request.
+  Result<std::vector<std::pair<std::string, std::string>>> commonHeaders() {
+    std::vector<std::pair<std::string, std::string>> h = {{"Accept", "application/json"},
+                                                          {"User-Agent", options.user_agent}};
     ASSIGN_OR_RETURN(std::string tok, token());
-    if (!tok.empty()) req.headers().add("Authorization", "Bearer " + tok);
-    if (body) req.set_body(*body, content_type);
-    return req;
+    if (!tok.empty()) h.emplace_back("Authorization", "Bearer " + tok);
+    return h;
   }
 
-  Result<Response> send(const http::method& method, const std::string& path_and_query, const std::string* body,
+  Result<Response> send(const std::string& method, const std::string& path_and_query, const std::string* body,
                         const std::string& content_type = "application/json") {
-    std::string what = method + " " + path_and_query;
     for (int attempt = 0;; ++attempt) {
-      ASSIGN_OR_RETURN(http::http_request req, makeRequest(method, path_and_query, body, content_type));
-      Response out;
-      try {
-        auto resp = http->request(req).get();
-        out.status = resp.status_code();
-        auto it = resp.headers().find("Retry-After");
-        if (it != resp.headers().end()) out.retry_after = it->second;
-        out.body = resp.extract_utf8string(true).get();
-      } catch (const std::exception& e) {
-        std::string msg = e.what();
-        Code code = msg.find("timed out") != std::string::npos || msg.find("canceled") != std::string::npos
-                        ? Code::kDeadlineExceeded
-                        : Code::kUnavailable;
-        return Status(code, what + ": transport error: " + msg);
-      }
+      HttpCall call{method, path_and_query, {}, body};
+      ASSIGN_OR_RETURN(call.headers, commonHeaders());
+      if (body) call.headers.emplace_back("Content-Type", content_type);
+      auto answer = transport->roundTrip(call);
+      if (!answer.isOk())
+        return Status(answer.status().code(),
+                      method + " " + path_and_query + ": transport error: " + answer.status().message());
+      Response out{answer->status, std::move(answer->body), std::move(answer->retry_after)};
       if (out.status == 429 && attempt < options.max_throttle_retries) {
         ApiError e = parseApiError(out.status, out.body, out.retry_after);
         auto wait = e.retry_after.value_or(std::chrono::seconds(1));
@@ -149,7 +128,7 @@ struct RestClient::Impl {
     }
   }
 
-  Result<Json> call(const http::method& method, const std::string& path_and_query, const Json* body,
+  Result<Json> call(const std::string& method, const std::string& path_and_query, const Json* body,
                     const std::string& content_type = "application/json", Answer answer = Answer::kObject) {
     std::string text = body ? body->dump() : "";
     ASSIGN_OR_RETURN(Response r, send(method, path_and_query, body ? &text : nullptr, content_type));
@@ -173,21 +152,17 @@ Result<std::unique_ptr<RestClient>> RestClient::create(const ClusterConfig& conf
   auto impl = std::make_unique<Impl>();
   impl->config = config;
   impl->options = options;
-  try {
-    impl->http = std::make_unique<client::http_client>(config.server, impl->clientConfig(options.request_timeout));
-  } catch (const std::exception& e) {
-    return invalidArgument("kube client: bad server URL \"" + config.server + "\": " + e.what());
-  }
+  ASSIGN_OR_RETURN(impl->transport, HttpTransport::create(config, options.request_timeout));
   return std::unique_ptr<RestClient>(new RestClient(std::move(impl)));
 }
 
 Result<Json> RestClient::getPath(const std::string& path_and_query) {
-  return impl_->call(http::methods::GET, path_and_query, nullptr);
+  return impl_->call("GET", path_and_query, nullptr);
 }
 
 Result<Json> RestClient::get(const ResourceRef& res, const std::string& ns, const std::string& name) {
   if (name.empty()) return invalidArgument("get " + res.resource + ": empty name");
-  return impl_->call(http::methods::GET, res.path(ns, name), nullptr);
+  return impl_->call("GET", res.path(ns, name), nullptr);
 }
 
 Result<ObjectList> RestClient::list(const ResourceRef& res, const std::string& ns, const ListOptions& options) {
@@ -196,25 +171,25 @@ Result<ObjectList> RestClient::list(const ResourceRef& res, const std::string& n
   addParam(q, "fieldSelector", options.field_selector);
   if (options.limit > 0) addParam(q, "limit", std::to_string(options.limit));
   addParam(q, "continue", options.continue_token);
-  ASSIGN_OR_RETURN(Json body, impl_->call(http::methods::GET, res.path(ns) + q, nullptr));
+  ASSIGN_OR_RETURN(Json body, impl_->call("GET", res.path(ns) + q, nullptr));
   return parseListPage(std::move(body), res, "GET " + res.path(ns) + q);
 }
 
 Result<Json> RestClient::create(const ResourceRef& res, const std::string& ns, const Json& object, Answer answer) {
   if (!object.is_object()) return invalidArgument("create " + res.resource + ": the object must be a JSON object");
-  return impl_->call(http::methods::POST, res.path(res.namespaced ? ns : ""), &object, "application/json", answer);
+  return impl_->call("POST", res.path(res.namespaced ? ns : ""), &object, "application/json", answer);
 }
 
 Result<Json> RestClient::update(const ResourceRef& res, const Json& object, Answer answer) {
   std::string name = nameOf(object);
   if (name.empty()) return invalidArgument("update " + res.resource + ": metadata.name is empty");
-  return impl_->call(http::methods::PUT, res.path(nsOf(object), name), &object, "application/json", answer);
+  return impl_->call("PUT", res.path(nsOf(object), name), &object, "application/json", answer);
 }
 
 Result<Json> RestClient::updateStatus(const ResourceRef& res, const Json& object) {
   std::string name = nameOf(object);
   if (name.empty()) return invalidArgument("update status of " + res.resource + ": metadata.name is empty");
-  return impl_->call(http::methods::PUT, res.path(nsOf(object), name, "status"), &object);
+  return impl_->call("PUT", res.path(nsOf(object), name, "status"), &object);
 }
 
 Result<Json> RestClient::patch(const ResourceRef& res, const std::string& ns, const std::string& name, PatchType type,
@@ -223,7 +198,7 @@ Result<Json> RestClient::patch(const ResourceRef& res, const std::string& ns, co
   const char* ct = type == PatchType::kMerge       ? "application/merge-patch+json"
                    : type == PatchType::kJsonPatch ? "application/json-patch+json"
                                                    : "application/strategic-merge-patch+json";
-  return impl_->call(http::methods::PATCH, res.path(ns, name, status_subresource ? "status" : ""), &patch, ct, answer);
+  return impl_->call("PATCH", res.path(ns, name, status_subresource ? "status" : ""), &patch, ct, answer);
 }
 
 Status RestClient::remove(const ResourceRef& res, const std::string& ns, const std::string& name,
@@ -234,7 +209,7 @@ Status RestClient::remove(const ResourceRef& res, const std::string& ns, const s
   if (options.precondition_resource_version)
     body["preconditions"]["resourceVersion"] = *options.precondition_resource_version;
   if (!options.propagation_policy.empty()) body["propagationPolicy"] = options.propagation_policy;
-  auto r = impl_->call(http::methods::DEL, res.path(ns, name), &body);
+  auto r = impl_->call("DELETE", res.path(ns, name), &body);
   return r.status();
 }
 
@@ -248,51 +223,37 @@ Status RestClient::watch(const ResourceRef& res, const std::string& ns, const Wa
   q += "&timeoutSeconds=" + std::to_string(options.timeout.count());
   std::string path = res.path(ns) + q;
   std::string what = "GET " + path;
-  ASSIGN_OR_RETURN(http::http_request req, impl_->makeRequest(http::methods::GET, path, nullptr, ""));
-  pplx::cancellation_token_source cts;
-  std::stop_callback on_stop(stop, [&cts] { cts.cancel(); });
-  try {
-    // A client of its own: the read timeout must outlast the server's watch timeout.
-    client::http_client watch_client(impl_->config.server,
-                                     impl_->clientConfig(options.timeout + std::chrono::seconds(30)));
-    auto resp = watch_client.request(req, cts.get_token()).get();
-    if (resp.status_code() != 200) {
-      std::string body = resp.extract_utf8string(true).get();
-      auto it = resp.headers().find("Retry-After");
-      return toStatus(parseApiError(resp.status_code(), body, it == resp.headers().end() ? "" : it->second), what);
-    }
-    auto stream = resp.body();
-    auto buf = stream.streambuf();
-    std::string pending;
-    // Large enough for a whole ConfigMap event in one read: each read is a hand-off
-    // between threads.
-    std::vector<char> chunk(size_t{256} * 1024);
-    for (;;) {
-      if (stop.stop_requested()) return Status::ok();
-      // Take what has arrived; when nothing has, wait for one byte. A plain getn(chunk)
-      // would wait for the whole chunk and sit on events.
-      size_t avail = buf.in_avail();
-      size_t want = avail > 0 ? std::min(avail, chunk.size()) : 1;
-      size_t n = buf.getn(reinterpret_cast<uint8_t*>(chunk.data()), want).get();
-      if (n == 0) return Status::ok();  // the server ended the stream
-      pending.append(chunk.data(), n);
-      size_t start = 0, nl;
-      while ((nl = pending.find('\n', start)) != std::string::npos) {
-        std::string_view line(pending.data() + start, nl - start);
-        start = nl + 1;
-        if (line.empty()) continue;
-        auto we = parseWatchLine(line, what);
-        if (!we.isOk()) return we.status();
-        if (!on_event(*we)) return Status::ok();
+  HttpCall call{"GET", path, {}, nullptr};
+  ASSIGN_OR_RETURN(call.headers, impl_->commonHeaders());
+  std::string pending;
+  Status failed = Status::ok();
+  auto on_data = [&](std::string_view data) {
+    pending.append(data);
+    size_t start = 0, nl;
+    while ((nl = pending.find('\n', start)) != std::string::npos) {
+      std::string_view line(pending.data() + start, nl - start);
+      start = nl + 1;
+      if (line.empty()) continue;
+      auto we = parseWatchLine(line, what);
+      if (!we.isOk()) {
+        failed = we.status();
+        return false;
       }
-      pending.erase(0, start);
+      if (!on_event(*we)) return false;
     }
-  } catch (const pplx::task_canceled&) {
-    return Status::ok();
-  } catch (const std::exception& e) {
+    pending.erase(0, start);
+    return true;
+  };
+  // The wait for the next event outlasts the server's own watch timeout.
+  auto answer = impl_->transport->stream(call, options.timeout + std::chrono::seconds(30), on_data, stop);
+  if (!answer.isOk()) {
     if (stop.stop_requested()) return Status::ok();
-    return Status(Code::kUnavailable, what + ": transport error: " + e.what());
+    return Status(answer.status().code(), what + ": transport error: " + answer.status().message());
   }
+  if (!failed.isOk()) return failed;
+  if (answer->status != 200 && !stop.stop_requested())
+    return toStatus(parseApiError(answer->status, answer->body, answer->retry_after), what);
+  return Status::ok();
 }
 
 }  // namespace paymesh::kube

@@ -1,7 +1,8 @@
 #pragma once
-// Client over cpprestsdk's http_client. Watches read the chunked response body as it
-// arrives. 429 answers are retried after their Retry-After (bounded); other errors are
-// returned as values.
+// Client over the kube HttpTransport (http_transport.h): each request runs on the calling
+// thread over a pooled keep-alive connection; watches read the chunked response body as
+// it arrives, each on a connection of its own. 429 answers are retried after their Retry-After (bounded); other errors
+// are returned as values.
 
 #include <memory>
 #include <mutex>
