@@ -97,6 +97,11 @@ bool staleConnection(const beast::error_code& ec) {
          ec == asio::error::broken_pipe || ec == ssl::error::stream_truncated;
 }
 
+bool idempotent(http::verb v) {
+  return v == http::verb::get || v == http::verb::head || v == http::verb::put || v == http::verb::delete_ ||
+         v == http::verb::options;
+}
+
 }  // namespace
 
 struct HttpTransport::Impl {
@@ -157,9 +162,10 @@ struct HttpTransport::Impl {
 
   template <typename Stream>
   beast::error_code exchange(Connection& c, Stream& stream, const http::request<http::string_body>& req,
-                             http::response_parser<http::string_body>& parser, bool& answer_started) {
+                             http::response_parser<http::string_body>& parser, bool& written, bool& answer_started) {
     beast::error_code ec = c.run([&](auto done) { http::async_write(stream, req, done); });
     if (ec) return ec;
+    written = true;
     ec = c.run([&](auto done) { http::async_read_header(stream, c.buffer, parser, done); });
     if (ec) return ec;
     answer_started = true;
@@ -188,8 +194,10 @@ struct HttpTransport::Impl {
 
   Result<HttpAnswer> roundTrip(const HttpCall& call) {
     const auto req = requestFor(call);
-    // A pooled connection the server has since closed fails before any answer: the
-    // request was not taken, so it goes once more on a new connection.
+    // A pooled connection the server has since closed fails before any answer. The request
+    // goes once more on a new connection when it cannot have been taken (its write
+    // failed) or taking it twice changes nothing (GET, PUT, DELETE: RFC 9110 section
+    // 9.2.2); a POST or PATCH that was written is not sent again.
     for (int attempt = 0;; ++attempt) {
       std::unique_ptr<Connection> c = attempt == 0 ? take() : nullptr;
       bool reused = c != nullptr;
@@ -198,13 +206,14 @@ struct HttpTransport::Impl {
       }
       http::response_parser<http::string_body> parser;
       parser.body_limit(std::numeric_limits<std::uint64_t>::max());
-      bool answer_started = false;
+      bool written = false, answer_started = false;
       c->buffer.clear();
       c->lowest().expires_after(timeout);
-      beast::error_code ec = c->secure ? exchange(*c, *c->secure, req, parser, answer_started)
-                                       : exchange(*c, *c->plain, req, parser, answer_started);
+      beast::error_code ec = c->secure ? exchange(*c, *c->secure, req, parser, written, answer_started)
+                                       : exchange(*c, *c->plain, req, parser, written, answer_started);
       if (ec) {
-        if (reused && !answer_started && staleConnection(ec)) continue;
+        bool replayable = !written || idempotent(req.method());
+        if (reused && !answer_started && staleConnection(ec) && replayable) continue;
         return failure(answer_started ? "reading the answer" : "sending the request", ec);
       }
       bool keep = parser.get().keep_alive();

@@ -1,6 +1,6 @@
 // The client's own HTTP transport on loopback: a pooled connection the server has closed is
-// replaced without losing the request, a server that never answers is a deadline, a bad
-// server URL is refused up front, and kubeconfig's tls-server-name is the name checked.
+// replaced without losing the request (a written POST is not sent twice), a server that never answers is a deadline, a
+// bad server URL is refused up front, and kubeconfig's tls-server-name is the name checked.
 
 #include "kube/http_transport.h"
 
@@ -99,6 +99,25 @@ TEST(HttpTransportTest, APooledConnectionTheServerClosedIsReplacedAndTheRequestS
     EXPECT_NE(a->body.find("Success"), std::string::npos);
   }
   EXPECT_EQ(server.connections(), 3);  // one per request: each closed one was replaced
+}
+
+TEST(HttpTransportTest, AWrittenPostOnAClosedPooledConnectionIsNotSentAgain) {
+  OneShotServer server;
+  ClusterConfig cfg;
+  cfg.server = server.url();
+  auto t = HttpTransport::create(cfg, std::chrono::seconds(5));
+  ASSERT_TRUE(t.isOk()) << t.status().toString();
+  ASSERT_TRUE((*t)->roundTrip(get("/api/v1/namespaces/default/configmaps/x")).isOk());
+  const std::string body = R"({"metadata":{"name":"y"}})";
+  HttpCall post{"POST", "/api/v1/namespaces/default/configmaps", {{"Content-Type", "application/json"}}, &body};
+  // The server may have taken it before closing: a create is not repeated behind the
+  // caller's back.
+  auto lost = (*t)->roundTrip(post);
+  EXPECT_EQ(lost.status().code(), Code::kUnavailable) << lost.status().toString();
+  EXPECT_EQ(server.connections(), 1);
+  auto again = (*t)->roundTrip(post);  // the caller's own retry, on a new connection
+  EXPECT_TRUE(again.isOk()) << again.status().toString();
+  EXPECT_EQ(server.connections(), 2);
 }
 
 TEST(HttpTransportTest, AServerThatNeverAnswersIsADeadline) {
