@@ -81,6 +81,12 @@ struct Connection {
 
   beast::tcp_stream& lowest() { return secure ? beast::get_lowest_layer(*secure) : *plain; }
 
+  // Calls f with the stream the connection speaks over, TLS or plain.
+  template <typename F>
+  auto withStream(F f) {
+    return secure ? f(*secure) : f(*plain);
+  }
+
   // Starts one asynchronous step and runs it to completion on this thread.
   template <typename Start>
   beast::error_code run(Start start) {
@@ -160,16 +166,20 @@ struct HttpTransport::Impl {
     return Status(Code::kUnavailable, step + ": " + ec.message());
   }
 
-  template <typename Stream>
-  beast::error_code exchange(Connection& c, Stream& stream, const http::request<http::string_body>& req,
-                             http::response_parser<http::string_body>& parser, bool& written, bool& answer_started) {
-    beast::error_code ec = c.run([&](auto done) { http::async_write(stream, req, done); });
-    if (ec) return ec;
-    written = true;
-    ec = c.run([&](auto done) { http::async_read_header(stream, c.buffer, parser, done); });
-    if (ec) return ec;
-    answer_started = true;
-    return c.run([&](auto done) { http::async_read(stream, c.buffer, parser, done); });
+  // Writes the request and reads the answer's head; `written` says whether the write went out.
+  static beast::error_code sendAndReadHead(Connection& c, const http::request<http::string_body>& req,
+                                           http::response_parser<http::string_body>& parser, bool& written) {
+    return c.withStream([&](auto& stream) {
+      beast::error_code ec = c.run([&](auto done) { http::async_write(stream, req, done); });
+      if (ec) return ec;
+      written = true;
+      return c.run([&](auto done) { http::async_read_header(stream, c.buffer, parser, done); });
+    });
+  }
+
+  static beast::error_code readBody(Connection& c, http::response_parser<http::string_body>& parser) {
+    return c.withStream(
+        [&](auto& stream) { return c.run([&](auto done) { http::async_read(stream, c.buffer, parser, done); }); });
   }
 
   http::request<http::string_body> requestFor(const HttpCall& call) const {
@@ -209,8 +219,11 @@ struct HttpTransport::Impl {
       bool written = false, answer_started = false;
       c->buffer.clear();
       c->lowest().expires_after(timeout);
-      beast::error_code ec = c->secure ? exchange(*c, *c->secure, req, parser, written, answer_started)
-                                       : exchange(*c, *c->plain, req, parser, written, answer_started);
+      beast::error_code ec = sendAndReadHead(*c, req, parser, written);
+      if (!ec) {
+        answer_started = true;
+        ec = readBody(*c, parser);
+      }
       if (ec) {
         bool replayable = !written || idempotent(req.method());
         if (reused && !answer_started && staleConnection(ec) && replayable) continue;
@@ -223,10 +236,10 @@ struct HttpTransport::Impl {
     }
   }
 
-  template <typename Stream>
-  beast::error_code readStream(Connection& c, Stream& stream, http::response_parser<http::string_body>& parser,
-                               std::chrono::seconds idle_timeout, const std::function<bool(std::string_view)>& on_data,
-                               const std::stop_token& stop) {
+  static beast::error_code readStream(Connection& c, http::response_parser<http::string_body>& parser,
+                                      std::chrono::seconds idle_timeout,
+                                      const std::function<bool(std::string_view)>& on_data,
+                                      const std::stop_token& stop) {
     bool declined = false;
     // The parser keeps a reference to the callback: it lives for the whole read.
     auto on_chunk = [&](std::uint64_t, beast::string_view data, beast::error_code& ec) -> std::size_t {
@@ -240,7 +253,9 @@ struct HttpTransport::Impl {
     while (!parser.is_done()) {
       if (stop.stop_requested()) return {};
       c.lowest().expires_after(idle_timeout);
-      beast::error_code ec = c.run([&](auto done) { http::async_read_some(stream, c.buffer, parser, done); });
+      beast::error_code ec = c.withStream([&](auto& stream) {
+        return c.run([&](auto done) { http::async_read_some(stream, c.buffer, parser, done); });
+      });
       if (declined || stop.stop_requested()) return {};
       if (ec) return ec;
     }
@@ -258,22 +273,16 @@ struct HttpTransport::Impl {
     http::response_parser<http::string_body> parser;
     parser.body_limit(std::numeric_limits<std::uint64_t>::max());
     c->lowest().expires_after(timeout);
-    auto head = [&](auto& s) {
-      beast::error_code ec = c->run([&](auto done) { http::async_write(s, req, done); });
-      if (!ec) ec = c->run([&](auto done) { http::async_read_header(s, c->buffer, parser, done); });
-      return ec;
-    };
-    beast::error_code ec = c->secure ? head(*c->secure) : head(*c->plain);
+    bool written = false;
+    beast::error_code ec = sendAndReadHead(*c, req, parser, written);
     if (stop.stop_requested()) return HttpAnswer{};
-    if (ec) return failure(ec == beast::error::timeout ? "waiting for the answer" : "sending the request", ec);
+    if (ec) return failure(written ? "waiting for the answer" : "sending the request", ec);
     bool streaming = parser.get().result_int() == 200 && parser.chunked();
     if (streaming) {
-      ec = c->secure ? readStream(*c, *c->secure, parser, idle_timeout, on_data, stop)
-                     : readStream(*c, *c->plain, parser, idle_timeout, on_data, stop);
+      ec = readStream(*c, parser, idle_timeout, on_data, stop);
     } else {
       c->lowest().expires_after(timeout);
-      ec = c->secure ? c->run([&](auto done) { http::async_read(*c->secure, c->buffer, parser, done); })
-                     : c->run([&](auto done) { http::async_read(*c->plain, c->buffer, parser, done); });
+      ec = readBody(*c, parser);
     }
     if (stop.stop_requested()) return HttpAnswer{};
     if (ec) return failure("reading the answer", ec);

@@ -38,12 +38,6 @@ void addParam(std::string& q, const std::string& key, const std::string& value) 
 std::string nsOf(const Json& obj) { return obj.contains("metadata") ? obj["metadata"].value("namespace", "") : ""; }
 std::string nameOf(const Json& obj) { return obj.contains("metadata") ? obj["metadata"].value("name", "") : ""; }
 
-struct Response {
-  int status = 0;
-  std::string body;
-  std::string retry_after;
-};
-
 }  // namespace
 
 const char* eventTypeName(EventType type) {
@@ -105,8 +99,8 @@ struct RestClient::Impl {
     return h;
   }
 
-  Result<Response> send(const std::string& method, const std::string& path_and_query, const std::string* body,
-                        const std::string& content_type = "application/json") {
+  Result<HttpAnswer> send(const std::string& method, const std::string& path_and_query, const std::string* body,
+                          const std::string& content_type = "application/json") {
     for (int attempt = 0;; ++attempt) {
       HttpCall call{method, path_and_query, {}, body};
       ASSIGN_OR_RETURN(call.headers, commonHeaders());
@@ -115,23 +109,22 @@ struct RestClient::Impl {
       if (!answer.isOk())
         return Status(answer.status().code(),
                       method + " " + path_and_query + ": transport error: " + answer.status().message());
-      Response out{answer->status, std::move(answer->body), std::move(answer->retry_after)};
-      if (out.status == 429 && attempt < options.max_throttle_retries) {
-        ApiError e = parseApiError(out.status, out.body, out.retry_after);
+      if (answer->status == 429 && attempt < options.max_throttle_retries) {
+        ApiError e = parseApiError(answer->status, answer->body, answer->retry_after);
         auto wait = e.retry_after.value_or(std::chrono::seconds(1));
         if (wait <= options.max_retry_after) {
           std::this_thread::sleep_for(wait);
           continue;
         }
       }
-      return out;
+      return answer;
     }
   }
 
   Result<Json> call(const std::string& method, const std::string& path_and_query, const Json* body,
                     const std::string& content_type = "application/json", Answer answer = Answer::kObject) {
     std::string text = body ? body->dump() : "";
-    ASSIGN_OR_RETURN(Response r, send(method, path_and_query, body ? &text : nullptr, content_type));
+    ASSIGN_OR_RETURN(HttpAnswer r, send(method, path_and_query, body ? &text : nullptr, content_type));
     if (r.status < 200 || r.status >= 300) {
       return toStatus(parseApiError(r.status, r.body, r.retry_after), method + " " + path_and_query);
     }

@@ -84,13 +84,17 @@ private:
   std::string body_ = R"({"kind":"Status","status":"Success"})";
 };
 
+Result<std::unique_ptr<HttpTransport>> transportTo(const std::string& server, std::chrono::seconds timeout) {
+  ClusterConfig cfg;
+  cfg.server = server;
+  return HttpTransport::create(cfg, timeout);
+}
+
 HttpCall get(const std::string& target) { return HttpCall{"GET", target, {{"Accept", "application/json"}}, nullptr}; }
 
 TEST(HttpTransportTest, APooledConnectionTheServerClosedIsReplacedAndTheRequestStillAnswered) {
   OneShotServer server;
-  ClusterConfig cfg;
-  cfg.server = server.url();
-  auto t = HttpTransport::create(cfg, std::chrono::seconds(5));
+  auto t = transportTo(server.url(), std::chrono::seconds(5));
   ASSERT_TRUE(t.isOk()) << t.status().toString();
   for (int i = 0; i < 3; ++i) {
     auto a = (*t)->roundTrip(get("/api/v1/namespaces/default/configmaps/x"));
@@ -103,9 +107,7 @@ TEST(HttpTransportTest, APooledConnectionTheServerClosedIsReplacedAndTheRequestS
 
 TEST(HttpTransportTest, AWrittenPostOnAClosedPooledConnectionIsNotSentAgain) {
   OneShotServer server;
-  ClusterConfig cfg;
-  cfg.server = server.url();
-  auto t = HttpTransport::create(cfg, std::chrono::seconds(5));
+  auto t = transportTo(server.url(), std::chrono::seconds(5));
   ASSERT_TRUE(t.isOk()) << t.status().toString();
   ASSERT_TRUE((*t)->roundTrip(get("/api/v1/namespaces/default/configmaps/x")).isOk());
   const std::string body = R"({"metadata":{"name":"y"}})";
@@ -122,9 +124,7 @@ TEST(HttpTransportTest, AWrittenPostOnAClosedPooledConnectionIsNotSentAgain) {
 
 TEST(HttpTransportTest, AServerThatNeverAnswersIsADeadline) {
   OneShotServer server(/*silent=*/true);
-  ClusterConfig cfg;
-  cfg.server = server.url();
-  auto t = HttpTransport::create(cfg, std::chrono::seconds(1));
+  auto t = transportTo(server.url(), std::chrono::seconds(1));
   ASSERT_TRUE(t.isOk()) << t.status().toString();
   auto a = (*t)->roundTrip(get("/api/v1/pods"));
   EXPECT_EQ(a.status().code(), Code::kDeadlineExceeded) << a.status().toString();
@@ -133,9 +133,7 @@ TEST(HttpTransportTest, AServerThatNeverAnswersIsADeadline) {
 
 TEST(HttpTransportTest, ABadServerUrlIsRefusedNamingIt) {
   for (const char* url : {"ftp://a.example", "https://", "http://host:port", "http://[::1", "127.0.0.1:6443"}) {
-    ClusterConfig cfg;
-    cfg.server = url;
-    auto t = HttpTransport::create(cfg, std::chrono::seconds(1));
+    auto t = transportTo(url, std::chrono::seconds(1));
     EXPECT_EQ(t.status().code(), Code::kInvalidArgument) << url;
     EXPECT_NE(t.status().message().find(url), std::string::npos) << t.status().toString();
   }
@@ -143,9 +141,7 @@ TEST(HttpTransportTest, ABadServerUrlIsRefusedNamingIt) {
 
 TEST(HttpTransportTest, TheServerUrlsPathPrefixesEveryRequest) {
   OneShotServer server;
-  ClusterConfig cfg;
-  cfg.server = server.url() + "/prefix/";
-  auto t = HttpTransport::create(cfg, std::chrono::seconds(5));
+  auto t = transportTo(server.url() + "/prefix/", std::chrono::seconds(5));
   ASSERT_TRUE(t.isOk()) << t.status().toString();
   auto a = (*t)->roundTrip(get("/version?x=1"));
   ASSERT_TRUE(a.isOk()) << a.status().toString();
